@@ -1,0 +1,216 @@
+"""The command line: the browser, and commands that share its core.
+
+Every failure a user can cause is one clear line on stderr and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from app import __version__
+from app.core.check import check_index
+from app.core.edit import mark, remove_stale_temps
+from app.core.errors import ConflictError, ReadnotesError
+from app.core.model import Entry, Index, Status
+from app.core.parse import find_index, load_index
+from app.core.query import Query, filter_entries
+from app.core.sanitize import inert_line
+
+COMMANDS = ("list", "done", "todo", "check")
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+A fast, keyboard-first terminal browser for Markdown reading notes.
+
+usage:
+  readnotes [PATH] [--poll]                               browse (PATH defaults to ".")
+  readnotes list  [PATH] [--todo | --done] [--match TEXT] [--json]
+  readnotes done  [PATH] (--match TEXT | --line N)
+  readnotes todo  [PATH] (--match TEXT | --line N)
+  readnotes check [PATH] [--json]
+  readnotes --help | --version
+
+PATH is a notes folder (its index is README.md or index.md, any case) or an index file.
+A folder named like a command is reached as ./list.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"readnotes: {message} (see 'readnotes --help')\n")
+
+
+def _browse_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="readnotes",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage=argparse.SUPPRESS,
+    )
+    parser.add_argument("path", nargs="?", default=".", help="notes folder or index file")
+    parser.add_argument(
+        "--poll", action="store_true", help="watch by polling (network/FUSE filesystems)"
+    )
+    parser.add_argument("--version", action="version", version=f"readnotes {__version__}")
+    return parser
+
+
+def _command_parser(command: str) -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"readnotes {command}")
+    parser.add_argument("path", nargs="?", default=".", help="notes folder or index file")
+    if command == "list":
+        status = parser.add_mutually_exclusive_group()
+        status.add_argument("--todo", action="store_true", help="only TODO entries")
+        status.add_argument("--done", action="store_true", help="only done entries")
+        parser.add_argument("--match", metavar="TEXT", help="case-insensitive title substring")
+        parser.add_argument("--json", action="store_true", help="print a JSON array")
+    elif command in ("done", "todo"):
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--match", metavar="TEXT", help="case-insensitive title substring")
+        which.add_argument("--line", metavar="N", type=int, help="the entry on index line N")
+    elif command == "check":
+        parser.add_argument("--json", action="store_true", help="print a JSON array")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    _utf8_output()
+    try:
+        if args and args[0] in COMMANDS:
+            command = args[0]
+            options = _command_parser(command).parse_args(args[1:])
+            return _run_command(command, options)
+        options = _browse_parser().parse_args(args)
+        return _browse(Path(options.path), poll=options.poll)
+    except ReadnotesError as exc:
+        _fail(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        return EXIT_OK
+
+
+def _run_command(command: str, options: argparse.Namespace) -> int:
+    path = Path(options.path)
+    if command == "list":
+        return _list(load_index(path), options)
+    if command == "check":
+        return _check(load_index(path), json_out=options.json)
+    status = Status.DONE if command == "done" else Status.TODO
+    return _mark(path, status, match=options.match, line=options.line)
+
+
+def _browse(path: Path, *, poll: bool) -> int:
+    index_path = find_index(path)  # fail fast, before the screen switches
+    remove_stale_temps(index_path.parent)
+    from app.ui.app import run_app  # Textual is imported only for the browser
+
+    return run_app(index_path, poll=poll or os.environ.get("READNOTES_POLL") == "1")
+
+
+def _list(index: Index, options: argparse.Namespace) -> int:
+    status = Status.TODO if options.todo else Status.DONE if options.done else None
+    entries = filter_entries(index, Query(status=status))
+    if options.match:
+        needle = options.match.casefold()
+        entries = [e for e in entries if needle in e.title.casefold()]
+    if options.json:
+        _write(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    _write(_format_listing(entries))
+    _report_warnings(index)
+    return EXIT_OK
+
+
+def _format_listing(entries: list[Entry]) -> str:
+    lines: list[str] = []
+    current: tuple[str, ...] | None = None
+    for entry in entries:
+        if entry.category != current:
+            current = entry.category
+            heading = " / ".join(entry.category) or "(top)"
+            lines.append(("\n" if lines else "") + inert_line(heading))
+        lines.append(f"  {_mark_symbol(entry)} {inert_line(entry.title)}  (line {entry.line})")
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _mark_symbol(entry: Entry) -> str:
+    return "[ ]" if entry.status is Status.TODO else "[x]"
+
+
+def _mark(path: Path, status: Status, *, match: str | None, line: int | None) -> int:
+    index = load_index(path)
+    candidates = _select(index, match=match, line=line)
+    what = f"--match {match!r}" if match is not None else f"--line {line}"
+    if len(candidates) != 1:
+        if not candidates:
+            _fail(f"no entry matches {inert_line(what)}; nothing written")
+        else:
+            _fail(f"{len(candidates)} entries match {inert_line(what)}; nothing written:")
+            for entry in candidates:
+                sys.stderr.write(f"  line {entry.line}: {inert_line(entry.title)}\n")
+        return EXIT_USAGE
+    try:
+        result = mark(index.path, candidates[0].key, status, known=index)
+    except ConflictError as exc:
+        _fail(str(exc))
+        return EXIT_PROBLEM
+    _write(inert_line(result.message) + "\n")
+    return EXIT_OK
+
+
+def _select(index: Index, *, match: str | None, line: int | None) -> list[Entry]:
+    if line is not None:
+        return [e for e in index.entries if e.line == line]
+    needle = (match or "").casefold()
+    return [e for e in index.entries if needle in e.title.casefold()]
+
+
+def _check(index: Index, *, json_out: bool) -> int:
+    problems = check_index(index)
+    if json_out:
+        _write(json.dumps([p.to_json() for p in problems], ensure_ascii=False, indent=2) + "\n")
+    else:
+        name = index.path.name
+        for problem in problems:
+            where = f"{name}:{problem.line}" if problem.line is not None else name
+            _write(f"{inert_line(where)}: {inert_line(problem.message)}\n")
+        if not problems:
+            _write(f"{len(index.entries)} entries, no problems\n")
+    _report_warnings(index)
+    return EXIT_PROBLEM if problems else EXIT_OK
+
+
+def _report_warnings(index: Index) -> None:
+    for warning in index.warnings:
+        sys.stderr.write(f"readnotes: warning: {inert_line(warning)}\n")
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"readnotes: error: {inert_line(message)}\n")
+
+
+def _utf8_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _quiet_broken_pipe() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

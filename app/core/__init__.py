@@ -1,0 +1,1 @@
+"""The pure core: parsing, querying and editing reading-notes indexes. Never imports Textual."""

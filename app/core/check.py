@@ -1,0 +1,118 @@
+"""Problems in a notes folder: missing notes, orphans, links out of the root, duplicates."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.model import Index
+from app.core.names import SKIPPED_FOLDERS, is_markdown, is_noise
+from app.core.parse import local_target
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: str  # "missing-note" | "orphan" | "escapes-root" | "duplicate"
+    line: int | None  # index line; None for an orphan file
+    message: str
+    path: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"kind": self.kind, "line": self.line, "message": self.message, "path": self.path}
+
+
+def check_index(index: Index) -> list[Problem]:
+    root = Path(os.path.realpath(index.root))
+    problems: list[Problem] = []
+    problems += _link_problems(index, root)
+    problems += _duplicates(index)
+    problems += _orphans(index, root)
+    problems.sort(key=lambda p: (p.line is None, p.line or 0, p.path or ""))
+    return problems
+
+
+def _inside(root: Path, candidate: str) -> bool:
+    real = os.path.realpath(candidate)
+    try:
+        return os.path.commonpath([str(root), real]) == str(root)
+    except ValueError:
+        return False
+
+
+def _link_problems(index: Index, root: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    for entry in index.entries:
+        for link in entry.links:
+            rel = local_target(link.url)
+            if rel is None or rel == "":
+                continue
+            if rel == ".." or rel.startswith("../") or not _inside(root, str(root / rel)):
+                problems.append(
+                    Problem("escapes-root", entry.line, f"link escapes the notes folder: {link.url}")
+                )
+        if entry.note and _inside(root, str(root / entry.note)):
+            if not os.path.exists(root / entry.note):
+                problems.append(
+                    Problem("missing-note", entry.line, f"note not found: {entry.note}", entry.note)
+                )
+    return problems
+
+
+def _duplicates(index: Index) -> list[Problem]:
+    problems: list[Problem] = []
+    seen_notes: dict[str, int] = {}
+    seen_titles: dict[tuple[str, str | None], int] = {}
+    for entry in index.entries:
+        first: int | None = None
+        if entry.note is not None:
+            first = seen_notes.setdefault(entry.note, entry.line)
+        title_key = (entry.title.casefold(), entry.primary_url or entry.note)
+        by_title = seen_titles.setdefault(title_key, entry.line)
+        if first is None or first == entry.line:
+            first = by_title
+        if first != entry.line:
+            problems.append(
+                Problem("duplicate", entry.line, f"duplicate of line {first}: {entry.title}")
+            )
+    return problems
+
+
+def _covered(index: Index) -> tuple[set[str], list[str]]:
+    files: set[str] = set()
+    folders: list[str] = []
+    for entry in index.entries:
+        for link in entry.links:
+            rel = local_target(link.url)
+            if not rel or rel.startswith("../"):
+                continue
+            if rel.endswith("/"):
+                folders.append(rel)
+            else:
+                files.add(rel)
+                folders.append(rel + "/")  # a link without slash may name a folder
+    return files, folders
+
+
+def _orphans(index: Index, root: Path) -> list[Problem]:
+    files, folders = _covered(index)
+    index_rel = os.path.relpath(os.path.realpath(index.path), root).replace(os.sep, "/")
+    problems: list[Problem] = []
+    for rel in iter_markdown(root):
+        if rel == index_rel or rel in files or any(rel.startswith(f) for f in folders):
+            continue
+        problems.append(Problem("orphan", None, f"no entry links to {rel}", rel))
+    return problems
+
+
+def iter_markdown(root: Path) -> list[str]:
+    """Root-relative POSIX paths of the Markdown files under ``root``, noise skipped."""
+    out: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not is_noise(d) and d not in SKIPPED_FOLDERS)
+        base = os.path.relpath(folder, root)
+        for name in sorted(names):
+            if is_markdown(name):
+                rel = name if base == "." else f"{base}/{name}"
+                out.append(rel.replace(os.sep, "/"))
+    return out

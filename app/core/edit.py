@@ -1,0 +1,289 @@
+"""Mark entries done or TODO by rewriting exactly their marker, safely.
+
+The user's index is sacred: the only bytes that change are the marker's, the write is atomic
+(temp file beside the target, fsync, ``os.replace``, fsync of the folder), and just before the
+replace the file is read again and compared, so another writer's edit is never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import secrets
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.errors import ConflictError, EditError
+from app.core.model import Entry, Index, MarkerKind, Status
+from app.core.parse import find_index, parse_index
+
+TEMP_MARK = ".readnotes-"
+TEMP_SUFFIX = ".tmp"
+_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Splice:
+    """Replace ``data[start:end]`` by ``text``."""
+
+    start: int
+    end: int
+    text: bytes
+
+    def apply(self, data: bytes) -> bytes:
+        return data[: self.start] + self.text + data[self.end :]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkResult:
+    index: Index  # the index as written (re-parsed)
+    entry: Entry  # the entry in that index
+    changed: bool
+    message: str
+    line_before: bytes
+    line_after: bytes
+
+
+class _ChangedUnderUs(Exception):
+    """The file on disk no longer holds the bytes the edit was computed from."""
+
+
+def status_splices(index: Index, entry: Entry, status: Status) -> list[Splice]:
+    """The byte changes that give ``entry`` the wanted status: none when it already has it."""
+    marker = entry.marker
+    data = index.data
+    if marker.kind is MarkerKind.CHECKBOX:
+        checked = data[marker.start + 1 : marker.start + 2] not in (b" ", b"")
+        if status is Status.DONE:
+            splices = []
+            if not checked:
+                tick = index.checked_style.encode()
+                splices.append(Splice(marker.start + 1, marker.start + 2, tick))
+            if marker.word_has_todo:
+                splices.append(Splice(marker.word_start, marker.word_end, b""))
+            return splices
+        if checked and not marker.word_has_todo:
+            return [Splice(marker.start + 1, marker.start + 2, b" ")]
+        return []
+    if status is Status.DONE:
+        if marker.kind is not MarkerKind.TODO_WORD:
+            return []
+        if index.uses_done_word:
+            return [Splice(marker.start, marker.start + 4, b"DONE")]
+        return [Splice(marker.start, marker.end, b"")]
+    if marker.kind is MarkerKind.TODO_WORD:
+        return []
+    if marker.kind is MarkerKind.DONE_WORD:
+        return [Splice(marker.start, marker.start + 4, b"TODO")]
+    return [Splice(marker.start, marker.start, index.todo_style.encode())]
+
+
+def apply_splices(data: bytes, splices: list[Splice]) -> bytes:
+    for splice in sorted(splices, key=lambda s: s.start, reverse=True):
+        data = splice.apply(data)
+    return data
+
+
+def line_bytes(data: bytes, line: int) -> bytes:
+    """The bytes of 1-based ``line`` without its line ending."""
+    start = 0
+    for _ in range(line - 1):
+        found = data.find(b"\n", start)
+        if found == -1:
+            return b""
+        start = found + 1
+    end = data.find(b"\n", start)
+    chunk = data[start:] if end == -1 else data[start:end]
+    return chunk.removesuffix(b"\r")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def mark(
+    path: Path,
+    key: str,
+    status: Status,
+    *,
+    known: Index | None = None,
+    require_line: bytes | None = None,
+) -> MarkResult:
+    """Give the entry identified by ``key`` the wanted status in the index at ``path``.
+
+    ``known`` is an index the caller already parsed; it is reused only when the file still holds
+    exactly its bytes. ``require_line`` (for undo) refuses the edit when the entry's line no longer
+    reads so.
+    """
+    index_path = find_index(path)
+    for _ in range(_ATTEMPTS):
+        data = read_index_bytes(index_path)
+        index = known if known is not None and known.digest == digest(data) else None
+        if index is None:
+            index = parse_index(data, index_path)
+        known = None
+        entry = index.find(key)
+        if entry is None:
+            raise ConflictError("The entry is no longer in the index (it changed on disk)")
+        before = line_bytes(data, entry.line)
+        if require_line is not None and before != require_line:
+            raise EditError(f"Line {entry.line} changed since the mark; nothing was undone")
+        splices = status_splices(index, entry, status)
+        if not splices:
+            word = "done" if status is Status.DONE else "TODO"
+            return MarkResult(index, entry, False, f"Already {word}: {entry.title}", before, before)
+        new = apply_splices(data, splices)
+        try:
+            write_atomic(index_path, new, expected=data)
+        except _ChangedUnderUs:
+            continue
+        new_index = parse_index(new, index_path)
+        new_entry = new_index.find(key) or _same_line(new_index, entry.line)
+        if new_entry is None:  # a title that only the marker delimited; keep going by line
+            raise ConflictError("Marked, but the entry could not be found again")
+        word = "done" if status is Status.DONE else "TODO"
+        after = line_bytes(new, entry.line)
+        return MarkResult(new_index, new_entry, True, f"Marked {word}: {entry.title}", before, after)
+    raise ConflictError("The index keeps changing on disk; nothing was written")
+
+
+def _same_line(index: Index, line: int) -> Entry | None:
+    return next((e for e in index.entries if e.line == line), None)
+
+
+def read_index_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise EditError(f"The index {path} is gone; nothing was written") from exc
+    except IsADirectoryError as exc:
+        raise EditError(f"The index {path} is now a folder; nothing was written") from exc
+    except OSError as exc:
+        raise EditError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def write_atomic(path: Path, data: bytes, *, expected: bytes) -> None:
+    """Replace the contents of ``path`` by ``data`` if it still holds ``expected``.
+
+    A symlink stays a symlink (its target is written); a file with several hard links is written
+    in place so every name sees the edit; mode, owner and extended attributes are kept.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        info = os.stat(target)
+    except OSError as exc:
+        raise EditError(f"Cannot write {path}: {exc.strerror or exc}") from exc
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise EditError(f"{path} is read-only; nothing was written")
+    if not os.access(target, os.W_OK):
+        raise EditError(f"No permission to write {path}; nothing was written")
+    if info.st_nlink > 1:
+        _write_in_place(target, data, expected)
+    else:
+        _write_replace(target, data, expected, info)
+
+
+def _write_in_place(target: Path, data: bytes, expected: bytes) -> None:
+    try:
+        with open(target, "r+b") as handle:
+            if handle.read() != expected:
+                raise _ChangedUnderUs
+            handle.seek(0)
+            handle.write(data)
+            handle.truncate()
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise EditError(f"Cannot write {target}: {exc.strerror or exc}") from exc
+
+
+def _write_replace(target: Path, data: bytes, expected: bytes, info: os.stat_result) -> None:
+    folder = target.parent
+    temp = folder / f".{target.name}{TEMP_MARK}{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise EditError(f"Cannot write beside {target}: {exc.strerror or exc}") from exc
+    try:
+        try:
+            _write_all(fd, data)
+            _copy_metadata(fd, target, info)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if _read_or_none(target) != expected:
+            raise _ChangedUnderUs
+        os.replace(temp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise EditError(f"Cannot write {target}: {exc.strerror or exc}") from exc
+        raise
+    _fsync_folder(folder)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _copy_metadata(fd: int, target: Path, info: os.stat_result) -> None:
+    os.fchmod(fd, stat.S_IMODE(info.st_mode))
+    with contextlib.suppress(OSError):
+        os.fchown(fd, info.st_uid, info.st_gid)
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(target)
+    except OSError:
+        return
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.setxattr(fd, name, os.getxattr(target, name))
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def is_temp_name(name: str) -> bool:
+    """Our own temp files (and ones left by a killed process), never shown anywhere."""
+    return name.startswith(".") and TEMP_MARK in name and name.endswith(TEMP_SUFFIX)
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Remove temp files a killed readnotes left behind; returns how many."""
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        if is_temp_name(name):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+                removed += 1
+    return removed

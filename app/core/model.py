@@ -1,0 +1,153 @@
+"""The index model: categories and entries with their source positions.
+
+Plain data, built once per parse, shared read-only by the CLI and the TUI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Status(StrEnum):
+    TODO = "todo"
+    DONE = "done"
+
+
+class MarkerKind(StrEnum):
+    """How an entry's status is written in the file."""
+
+    NONE = "none"  # no marker: done
+    TODO_WORD = "todo-word"  # "TODO " / "TODO: " before the text
+    DONE_WORD = "done-word"  # "DONE " / "DONE: " before the text
+    CHECKBOX = "checkbox"  # "[ ]" / "[x]" task list marker
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """Where the status marker sits, as byte offsets into the index file.
+
+    ``start``/``end`` cover the marker bytes (``TODO `` or ``[ ]``); for ``NONE`` both equal the
+    offset of the item's first text byte, where a marker would be inserted.
+    """
+
+    kind: MarkerKind
+    start: int
+    end: int
+    word_start: int = 0  # a checkbox item whose text also starts with TODO: that word's bytes
+    word_end: int = 0
+
+    @property
+    def word_has_todo(self) -> bool:
+        return self.word_end > self.word_start
+
+
+@dataclass(slots=True, eq=False)
+class Entry:
+    """One list item of the index."""
+
+    title: str
+    category: tuple[str, ...]
+    status: Status
+    note: str | None  # root-relative POSIX path; a folder ends with "/"
+    links: tuple[Link, ...]
+    line: int  # 1-based line of the item in the file
+    marker: Marker
+    key: str  # identity that survives re-parsing (title + note + occurrence)
+    position: int  # index in document order
+    haystack: str = ""  # lower-cased title + category, for the live filter
+    escapes_root: bool = False  # its first local link points outside the root
+
+    @property
+    def web_links(self) -> tuple[Link, ...]:
+        return tuple(link for link in self.links if is_web_url(link.url))
+
+    @property
+    def primary_url(self) -> str | None:
+        web = self.web_links
+        return web[0].url if web else None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "title": self.title,
+            "category": list(self.category),
+            "status": str(self.status),
+            "note": self.note,
+            "links": [{"label": link.label, "url": link.url} for link in self.links],
+            "line": self.line,
+        }
+
+
+@dataclass(slots=True, eq=False)
+class Category:
+    """A heading, its entries and its sub-headings. The root category has level 0."""
+
+    title: str
+    level: int
+    line: int
+    path: tuple[str, ...]
+    entries: list[Entry] = field(default_factory=list)
+    children: list[Category] = field(default_factory=list)
+    total: int = 0  # entries here and below
+    todo: int = 0
+
+    @property
+    def key(self) -> str:
+        return "\x1f".join(self.path)
+
+    def walk(self) -> list[Category]:
+        """This category and every descendant, in document order."""
+        out: list[Category] = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+    def all_entries(self) -> list[Entry]:
+        out = list(self.entries)
+        for child in self.children:
+            out.extend(child.all_entries())
+        out.sort(key=lambda e: e.position)
+        return out
+
+
+@dataclass(slots=True, eq=False)
+class Index:
+    path: Path  # the index file
+    root: Path  # the notes folder (the index's parent)
+    title: str | None  # the document title (a lone leading H1), if any
+    tree: Category  # level-0 root; entries before any heading live here
+    entries: list[Entry]  # every entry in document order
+    data: bytes  # the bytes that were parsed
+    digest: str  # sha256 of data
+    warnings: list[str] = field(default_factory=list)
+    uses_done_word: bool = False
+    todo_style: str = "TODO "  # how this file writes a TODO marker
+    checked_style: str = "x"  # how this file ticks a task box: "x" or "X"
+
+    @property
+    def todo_count(self) -> int:
+        return sum(1 for e in self.entries if e.status is Status.TODO)
+
+    def by_key(self) -> dict[str, Entry]:
+        return {e.key: e for e in self.entries}
+
+    def find(self, key: str) -> Entry | None:
+        for entry in self.entries:
+            if entry.key == key:
+                return entry
+        return None
+
+    def categories(self) -> list[Category]:
+        return self.tree.walk()
+
+
+def is_web_url(url: str) -> bool:
+    lower = url.lower()
+    return lower.startswith("http://") or lower.startswith("https://")

@@ -1,0 +1,1 @@
+"""Thin edges to the outside world: browser, clipboard, editor, file watching."""
