@@ -49,13 +49,13 @@ def _link_problems(index: Index, root: Path) -> list[Problem]:
                 continue
             if rel == ".." or rel.startswith("../") or not _inside(root, str(root / rel)):
                 problems.append(
-                    Problem("escapes-root", entry.line, f"link escapes the notes folder: {link.url}")
+                    Problem(
+                        "escapes-root", entry.line, f"link escapes the notes folder: {link.url}"
+                    )
                 )
-        if entry.note and _inside(root, str(root / entry.note)):
-            if not os.path.exists(root / entry.note):
-                problems.append(
-                    Problem("missing-note", entry.line, f"note not found: {entry.note}", entry.note)
-                )
+        note = entry.note
+        if note and _inside(root, str(root / note)) and not os.path.exists(root / note):
+            problems.append(Problem("missing-note", entry.line, f"note not found: {note}", note))
     return problems
 
 

@@ -146,7 +146,9 @@ def mark(
             raise ConflictError("Marked, but the entry could not be found again")
         word = "done" if status is Status.DONE else "TODO"
         after = line_bytes(new, entry.line)
-        return MarkResult(new_index, new_entry, True, f"Marked {word}: {entry.title}", before, after)
+        return MarkResult(
+            new_index, new_entry, True, f"Marked {word}: {entry.title}", before, after
+        )
     raise ConflictError("The index keeps changing on disk; nothing was written")
 
 

@@ -130,7 +130,6 @@ class _Builder:
         self.heading: list[str] | None = None
         self.heading_level = 0
         self.heading_start = 0
-        self.key_counts: dict[str, int] = {}
         self.uses_done_word = False
         self.todo_styles: dict[bytes, int] = {}
         self.ticks: dict[bytes, int] = {}
@@ -145,8 +144,12 @@ class _Builder:
         for event, span in events:
             self.feed(event, span["start"] + self.offset, span["end"] + self.offset)
 
-    def feed(self, event: Any, start: int, end: int) -> None:  # noqa: C901 - one dispatch table
-        if self.items and self.items[-1].first_text_at is None and not self.items[-1].in_nested_list:
+    def feed(self, event: Any, start: int, end: int) -> None:
+        if (
+            self.items
+            and self.items[-1].first_text_at is None
+            and not self.items[-1].in_nested_list
+        ):
             self._note_content_start(event, start)
         if isinstance(event, str):
             if event in ("SoftBreak", "HardBreak"):
@@ -164,9 +167,7 @@ class _Builder:
             item = self._own_item()
             if item is not None and item.checkbox is None and item.first_text_at is None:
                 item.checkbox = (bool(event["TaskListMarker"]), start, end)
-        elif "InlineHtml" in event or "Html" in event:
-            return
-        elif "FootnoteReference" in event:
+        elif "InlineHtml" in event or "Html" in event or "FootnoteReference" in event:
             return
 
     def _note_content_start(self, event: Any, start: int) -> None:
@@ -175,7 +176,7 @@ class _Builder:
             if "TaskListMarker" in event or "End" in event:
                 return
             tag = event.get("Start")
-            if tag == "Item" or (isinstance(tag, dict) and "List" in tag):
+            if tag in ("Item", "Paragraph") or (isinstance(tag, dict) and "List" in tag):
                 return
         self.items[-1].first_text_at = start
 
@@ -233,7 +234,9 @@ class _Builder:
         elif "List" in tag and self.items:
             self.items[-1].in_nested_list = max(0, self.items[-1].in_nested_list - 1)
 
-    def _text(self, value: str, start: int, *, code: bool = False, soft_break: bool = False) -> None:
+    def _text(
+        self, value: str, start: int, *, code: bool = False, soft_break: bool = False
+    ) -> None:
         if self.heading is not None:
             self.heading.append(value)
             return
@@ -242,7 +245,7 @@ class _Builder:
             return
         if item.link_depth:
             item.link_label.append(value)
-        elif not item.links and not code:
+        elif not item.links and not code and not item.first_line_done and not soft_break:
             item.prefix.append(value)
         if soft_break:
             item.first_line_done = True
@@ -265,20 +268,19 @@ class _Builder:
 
     def _close_item(self) -> None:
         item = self.items.pop()
-        if self.items:
-            self.items[-1].in_nested_list = self.items[-1].in_nested_list  # nested list still open
         if item.links and all(link.url.startswith("#") for link in item.links):
             return  # a table of contents or "back to top" link
         raw_first = _clean("".join(item.texts))
         marker, status, rest = self._marker(item, raw_first)
-        title = _leading_title(item.prefix, marker) or item.first_title or rest
-        if not title:
-            title = raw_first or "(untitled)"
+        if item.links:
+            title = _leading_title(item.prefix, marker) or item.first_title or rest
+        else:
+            title = rest or raw_first
+        if not title and not item.links:
+            return  # an item with no text of its own, such as "- ### Heading"
+        title = title or "(untitled)"
         note, escapes = _note_of(item.links)
         category = self.stack[-1]
-        base_key = f"{title.casefold()}\x1f{note or ''}"
-        occurrence = self.key_counts.get(base_key, 0)
-        self.key_counts[base_key] = occurrence + 1
         entry = Entry(
             title=title,
             category=category.path,
@@ -287,8 +289,8 @@ class _Builder:
             links=tuple(item.links),
             line=self.line_of(item.start),
             marker=marker,
-            key=f"{base_key}\x1f{occurrence}",
-            position=len(self.entries),
+            key="",
+            position=item.start,  # made an ordinal once every item is closed
             haystack=f"{title}\x1f{' / '.join(category.path)}".casefold(),
             escapes_root=escapes,
         )
@@ -321,7 +323,21 @@ class _Builder:
             return Marker(MarkerKind.DONE_WORD, at, end), Status.DONE, rest
         return Marker(MarkerKind.NONE, at, at), Status.DONE, first_text
 
+    def _order_entries(self) -> None:
+        """Items close inner-first; put entries back in document order and give them keys."""
+        self.entries.sort(key=lambda e: e.position)
+        counts: dict[str, int] = {}
+        for ordinal, entry in enumerate(self.entries):
+            entry.position = ordinal
+            base = f"{entry.title.casefold()}\x1f{entry.note or ''}"
+            occurrence = counts.get(base, 0)
+            counts[base] = occurrence + 1
+            entry.key = f"{base}\x1f{occurrence}"
+        for category in self.tree.walk():
+            category.entries.sort(key=lambda e: e.position)
+
     def finish(self, warnings: list[str]) -> Index:
+        self._order_entries()
         title: str | None = None
         if len(self.h1s) == 1 and self.h1s[0][1] == 0:
             title = self._promote_title()
