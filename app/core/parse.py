@@ -134,98 +134,69 @@ class _Builder:
         self.todo_styles: dict[bytes, int] = {}
         self.ticks: dict[bytes, int] = {}
         self.in_code = 0
-        self.in_image = 0
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)
 
     def run(self) -> None:
-        events = pyromark.events_with_range(self.text, options=_OPTIONS)
-        for event, span in events:
-            self.feed(event, span["start"] + self.offset, span["end"] + self.offset)
+        """One tight loop over the events: this is the hot path of opening a 50,000-entry index."""
+        offset = self.offset
+        items = self.items
+        for event, span in pyromark.events_with_range(self.text, options=_OPTIONS):
+            start = span["start"] + offset
+            own = items[-1] if items and not items[-1].in_nested_list else None
+            if own is not None and own.first_text_at is None and _starts_content(event):
+                own.first_text_at = start
+            if type(event) is str:
+                if event != "Rule":
+                    self._text(" ", own, soft_break=True)
+                continue
+            ((kind, value),) = event.items()
+            if kind == "Text":
+                self._text(value, own)
+            elif kind == "Start":
+                self._start(value, own, start)
+            elif kind == "End":
+                self._end(value, own)
+            elif kind == "Code":
+                self._text(value, own, code=True)
+            elif kind == "TaskListMarker" and own is not None and own.first_text_at is None:
+                own.checkbox = own.checkbox or (bool(value), start, span["end"] + offset)
 
-    def feed(self, event: Any, start: int, end: int) -> None:
-        if (
-            self.items
-            and self.items[-1].first_text_at is None
-            and not self.items[-1].in_nested_list
-        ):
-            self._note_content_start(event, start)
-        if isinstance(event, str):
-            if event in ("SoftBreak", "HardBreak"):
-                self._text(" ", start, soft_break=True)
-            return
-        if "Text" in event:
-            self._text(event["Text"], start)
-        elif "Code" in event:
-            self._text(event["Code"], start, code=True)
-        elif "Start" in event:
-            self._start(event["Start"], start, end)
-        elif "End" in event:
-            self._end(event["End"], start, end)
-        elif "TaskListMarker" in event:
-            item = self._own_item()
-            if item is not None and item.checkbox is None and item.first_text_at is None:
-                item.checkbox = (bool(event["TaskListMarker"]), start, end)
-        elif "InlineHtml" in event or "Html" in event or "FootnoteReference" in event:
-            return
-
-    def _note_content_start(self, event: Any, start: int) -> None:
-        """Remember where an item's text begins: a marker is read or inserted there."""
-        if isinstance(event, dict):
-            if "TaskListMarker" in event or "End" in event:
-                return
-            tag = event.get("Start")
-            if tag in ("Item", "Paragraph") or (isinstance(tag, dict) and "List" in tag):
-                return
-        self.items[-1].first_text_at = start
-
-    def _own_item(self) -> _Item | None:
-        """The innermost open item, if the current text belongs to its own paragraph."""
-        if not self.items:
-            return None
-        item = self.items[-1]
-        return None if item.in_nested_list else item
-
-    def _start(self, tag: Any, start: int, end: int) -> None:
-        if isinstance(tag, str):
+    def _start(self, tag: Any, own: _Item | None, start: int) -> None:
+        if type(tag) is str:
             if tag == "Item":
                 self.items.append(_Item(start=start, depth=len(self.items)))
             return
-        if "Heading" in tag:
-            self.heading = []
-            self.heading_level = int(tag["Heading"]["level"][1])
-            self.heading_start = start
-        elif "List" in tag:
+        ((kind, value),) = tag.items()
+        if kind == "Link":
+            if own is not None:
+                own.link_depth += 1
+                if own.link_depth == 1:
+                    own.link_label = []
+                    own.link_url = value["dest_url"]
+        elif kind == "List":
             if self.items:
                 self.items[-1].in_nested_list += 1
-        elif "Link" in tag:
-            item = self._own_item()
-            if item is not None:
-                item.link_depth += 1
-                if item.link_depth == 1:
-                    item.link_label = []
-                    item.link_url = tag["Link"]["dest_url"]
-        elif "Image" in tag:
-            self.in_image += 1
-        elif "CodeBlock" in tag:
+        elif kind == "Heading":
+            self.heading = []
+            self.heading_level = int(value["level"][1])
+            self.heading_start = start
+        elif kind == "CodeBlock":
             self.in_code += 1
 
-    def _end(self, tag: Any, start: int, end: int) -> None:
-        if isinstance(tag, str):
-            if tag == "Item":
+    def _end(self, tag: Any, own: _Item | None) -> None:
+        if type(tag) is str:
+            if tag == "Link":
+                if own is not None and own.link_depth:
+                    own.link_depth -= 1
+                    if own.link_depth == 0:
+                        label = _clean("".join(own.link_label))
+                        own.links.append(Link(label=label, url=own.link_url))
+                        if own.first_title is None:
+                            own.first_title = label
+            elif tag == "Item":
                 self._close_item()
-            elif tag == "Link":
-                item = self._own_item()
-                if item is not None and item.link_depth:
-                    item.link_depth -= 1
-                    if item.link_depth == 0:
-                        label = _clean("".join(item.link_label))
-                        item.links.append(Link(label=label, url=item.link_url))
-                        if item.first_title is None:
-                            item.first_title = label
-            elif tag == "Image":
-                self.in_image = max(0, self.in_image - 1)
             elif tag == "CodeBlock":
                 self.in_code = max(0, self.in_code - 1)
             return
@@ -235,12 +206,11 @@ class _Builder:
             self.items[-1].in_nested_list = max(0, self.items[-1].in_nested_list - 1)
 
     def _text(
-        self, value: str, start: int, *, code: bool = False, soft_break: bool = False
+        self, value: str, item: _Item | None, *, code: bool = False, soft_break: bool = False
     ) -> None:
         if self.heading is not None:
             self.heading.append(value)
             return
-        item = self._own_item()
         if item is None or self.in_code:
             return
         if item.link_depth:
@@ -372,6 +342,16 @@ class _Builder:
             entry.category = entry.category[1:]
             entry.haystack = f"{entry.title}\x1f{' / '.join(entry.category)}".casefold()
         return h1.title
+
+
+def _starts_content(event: Any) -> bool:
+    """Whether an event is the first of an item's own text (where a marker sits)."""
+    if type(event) is not dict:
+        return True
+    if "TaskListMarker" in event or "End" in event:
+        return False
+    tag = event.get("Start")
+    return not (tag in ("Item", "Paragraph") or (type(tag) is dict and "List" in tag))
 
 
 def _word_marker(data: bytes, at: int) -> tuple[str, int] | None:
