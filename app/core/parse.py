@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
 import pyromark
@@ -151,7 +151,7 @@ class _Builder:
                 if event != "Rule":
                     self._text(" ", own, soft_break=True)
                 continue
-            ((kind, value),) = event.items()
+            ((kind, value),) = cast(dict[str, Any], event).items()
             if kind == "Text":
                 self._text(value, own)
             elif kind == "Start":
