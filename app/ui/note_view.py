@@ -1,0 +1,454 @@
+"""The note preview: a Line-API widget that paints pre-rendered lines.
+
+Textual's `Markdown` widget mounts a widget per block (~1 s for a 50-line note). `NoteView`
+instead asks `app.ui.render` for lines of segments in a thread worker and paints them with
+`render_line`, so the event loop only ever copies strips. A long note arrives in two steps: the
+first screen, then the rest; a render that the cursor has left behind is cancelled between
+blocks and its result dropped. (A short note's first screen, a few milliseconds of work, is
+rendered directly: the thread hop would cost more.)
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import ClassVar
+from urllib.parse import unquote
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.events import Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from app.ui.render import (
+    DEFAULT_THEME,
+    HeadingRef,
+    ImageRef,
+    RenderTheme,
+    render_markdown,
+    render_progressively,
+    render_texts,
+    slugify,
+)
+from app.ui.render import (
+    Rendered as RenderedNote,
+)
+
+__all__ = ["NoteView"]
+
+_Line = list[Segment]
+_EMPTY = RenderedNote(lines=[], width=0)
+_WARM_UP = "# W\n\n*a* $x_i^2$\n\n```python\nx = 1\n```\n\n| a |\n|---|\n| b |\n"
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """One `show()` call: what to render, and the generation that makes older results stale."""
+
+    generation: int
+    doc_key: Hashable
+    body: str
+    base: str | None
+    header: list[Text] = field(default_factory=list)
+    version: object = None
+    keep_scroll: bool = False
+    scroll_fraction: float | None = None  # after a width change: where the reader was
+
+
+class NoteView(ScrollView, can_focus=True):
+    """Shows a rendered Markdown note with a header above it; links post `LinkClicked`."""
+
+    DEFAULT_CSS = """
+    NoteView {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+        padding: 0 1;
+        &:focus {
+            background-tint: $foreground 5%;
+            scrollbar-color: $accent;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="note_view.scroll_up"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="note_view.scroll_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="note_view.page_up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="note_view.page_down"),
+        Binding("home", "scroll_home", "Top", show=False, id="note_view.top"),
+        Binding("end", "scroll_end", "Bottom", show=False, id="note_view.bottom"),
+    ]
+
+    FIRST_SCREEN_BLOCKS: ClassVar[int] = 40
+    """Blocks rendered before the first paint; every block is at least one line."""
+    CACHE_SIZE: ClassVar[int] = 16
+    RESIZE_DELAY: ClassVar[float] = 0.1
+    SYNC_FIRST_SCREEN_CHARS: ClassVar[int] = 8_000
+    """Notes up to this size get their first screen rendered at once, without a thread."""
+
+    class LinkClicked(Message):
+        """A link in the note was clicked; the app decides what the target may do."""
+
+        def __init__(self, note_view: NoteView, target: str) -> None:
+            super().__init__()
+            self.note_view = note_view
+            self.target = target
+
+        @property
+        def control(self) -> NoteView:
+            return self.note_view
+
+    class ImageClicked(Message):
+        """An image placeholder was clicked."""
+
+        def __init__(self, note_view: NoteView, image: ImageRef) -> None:
+            super().__init__()
+            self.note_view = note_view
+            self.image = image
+
+        @property
+        def control(self) -> NoteView:
+            return self.note_view
+
+    class Rendered(Message):
+        """The whole of the document `doc_key` is rendered and on screen."""
+
+        def __init__(self, note_view: NoteView, doc_key: Hashable) -> None:
+            super().__init__()
+            self.note_view = note_view
+            self.doc_key = doc_key
+
+        @property
+        def control(self) -> NoteView:
+            return self.note_view
+
+    def __init__(
+        self,
+        *,
+        theme: RenderTheme = DEFAULT_THEME,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.render_theme = theme
+        self._generation = 0
+        self._request: _Request | None = None
+        self._header: list[_Line] = []
+        self._rendered: RenderedNote = _EMPTY
+        self._applied_generation = -1
+        self._pending_anchor: str | None = None
+        self._renders: OrderedDict[tuple[Hashable, object, int], RenderedNote] = OrderedDict()
+        self._strips: LRUCache[int, Strip] = LRUCache(1024)
+        self._resize_timer: Timer | None = None
+
+    # -- public API -----------------------------------------------------------------------
+
+    @property
+    def doc_key(self) -> Hashable:
+        """The document last passed to `show` (None before the first)."""
+        return self._request.doc_key if self._request is not None else None
+
+    @property
+    def rendered(self) -> RenderedNote:
+        """What is on screen now (possibly just the first screen of a long note)."""
+        return self._rendered
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether the whole of the current document is on screen."""
+        request = self._request
+        return (
+            request is not None
+            and self._applied_generation == request.generation
+            and self._rendered.complete
+        )
+
+    @property
+    def headings(self) -> list[HeadingRef]:
+        """The note's headings, with lines counted from the top of the view (header included)."""
+        offset = len(self._header)
+        return [heading._replace(line=heading.line + offset) for heading in self._rendered.headings]
+
+    @property
+    def links(self) -> list[str]:
+        """Link targets in the note, in document order."""
+        return list(self._rendered.links)
+
+    @property
+    def images(self) -> list[ImageRef]:
+        """Images in the note, with lines counted from the top of the view."""
+        offset = len(self._header)
+        return [image._replace(line=image.line + offset) for image in self._rendered.images]
+
+    @property
+    def line_count(self) -> int:
+        return len(self._header) + len(self._rendered.lines)
+
+    def show(
+        self,
+        doc_key: Hashable,
+        body: str,
+        base: str | None = None,
+        header: list[Text] | None = None,
+        *,
+        version: object = None,
+        keep_scroll: bool = False,
+        anchor: str | None = None,
+    ) -> None:
+        """Render `body` (Markdown) with `header` lines above it.
+
+        A short note's first screen is rendered at once; the rest, and any long note, in a
+        thread worker that a later `show` cancels.
+
+        `doc_key` names the document (its path); `version` (its mtime) tells a changed file
+        from a cached render, else the body's hash is used. `keep_scroll` keeps the scroll
+        position (live reload of the same note); `anchor` scrolls to that heading once known.
+        """
+        self._generation += 1
+        if version is None:
+            version = hash(body)
+        self._request = _Request(
+            self._generation, doc_key, body, base, list(header or ()), version, keep_scroll
+        )
+        self._pending_anchor = anchor
+        self._start_render()
+
+    def clear(self) -> None:
+        """Show nothing (and drop any render in progress)."""
+        self._generation += 1
+        self._request = None
+        self._pending_anchor = None
+        self.workers.cancel_group(self, "render")
+        self._set_content([], _EMPTY, scroll_home=True)
+
+    def scroll_to_anchor(self, anchor: str) -> bool:
+        """Scroll to the heading with GitHub slug `anchor` (a leading `#` is ignored).
+
+        True when it was found, or when the note is still rendering (the scroll happens when the
+        heading arrives); False when the complete note has no such heading.
+        """
+        line = self._anchor_line(anchor)
+        if line is not None:
+            self._pending_anchor = None
+            self.scroll_to(y=line, animate=False, immediate=True, force=True)
+            return True
+        if not self.is_complete and self._request is not None:
+            self._pending_anchor = anchor
+            return True
+        return False
+
+    def scroll_to_line(self, line: int) -> None:
+        """Scroll so that `line` (counted from the top of the view) is at the top."""
+        self.scroll_to(y=line, animate=False, immediate=True, force=True)
+
+    # -- actions (also the targets of `@click` in the segments' style meta) ---------------
+
+    def action_link(self, index: int) -> None:
+        links = self._rendered.links
+        if isinstance(index, int) and 0 <= index < len(links):
+            self.post_message(self.LinkClicked(self, links[index]))
+
+    def action_image(self, index: int) -> None:
+        images = self.images
+        if isinstance(index, int) and 0 <= index < len(images):
+            self.post_message(self.ImageClicked(self, images[index]))
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _content_width(self) -> int:
+        width = self.scrollable_content_region.width
+        return width if width > 0 else 80
+
+    def _cache_key(self, request: _Request, width: int) -> tuple[Hashable, object, int]:
+        return (request.doc_key, request.version, width)
+
+    def _start_render(self) -> None:
+        request = self._request
+        if request is None:
+            return
+        width = self._content_width()
+        key = self._cache_key(request, width)
+        cached = self._renders.get(key)
+        header = render_texts(request.header, width=width) if request.header else []
+        if cached is not None:
+            self.workers.cancel_group(self, "render")
+            self._renders.move_to_end(key)
+            self._apply(request, header, cached)
+            return
+        first_blocks = self._first_screen_blocks()
+        if len(request.body) <= self.SYNC_FIRST_SCREEN_CHARS and not request.keep_scroll:
+            # Handing a short note to a thread costs more than rendering its first screen.
+            first = render_markdown(
+                request.body,
+                width=width,
+                theme=self.render_theme,
+                base=request.base,
+                max_blocks=first_blocks,
+            )
+            self._apply(request, header, first)
+            if first.complete:
+                self.workers.cancel_group(self, "render")
+                return
+            first_blocks = 0
+        self._render_worker(request, width, header, first_blocks)
+
+    def _first_screen_blocks(self) -> int:
+        return max(self.FIRST_SCREEN_BLOCKS, self.size.height)
+
+    @work(thread=True, exclusive=True, group="render", exit_on_error=False)
+    def _render_worker(
+        self, request: _Request, width: int, header: list[_Line], first_blocks: int
+    ) -> None:
+        """Render off the event loop: the first screen (unless `first_blocks` is 0), then all."""
+        worker = get_current_worker()
+
+        def cancelled() -> bool:
+            return worker.is_cancelled
+
+        for rendered in render_progressively(
+            request.body,
+            width=width,
+            first_blocks=first_blocks or None,
+            theme=self.render_theme,
+            base=request.base,
+            cancelled=cancelled,
+        ):
+            if worker.is_cancelled:
+                return
+            if not rendered.complete and request.keep_scroll:
+                continue  # a partial render would clamp the scroll position kept
+            try:
+                self.app.call_from_thread(self._apply, request, header, rendered)
+            except RuntimeError:  # the app is shutting down
+                return
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Import the lexers and math converter before the first note needs them."""
+        render_markdown(_WARM_UP, width=80)
+
+    def on_mount(self) -> None:
+        self._warm_up()
+
+    def _apply(self, request: _Request, header: list[_Line], rendered: RenderedNote) -> None:
+        """Put a render on screen, unless a newer `show()` made it stale."""
+        if self._request is None or request.generation != self._request.generation:
+            return
+        first_paint = self._applied_generation != request.generation
+        self._applied_generation = request.generation
+        if rendered.complete:
+            key = self._cache_key(request, rendered.width)
+            self._renders[key] = rendered
+            self._renders.move_to_end(key)
+            while len(self._renders) > self.CACHE_SIZE:
+                self._renders.popitem(last=False)
+        self._set_content(header, rendered, scroll_home=first_paint and not request.keep_scroll)
+        if request.scroll_fraction is not None and rendered.complete:
+            self.scroll_to_line(round(request.scroll_fraction * self.line_count))
+        if self._pending_anchor is not None:
+            line = self._anchor_line(self._pending_anchor)
+            if line is not None or rendered.complete:
+                self._pending_anchor = None
+            if line is not None:
+                self.scroll_to(y=line, animate=False, immediate=True, force=True)
+        if rendered.complete:
+            self.post_message(self.Rendered(self, request.doc_key))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A render that raised shows a one-line explanation instead of ending the app."""
+        if event.worker.group != "render" or event.state != WorkerState.ERROR:
+            return
+        event.stop()
+        error = event.worker.error
+        message = Text(f"This note could not be rendered: {type(error).__name__}", "bold red")
+        width = self._content_width()
+        lines = render_texts([message], width=width)
+        self._set_content(self._header, RenderedNote(lines=lines, width=width), scroll_home=True)
+
+    def _set_content(
+        self, header: list[_Line], rendered: RenderedNote, *, scroll_home: bool
+    ) -> None:
+        self._header = header
+        self._rendered = rendered
+        self._strips.clear()
+        width = max(rendered.width, self._content_width())
+        self.virtual_size = Size(width, len(header) + len(rendered.lines))
+        if scroll_home:
+            self.scroll_to(x=0, y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def _anchor_line(self, anchor: str) -> int | None:
+        anchors = self._rendered.anchors
+        anchor = anchor.removeprefix("#")
+        for candidate in (anchor, unquote(anchor), slugify(unquote(anchor))):
+            if candidate in anchors:
+                return len(self._header) + anchors[candidate]
+        return None
+
+    def on_resize(self, event: Resize) -> None:
+        if self._request is None or self._rendered.width == self._content_width():
+            return
+        if self._resize_timer is not None:
+            self._resize_timer.stop()
+        self._resize_timer = self.set_timer(self.RESIZE_DELAY, self._rerender_for_width)
+
+    def _rerender_for_width(self) -> None:
+        self._resize_timer = None
+        request = self._request
+        if request is None or self._rendered.width == self._content_width():
+            return
+        self._generation += 1
+        self._request = _Request(
+            self._generation,
+            request.doc_key,
+            request.body,
+            request.base,
+            request.header,
+            request.version,
+            keep_scroll=True,
+            scroll_fraction=self.scroll_y / max(1, self.line_count),
+        )
+        self._start_render()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        rich_style = self.rich_style
+        strip = self._strips.get(index)
+        if strip is None:
+            segments = self._line(index)
+            if segments is None:
+                return Strip.blank(width, rich_style)
+            strip = Strip(segments).apply_style(rich_style)
+            self._strips[index] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_offsets(
+            scroll_x, index
+        )
+
+    def _line(self, index: int) -> _Line | None:
+        header = self._header
+        if 0 <= index < len(header):
+            return header[index]
+        index -= len(header)
+        lines = self._rendered.lines
+        if 0 <= index < len(lines):
+            return lines[index]
+        return None

@@ -1,0 +1,254 @@
+"""The preview renderer: what a reader sees of a note's Markdown, laid out at a pane width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.segment import Segment
+
+from app.ui.math import latex_to_unicode
+from app.ui.render import Rendered, render_markdown, render_progressively, slugify
+
+
+def plain(rendered: Rendered) -> list[str]:
+    return ["".join(segment.text for segment in line).rstrip() for line in rendered.lines]
+
+
+def text_of(rendered: Rendered) -> str:
+    return "\n".join(plain(rendered))
+
+
+def test_headings_are_anchored_at_the_line_where_they_start() -> None:
+    body = "# Attention Is All You Need\n\nIntro.\n\n## Multi-Head Attention (MHA)\n\nMore.\n"
+    rendered = render_markdown(body, width=60, base=None)
+    lines = plain(rendered)
+    assert lines[rendered.anchors["attention-is-all-you-need"]] == "Attention Is All You Need"
+    assert lines[rendered.anchors["multi-head-attention-mha"]] == "Multi-Head Attention (MHA)"
+    assert [(h.level, h.text) for h in rendered.headings] == [
+        (1, "Attention Is All You Need"),
+        (2, "Multi-Head Attention (MHA)"),
+    ]
+    assert rendered.complete
+
+
+def test_slugs_follow_github_and_repeated_headings_are_numbered() -> None:
+    assert slugify("What's new in v2.0?") == "whats-new-in-v20"
+    assert slugify("中文 标题") == "中文-标题"
+    rendered = render_markdown("# Notes\n\n# Notes\n", width=40)
+    assert set(rendered.anchors) == {"notes", "notes-1"}
+
+
+def test_links_are_collected_in_order_and_clickable() -> None:
+    body = "See [the paper](https://arxiv.org/abs/1706.03762) and [the note](other.md#intro)."
+    rendered = render_markdown(body, width=80)
+    assert rendered.links == ["https://arxiv.org/abs/1706.03762", "other.md#intro"]
+    actions = [
+        segment.style.meta["@click"]
+        for line in rendered.lines
+        for segment in line
+        if segment.style is not None and segment.style.meta.get("@click")
+    ]
+    assert set(actions) == {"link(0)", "link(1)"}
+
+
+def test_bare_file_names_are_not_turned_into_links() -> None:
+    rendered = render_markdown("Read README.md and www.example.com first.", width=80)
+    assert rendered.links == []
+
+
+def test_task_lists_show_boxes_and_nested_lists_are_indented() -> None:
+    body = "- [x] read it\n- [ ] summarise it\n  1. first\n  2. second\n"
+    lines = plain(render_markdown(body, width=40))
+    assert lines == ["☑ read it", "☐ summarise it", "  1. first", "  2. second"]
+
+
+def test_block_quotes_have_a_bar() -> None:
+    lines = plain(render_markdown("> quoted words\n", width=40))
+    assert lines == ["▌ quoted words"]
+
+
+def test_table_fits_a_narrow_pane() -> None:
+    body = (
+        "| Model | Parameters | Notes |\n|---|---:|---|\n"
+        "| LLaMA 2 | 70B | trained on two trillion tokens of public data |\n"
+    )
+    rendered = render_markdown(body, width=30)
+    assert all(Segment.get_line_length(line) <= 30 for line in rendered.lines)
+    assert "LLaMA" in text_of(rendered)
+    assert "trillion" in text_of(rendered)
+
+
+def test_code_is_highlighted_and_an_unknown_language_does_not_crash() -> None:
+    body = "```python\ndef f(x):\n    return x\n```\n\n```no-such-language\nplain words\n```\n"
+    rendered = render_markdown(body, width=40)
+    text = text_of(rendered)
+    assert "def f(x):" in text
+    assert "plain words" in text
+    colours = {
+        segment.style.color.name
+        for segment in rendered.lines[0]
+        if segment.style is not None and segment.style.color is not None
+    }
+    assert len(colours) > 1  # keywords and names in different colours
+
+
+def test_long_code_lines_wrap_within_the_width() -> None:
+    body = "```python\nx = '" + "a" * 200 + "'\n```\n"
+    rendered = render_markdown(body, width=50)
+    assert all(Segment.get_line_length(line) <= 50 for line in rendered.lines)
+    assert text_of(rendered).count("a") >= 200
+
+
+@pytest.mark.parametrize("width", [7, 10, 21, 40])
+def test_wide_characters_wrap_by_cell_width_and_are_never_cut(width: int) -> None:
+    body = (
+        "中文的阅读笔记，包含很多很多的汉字，用来测试换行。" * 5
+        + "\n\n- 列表项：混合 English 和中文"
+    )
+    rendered = render_markdown(body, width=width)
+    source_chars = set(body)
+    for line in rendered.lines:
+        assert Segment.get_line_length(line) <= width
+        for segment in line:
+            # a cut wide character would leave a replacement or a stray half
+            assert set(segment.text) <= source_chars | {" ", "•"}
+    joined = "".join(text_of(rendered).split())
+    assert "包含很多很多的汉字" in joined
+
+
+def test_control_characters_in_a_note_are_made_inert() -> None:
+    payload = "title \x1b]52;c;ZXZpbA==\x07 clear \x1b[2J c1 \x9b bidi \u202e end"
+    body = f"# {payload}\n\n{payload}\n\n`{payload}`\n\n```\n{payload}\n```\n\n[{payload}](x.md)\n"
+    rendered = render_markdown(body, width=200)
+    for line in rendered.lines:
+        for segment in line:
+            assert not any(
+                ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or ch == "\u202e" for ch in segment.text
+            ), repr(segment.text)
+    assert "␛" in text_of(rendered)
+
+
+def test_images_become_placeholders_and_missing_ones_say_so(tmp_path: Path) -> None:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "diagram.png").write_bytes(b"\x89PNG")
+    body = "Intro.\n\n![the diagram](assets/diagram.png)\n\n![gone](assets/gone.png)\n"
+    rendered = render_markdown(body, width=80, base=str(tmp_path))
+    lines = plain(rendered)
+    assert [(image.alt, image.target) for image in rendered.images] == [
+        ("the diagram", "assets/diagram.png"),
+        ("gone", "assets/gone.png"),
+    ]
+    first, second = rendered.images
+    assert lines[first.line] == "🖼 the diagram (assets/diagram.png)"
+    assert "missing" in lines[second.line]
+    assert "missing" not in lines[first.line]
+
+
+def test_html_is_shown_as_dim_source() -> None:
+    rendered = render_markdown("<details>\n<summary>More</summary>\n</details>\n", width=60)
+    assert plain(rendered)[0] == "<details>"
+    assert all(
+        segment.style is not None and segment.style.dim
+        for segment in rendered.lines[0]
+        if segment.text.strip()
+    )
+
+
+def test_max_blocks_renders_only_the_top() -> None:
+    body = "\n\n".join(f"Paragraph {n}." for n in range(100))
+    top = render_markdown(body, width=40, max_blocks=5)
+    assert not top.complete
+    assert plain(top)[-1] == "Paragraph 4."
+    assert render_markdown(body, width=40).complete
+
+
+def test_progressive_render_yields_the_top_then_everything() -> None:
+    body = "\n\n".join(f"Paragraph {n}." for n in range(100))
+    top, whole = list(render_progressively(body, width=40, first_blocks=10))
+    assert not top.complete
+    assert whole.complete
+    assert plain(whole)[: len(top.lines)] == plain(top)
+    assert plain(whole)[-1] == "Paragraph 99."
+
+
+def test_a_cancelled_render_stops_between_blocks() -> None:
+    body = "\n\n".join(f"Paragraph {n}." for n in range(100))
+    calls = 0
+
+    def cancelled() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > 3
+
+    assert list(render_progressively(body, width=40, first_blocks=50, cancelled=cancelled)) == []
+    partial = render_markdown(body, width=40, cancelled=cancelled)
+    assert not partial.complete
+
+
+# -- math -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        (r"T_{mem}", "Tₘₑₘ"),
+        (r"\max~(T_{mem}, T_{math})", "max (Tₘₑₘ, Tₘₐₜₕ)"),
+        (r"\#ops / \#bytes > BW_{math} / BW_{mem}", "#ops / #bytes > BWₘₐₜₕ / BWₘₑₘ"),
+        (r"\mathrm{softmax}(QK^T/\sqrt{d_k})V", "softmax(QKᵀ/√(dₖ))V"),
+        (r"x^2 + y^{10}", "x² + y¹⁰"),
+        (r"\frac{a}{b}", "a/b"),
+        (r"\alpha \le \beta \times \gamma", "α ≤ β × γ"),
+        (r"\sum_{i=1}^{n} x_i", "∑ᵢ₌₁ⁿ xᵢ"),
+        (r"\mathcal{L}_{CE}", "ℒ_(CE)"),
+    ],
+)
+def test_math_becomes_readable_unicode(latex: str, expected: str) -> None:
+    assert latex_to_unicode(latex) == expected
+
+
+@pytest.mark.parametrize("latex", [r"\frac{1", r"\unknownmacro{x}", r"\begin{weird}x\end{weird}"])
+def test_math_that_cannot_be_converted_is_reported(latex: str) -> None:
+    assert latex_to_unicode(latex) is None
+
+
+def test_inline_math_in_a_note() -> None:
+    rendered = render_markdown("Time is $\\max~(T_{mem}, T_{math})$ here.", width=80)
+    assert plain(rendered) == ["Time is max (Tₘₑₘ, Tₘₐₜₕ) here."]
+
+
+def test_unconvertible_math_is_shown_as_marked_source() -> None:
+    rendered = render_markdown(r"Odd $\unknownmacro{x}$ math.", width=80)
+    assert plain(rendered) == [r"Odd $\unknownmacro{x}$ math."]
+    marked = [s for s in rendered.lines[0] if "unknownmacro" in s.text]
+    assert marked and marked[0].style is not None and marked[0].style.dim
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("It costs $5 and $10 today.", "It costs $5 and $10 today."),
+        (r"An escaped \$x\$ sign.", "An escaped $x$ sign."),
+        ("An unbalanced $x sign.", "An unbalanced $x sign."),
+        ("Code `$x$ and $y$` stays.", "Code $x$ and $y$ stays."),
+    ],
+)
+def test_dollar_signs_that_are_not_math_are_left_alone(body: str, expected: str) -> None:
+    assert plain(render_markdown(body, width=80)) == [expected]
+
+
+def test_display_math_is_its_own_centred_block() -> None:
+    rendered = render_markdown("Before\n\n$$\n\\sum_{i=1}^n x_i^2\n$$\n\nAfter\n", width=40)
+    lines = plain(rendered)
+    math_line = next(line for line in lines if "∑" in line)
+    assert math_line.strip() == "∑ᵢ₌₁ⁿ xᵢ²"
+    assert math_line.startswith(" " * 10)
+    assert lines[0] == "Before" and lines[-1] == "After"
+
+
+def test_corpora_render_completely_within_the_width() -> None:
+    corpora = Path(__file__).resolve().parents[1] / "corpora"
+    for path in sorted(corpora.glob("*.md"))[:3]:
+        rendered = render_markdown(path.read_text(encoding="utf-8"), width=72)
+        assert rendered.complete
+        assert all(Segment.get_line_length(line) <= 72 for line in rendered.lines)
