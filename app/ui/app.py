@@ -1,0 +1,650 @@
+"""The readnotes browser: the index as a tree on the left, the entry's note on the right.
+
+Everything slow runs in a thread worker (parsing the index, reading a note, marking, opening a
+URL, the native clipboard); the workers' results and errors all come back through one handler,
+``on_worker_state_changed``, so a failure is a notice and never a traceback.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Tree
+from textual.worker import Worker, WorkerState
+
+from app.core.edit import MarkResult, mark
+from app.core.errors import ReadnotesError
+from app.core.links import AnchorLink, NoteLink, Refused, WebLink, resolve_link, safe_path
+from app.core.model import Category, Entry, Index, Status
+from app.core.notes import create_note_stub, load_note, read_tags
+from app.core.parse import find_index, load_index
+from app.core.query import Query, filter_entries
+from app.core.sanitize import inert_line
+from app.edges.browser import OpenResult, open_url, url_is_openable
+from app.edges.clipboard import CopyResult, copy_native
+from app.edges.editor import editor_command, run_editor
+from app.ui.commands import GoToEntryProvider
+from app.ui.filter_bar import FilterBar
+from app.ui.help_screen import HelpScreen, KeySection, key_rows
+from app.ui.history import History, Place, PlaceKind
+from app.ui.note_view import NoteView
+from app.ui.preview import Preview, category_preview, entry_preview, note_preview
+from app.ui.status_line import StatusLine
+from app.ui.tree import IndexTree, Item
+
+STATUS_CYCLE: dict[Status | None, Status | None] = {
+    None: Status.TODO,
+    Status.TODO: Status.DONE,
+    Status.DONE: None,
+}
+_FOLDER_NOTES = ("README.md", "index.md", "readme.md")
+
+
+@dataclass(frozen=True, slots=True)
+class UndoMark:
+    """A mark made in this session, undone only while its line still reads ``line_after``."""
+
+    key: str
+    previous: Status
+    line_after: bytes
+
+
+class ReadnotesApp(App[int]):
+    """Browse a reading-notes index: categories, entries, notes, links; mark entries done."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "readnotes"
+    COMMANDS = App.COMMANDS | {GoToEntryProvider}
+
+    ENTRY_BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "toggle_done", "Done/TODO", id="app.toggle_done"),
+        Binding("u", "undo", "Undo mark", id="app.undo"),
+        Binding("o", "open_primary", "Open link", id="app.open_primary"),
+        *(
+            Binding(str(n), f"open_link({n})", "Open link N", show=False, id=f"app.open_link_{n}")
+            for n in range(1, 10)
+        ),
+        Binding("y", "copy_link", "Copy link", id="app.copy_link"),
+        Binding("e", "edit_note", "Edit note", id="app.edit_note"),
+        Binding("E", "edit_index", "Edit index line", show=False, id="app.edit_index"),
+    ]
+    GENERAL_BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", id="app.filter"),
+        Binding("t", "cycle_status", "All/TODO/done", id="app.cycle_status"),
+        Binding("left_square_bracket,backspace", "history_back", "Back", show=False, id="app.back"),
+        Binding("right_square_bracket", "history_forward", "Forward", show=False, id="app.forward"),
+        Binding("r", "reload", "Reload", show=False, id="app.reload"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*ENTRY_BINDINGS, *GENERAL_BINDINGS]
+
+    def __init__(self, index_path: Path, *, poll: bool = False) -> None:
+        super().__init__()
+        self.index_path = index_path
+        self.poll = poll  # for the folder watcher: poll instead of inotify
+        self.index: Index | None = None
+        self.filter_query = Query()
+        self._tags: dict[str, tuple[str, ...]] = {}
+        self._notes: dict[str, str] = {}  # note path -> key of the first entry pointing at it
+        self._history = History()
+        self._place: Place | None = None
+        self._base: str | None = None  # what the preview's links are relative to
+        self._undo: list[UndoMark] = []
+        self._marking = False
+        self._problem: str | None = None
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield FilterBar(id="filter")
+                yield IndexTree(id="tree")
+            yield NoteView(id="preview")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def index_tree(self) -> IndexTree:
+        return self.query_one("#tree", IndexTree)
+
+    @property
+    def note_view(self) -> NoteView:
+        return self.query_one("#preview", NoteView)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one("#filter", FilterBar)
+
+    @property
+    def status_line(self) -> StatusLine:
+        return self.query_one("#status", StatusLine)
+
+    def on_mount(self) -> None:
+        self.sub_title = inert_line(str(self.index_path))
+        self.status_line.show_message(f"Loading {self.index_path} …")
+        self.index_tree.focus()
+        self.load_index()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", name="load", exit_on_error=False)
+    def load_index(self) -> Index:
+        return load_index(find_index(self.index_path))
+
+    @work(thread=True, exclusive=True, group="tags", name="tags", exit_on_error=False)
+    def load_tags(self, index: Index) -> tuple[Index, dict[str, tuple[str, ...]]]:
+        """Tags from every note's frontmatter, for ``#tag`` words in the filter."""
+        tags: dict[str, tuple[str, ...]] = {}
+        for entry in index.entries:
+            if entry.note is not None and not entry.note.endswith("/"):
+                found = read_tags(index.root, entry.note)
+                if found:
+                    tags[entry.key] = found
+        return index, tags
+
+    def show_index(self, index: Index) -> None:
+        """Show a freshly parsed index (a load, a reload, a mark), keeping the reader's place."""
+        first = self.index is None
+        self.index = index
+        self._notes = {}
+        for entry in index.entries:
+            if entry.note is not None:
+                self._notes.setdefault(entry.note, entry.key)
+        self.title = inert_line(index.title or index.path.parent.name or "readnotes")
+        self.sub_title = inert_line(str(index.path))
+        self._problem = None
+        self._apply_filter()
+        for warning in index.warnings[:3]:
+            self.notify(inert_line(warning), severity="warning")
+        self._refresh_preview(force=True, keep_scroll=not first)
+        self.load_tags(index)
+
+    # -- filtering ----------------------------------------------------------------------------
+
+    def _apply_filter(self) -> None:
+        index = self.index
+        if index is None:
+            return
+        matches = (
+            filter_entries(index, self.filter_query, self._tags)
+            if self.filter_query.active
+            else None
+        )
+        self.index_tree.show_index(index, matches)
+        self.status_line.show_status(
+            len(index.entries),
+            index.todo_count,
+            self.filter_query.describe(),
+            shown=None if matches is None else len(matches),
+            problem=self._problem,
+        )
+        self._refresh_keys()
+
+    def _set_query(self, query: Query) -> None:
+        if query == self.filter_query:
+            return
+        self.filter_query = query
+        self._apply_filter()
+        if self._place is not None and self._place.kind is PlaceKind.CATEGORY:
+            self._refresh_preview(force=True)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._set_query(Query(event.value, self.filter_query.status))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.index_tree.first_entry()
+        self.index_tree.focus()
+        if not self.filter_bar.value:
+            self.filter_bar.display = False
+
+    def action_focus_filter(self) -> None:
+        self.filter_bar.display = True
+        self.filter_bar.focus()
+
+    def action_clear_text_filter(self) -> None:
+        self.filter_bar.value = ""  # posts Input.Changed, but the query is set right away
+        self.filter_bar.display = False
+        self._set_query(Query("", self.filter_query.status))
+        self.index_tree.focus()
+
+    def action_cycle_status(self) -> None:
+        self._set_query(Query(self.filter_query.text, STATUS_CYCLE[self.filter_query.status]))
+
+    # -- the preview --------------------------------------------------------------------------
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
+        place = self._place_of(event.node.data)
+        if place is not None:
+            self._show_place(place)
+        self._refresh_keys()
+
+    def on_index_tree_entry_activated(self, event: IndexTree.EntryActivated) -> None:
+        self._show_place(Place(PlaceKind.ENTRY, event.entry.key))
+        self.note_view.focus()
+
+    def _place_of(self, item: Item | None) -> Place | None:
+        if isinstance(item, Entry):
+            return Place(PlaceKind.ENTRY, item.key)
+        if isinstance(item, Category):
+            return Place(PlaceKind.CATEGORY, item.key)
+        return None
+
+    def _refresh_preview(self, *, force: bool = False, keep_scroll: bool = False) -> None:
+        """Show what the tree cursor is on (or, after a rebuild, the same place again)."""
+        place = self._place_of(self.index_tree.cursor_item)
+        if place is not None:
+            self._show_place(place, force=force, keep_scroll=keep_scroll)
+        elif self.index is not None and not self.index.entries:
+            self._place = None
+            self.note_view.show("empty", "", None, [Text("This index has no entries yet.")])
+
+    def _show_place(
+        self,
+        place: Place,
+        *,
+        record: bool = True,
+        force: bool = False,
+        keep_scroll: bool = False,
+        anchor: str | None = None,
+    ) -> None:
+        if record:
+            self._history.visit(place)
+        if place == self._place and not force and anchor is None:
+            return
+        self._place = place
+        index = self.index
+        if index is None:
+            return
+        if place.kind is PlaceKind.CATEGORY:
+            category = next((c for c in index.categories() if c.key == place.key), None)
+            if category is not None:
+                counts = self.index_tree.counts_for(category)
+                preview = category_preview(
+                    category,
+                    self.index_tree.visible_entries(category),
+                    counts.total,
+                    counts.todo,
+                    self.filter_query.describe(),
+                )
+                self._present(preview, keep_scroll=keep_scroll, anchor=anchor)
+            return
+        self.load_preview(index, place, keep_scroll, anchor)
+        self._refresh_keys()
+
+    @work(thread=True, exclusive=True, group="preview", name="preview", exit_on_error=False)
+    def load_preview(
+        self, index: Index, place: Place, keep_scroll: bool, anchor: str | None
+    ) -> tuple[Place, Preview | None, object, bool, str | None]:
+        """Read the note off the event loop; the result is dropped if the cursor moved on."""
+        if place.kind is PlaceKind.NOTE:
+            doc = load_note(index.root, place.key)
+            return place, note_preview(doc), doc.mtime_ns, keep_scroll, anchor
+        entry = index.find(place.key)
+        if entry is None:
+            return place, None, None, keep_scroll, anchor
+        note = load_note(index.root, entry.note) if entry.note is not None else None
+        version = note.mtime_ns if note is not None else None
+        return place, entry_preview(entry, note), version, keep_scroll, anchor
+
+    def _present(
+        self,
+        preview: Preview,
+        *,
+        version: object = None,
+        keep_scroll: bool = False,
+        anchor: str | None = None,
+    ) -> None:
+        self._base = preview.base
+        self.note_view.show(
+            preview.doc_key,
+            preview.body,
+            preview.base,
+            preview.header,
+            version=(version, tuple(line.plain for line in preview.header)),
+            keep_scroll=keep_scroll,
+            anchor=anchor,
+        )
+
+    # -- links --------------------------------------------------------------------------------
+
+    def on_note_view_link_clicked(self, event: NoteView.LinkClicked) -> None:
+        self.follow_link(event.target)
+
+    def follow_link(self, target: str) -> None:
+        """Route a link from the preview: a note, a heading, a web page, or a refusal."""
+        index = self.index
+        if index is None:
+            return
+        resolved = resolve_link(index.root, self._base, target)
+        if isinstance(resolved, Refused):
+            self.notify(inert_line(resolved.reason), title="Link refused", severity="warning")
+        elif isinstance(resolved, WebLink):
+            self.open_web(resolved.url)
+        elif isinstance(resolved, AnchorLink):
+            if resolved.anchor and not self.note_view.scroll_to_anchor(resolved.anchor):
+                self.notify(f"No heading #{inert_line(resolved.anchor)} in this note")
+        elif isinstance(resolved, NoteLink):
+            self._open_note(resolved.rel, resolved.anchor)
+
+    def _open_note(self, rel: str, anchor: str | None) -> None:
+        key = self._notes.get(rel) or self._notes.get(posixpath.normpath(rel))
+        if key is not None and self.index_tree.reveal_entry(key):
+            self._show_place(Place(PlaceKind.ENTRY, key), anchor=anchor)
+            return
+        self._show_place(Place(PlaceKind.NOTE, rel), anchor=anchor)
+
+    # -- history ------------------------------------------------------------------------------
+
+    def action_history_back(self) -> None:
+        place = self._history.back()
+        if place is not None:
+            self._go_to_place(place)
+
+    def action_history_forward(self) -> None:
+        place = self._history.forward()
+        if place is not None:
+            self._go_to_place(place)
+
+    def _go_to_place(self, place: Place) -> None:
+        if place.kind is PlaceKind.ENTRY:
+            self.index_tree.reveal_entry(place.key)
+        elif place.kind is PlaceKind.CATEGORY:
+            self.index_tree.reveal_category(place.key)
+        self._show_place(place, record=False)
+        self._refresh_keys()
+
+    def go_to_entry(self, key: str) -> None:
+        """From the command palette: reveal the entry, clearing filters that hide it."""
+        if not self.index_tree.reveal_entry(key):
+            self.filter_bar.value = ""
+            self.filter_bar.display = False
+            self._set_query(Query())
+            self.index_tree.reveal_entry(key)
+        self.index_tree.focus()
+
+    # -- the current entry --------------------------------------------------------------------
+
+    @property
+    def current_entry(self) -> Entry | None:
+        return self.index_tree.cursor_entry
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out what does not apply to the entry under the cursor."""
+        entry = self.current_entry if self.index is not None else None
+        if action == "toggle_done":
+            return None if entry is None or self._marking else True
+        if action == "undo":
+            return True if self._undo and not self._marking else None
+        if action in ("open_primary", "copy_link"):
+            return None if entry is None or entry.primary_url is None else True
+        if action == "open_link":
+            number = parameters[0] if parameters else 0
+            links = entry.web_links if entry is not None else ()
+            return True if isinstance(number, int) and 0 < number <= len(links) else None
+        if action == "edit_note":
+            return None if entry is None or entry.note is None else True
+        if action == "edit_index":
+            return None if self.index is None else True
+        if action == "history_back":
+            return True if self._history.can_go_back else None
+        if action == "history_forward":
+            return True if self._history.can_go_forward else None
+        return True
+
+    def action_toggle_done(self) -> None:
+        entry = self.current_entry
+        if entry is None or self.index is None or self._marking:
+            return
+        wanted = Status.DONE if entry.status is Status.TODO else Status.TODO
+        self._start_mark(self.index, entry.key, wanted, previous=entry.status, undoing=None)
+
+    def action_undo(self) -> None:
+        if not self._undo or self.index is None or self._marking:
+            return
+        last = self._undo.pop()
+        self._start_mark(self.index, last.key, last.previous, previous=None, undoing=last)
+
+    def _start_mark(
+        self,
+        index: Index,
+        key: str,
+        status: Status,
+        *,
+        previous: Status | None,
+        undoing: UndoMark | None,
+    ) -> None:
+        self._marking = True
+        self._refresh_keys()
+        self.mark_entry(index, key, status, previous, undoing)
+
+    @work(thread=True, exclusive=True, group="mark", name="mark", exit_on_error=False)
+    def mark_entry(
+        self,
+        index: Index,
+        key: str,
+        status: Status,
+        previous: Status | None,
+        undoing: UndoMark | None,
+    ) -> tuple[MarkResult, Status | None]:
+        require = undoing.line_after if undoing is not None else None
+        return mark(index.path, key, status, known=index, require_line=require), previous
+
+    def _mark_finished(self, result: MarkResult, previous: Status | None) -> None:
+        if result.changed and previous is not None:
+            self._undo.append(UndoMark(result.entry.key, previous, result.line_after))
+        self.show_index(result.index)
+        self.notify(inert_line(result.message))
+
+    def action_open_primary(self) -> None:
+        entry = self.current_entry
+        if entry is not None and entry.primary_url is not None:
+            self.open_web(entry.primary_url)
+
+    def action_open_link(self, number: int) -> None:
+        entry = self.current_entry
+        if entry is not None and 0 < number <= len(entry.web_links):
+            self.open_web(entry.web_links[number - 1].url)
+
+    def open_web(self, url: str) -> None:
+        refusal = url_is_openable(url)
+        if refusal is not None:
+            self.notify(inert_line(refusal), title="Not opened", severity="warning")
+            return
+        self.notify(f"Opening {inert_line(url)}")
+        self.open_in_browser(url)
+
+    @work(thread=True, group="browser", name="browser", exit_on_error=False)
+    def open_in_browser(self, url: str) -> OpenResult:
+        return open_url(url)
+
+    def action_copy_link(self) -> None:
+        entry = self.current_entry
+        url = entry.primary_url if entry is not None else None
+        if url is None:
+            return
+        self.copy_to_clipboard(url)  # OSC 52: reaches the local clipboard even over SSH
+        self.copy_natively(url)
+
+    @work(thread=True, exclusive=True, group="clipboard", name="clipboard", exit_on_error=False)
+    def copy_natively(self, url: str) -> tuple[str, CopyResult]:
+        return url, copy_native(url)
+
+    def _copy_finished(self, url: str, result: CopyResult) -> None:
+        shown = inert_line(url)
+        if result.ok:
+            self.notify(f"Copied {shown}")
+        else:
+            self.notify(
+                f"Sent {shown} to the terminal's clipboard (OSC 52; not every terminal accepts "
+                f"it). {inert_line(result.message)}",
+                severity="warning",
+            )
+
+    # -- the editor ---------------------------------------------------------------------------
+
+    def action_edit_note(self) -> None:
+        entry = self.current_entry
+        index = self.index
+        if entry is None or entry.note is None or index is None:
+            return
+        try:
+            path = self._note_file(index, entry)
+            self._edit(path, None)
+        except ReadnotesError as error:
+            self.notify(inert_line(str(error)), severity="error")
+            return
+        self._refresh_preview(force=True, keep_scroll=True)
+
+    def _note_file(self, index: Index, entry: Entry) -> Path:
+        """The file to edit for the entry's note, created with its title when missing."""
+        assert entry.note is not None
+        real = safe_path(index.root, entry.note)
+        if real is None:
+            raise ReadnotesError(f"Refused: {entry.note} is outside the notes folder")
+        if entry.note.endswith("/") or real.is_dir():
+            for name in _FOLDER_NOTES:
+                if (real / name).is_file():
+                    return real / name
+            raise ReadnotesError(
+                f"{entry.note} is a folder without a README: open one of its notes instead"
+            )
+        if not real.exists():
+            created = create_note_stub(index.root, entry.note, entry.title)
+            self.notify(f"Created {inert_line(entry.note)}")
+            return created
+        return real
+
+    def action_edit_index(self) -> None:
+        index = self.index
+        if index is None:
+            return
+        entry = self.current_entry
+        try:
+            self._edit(index.path, entry.line if entry is not None else None)
+        except ReadnotesError as error:
+            self.notify(inert_line(str(error)), severity="error")
+            return
+        self.action_reload()
+
+    def _edit(self, path: Path, line: int | None) -> None:
+        command = editor_command(path, line)
+        try:
+            with self.suspend():
+                code = run_editor(command)
+        except SuspendNotSupported:
+            raise ReadnotesError("This terminal cannot hand over to an editor") from None
+        if code != 0:
+            self.notify(f"The editor exited with code {code}", severity="warning")
+
+    def action_reload(self) -> None:
+        self.load_index()
+
+    # -- help and the command palette ---------------------------------------------------------
+
+    def key_sections(self) -> list[KeySection]:
+        palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Command palette")
+        return [
+            KeySection("Tree", key_rows(self, IndexTree.BINDINGS)),
+            KeySection("The current entry (from either pane)", key_rows(self, self.ENTRY_BINDINGS)),
+            KeySection(
+                "Everywhere",
+                key_rows(self, [*self.GENERAL_BINDINGS, palette, *Screen.BINDINGS[:2]]),
+            ),
+            KeySection("Filter bar", key_rows(self, FilterBar.BINDINGS)),
+            KeySection("Preview", key_rows(self, NoteView.BINDINGS)),
+        ]
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.key_sections()))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if screen is not self.screen_stack[0]:
+            return
+        for section in self.key_sections()[:3]:
+            for row in section.rows:
+                if row.action in ("help", "quit", "command_palette") or row.keys[:1].isdigit():
+                    continue
+                yield SystemCommand(row.description, f"key: {row.keys}", self._runner(row.action))
+
+    def _runner(self, action: str) -> Callable[[], Any]:
+        tree_actions = {binding.action for binding in _bindings(IndexTree.BINDINGS)}
+        target = self.index_tree if action in tree_actions else self
+        return partial(self.run_action, action, target)
+
+    def _refresh_keys(self) -> None:
+        """Re-check which keys apply (footer greying); messages can still arrive at shutdown."""
+        if self.screen_stack:
+            self.refresh_bindings()
+
+    # -- worker results -----------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.state is WorkerState.SUCCESS:
+            self._worker_succeeded(worker.name, worker.result)
+        elif worker.state is WorkerState.ERROR:
+            self._worker_failed(worker.name, worker.error)
+        if worker.name == "mark" and worker.is_finished:
+            self._marking = False
+            self._refresh_keys()
+
+    def _worker_succeeded(self, name: str, result: Any) -> None:
+        if name == "load":
+            self.show_index(result)
+        elif name == "tags":
+            index, tags = result
+            if index is self.index:
+                self._tags = tags
+                if self.filter_query.text.strip():
+                    self._apply_filter()
+        elif name == "preview":
+            place, preview, version, keep_scroll, anchor = result
+            if place == self._place and preview is not None:
+                self._present(preview, version=version, keep_scroll=keep_scroll, anchor=anchor)
+        elif name == "mark":
+            self._mark_finished(*result)
+        elif name == "browser":
+            self.notify(result.message, severity="information" if result.ok else "warning")
+        elif name == "clipboard":
+            self._copy_finished(*result)
+
+    def _worker_failed(self, name: str, error: BaseException | None) -> None:
+        message = (
+            str(error) if isinstance(error, ReadnotesError) else f"Unexpected error: {error!r}"
+        )
+        message = inert_line(message)
+        if name == "load":
+            if self.index is None:
+                self.status_line.show_message(message)
+            else:
+                self._problem = message
+                self._apply_filter()
+        self.notify(message, title="readnotes", severity="error")
+
+
+def _bindings(bindings: list[BindingType]) -> list[Binding]:
+    return list(Binding.make_bindings(bindings))
+
+
+def run_app(path: Path, poll: bool = False) -> int:
+    """Run the browser on ``path`` (a notes folder or an index file); the exit code."""
+    result = ReadnotesApp(path, poll=poll).run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,367 @@
+"""The category/entry tree: lazy, filter-aware, and faithful to the user's place.
+
+Only category nodes are built up front; a category's entries become nodes the first time it is
+expanded (20,000 eager nodes block for over a second, 200 categories take milliseconds). Every
+rebuild is a ``clear()`` and a fresh build (``remove_children()`` is quadratic); the cursor is then
+put back on the same entry by its key and the same categories are expanded again by their keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Span, Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from app.core.model import Category, Entry, Index, Status
+from app.core.sanitize import inert_line
+
+Item = Category | Entry
+Node = TreeNode[Item]
+
+EXPAND_ALL_LIMIT = 200  # at most this many entries: every category starts expanded
+FIRST_LEVEL_LEAF_BUDGET = 2_000  # bigger: first-level categories open until this many leaves
+FILTER_LEAF_BUDGET = 5_000  # a filter opens the categories holding matches up to this many leaves
+TODO_MARK = "○ "
+DONE_MARK = "✓ "
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    total: int
+    todo: int
+
+
+_TODO_STYLE = Style(color="yellow", bold=True)
+_DONE_STYLE = Style(color="green")
+
+
+def entry_label(entry: Entry) -> Text:
+    # Built directly rather than with ``Text.assemble``: labels for 50,000 entries add up.
+    todo = entry.status is Status.TODO
+    mark, style = (TODO_MARK, _TODO_STYLE) if todo else (DONE_MARK, _DONE_STYLE)
+    return Text(mark + inert_line(entry.title), spans=[Span(0, len(mark), style)], end="")
+
+
+def category_label(category: Category, counts: Counts) -> Text:
+    label = Text.assemble((inert_line(category.title), "bold"), (f"  {counts.total}", "dim"))
+    if counts.todo:
+        label.append(f" · {counts.todo} TODO", style="yellow")
+    return label
+
+
+def count_by_category(entries: Iterable[Entry]) -> dict[str, Counts]:
+    """Counts for every category key, each entry counted in all of its ancestors."""
+    totals: dict[str, list[int]] = {}
+    for entry in entries:
+        path = entry.category
+        for depth in range(len(path) + 1):
+            slot = totals.setdefault("\x1f".join(path[:depth]), [0, 0])
+            slot[0] += 1
+            if entry.status is Status.TODO:
+                slot[1] += 1
+    return {key: Counts(total, todo) for key, (total, todo) in totals.items()}
+
+
+class IndexTree(Tree[Item]):
+    """Categories nested as in the index, entries as leaves, counts as currently filtered."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="tree.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="tree.up"),
+        Binding(
+            "left,h", "collapse_or_parent", "Collapse / to category", show=False, id="tree.left"
+        ),
+        Binding("right,l", "expand_category", "Expand", show=False, id="tree.right"),
+        Binding("enter", "activate", "Open", id="tree.enter"),
+        Binding("escape", "app.clear_text_filter", "Clear filter", show=False, id="tree.escape"),
+    ]
+
+    class EntryActivated(Message):
+        """Enter on an entry: the reader wants to read it."""
+
+        def __init__(self, entry: Entry) -> None:
+            self.entry = entry
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("index"), id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self._index: Index | None = None
+        self._visible: set[str] | None = None  # entry keys that pass the filter; None: all
+        self._counts: dict[str, Counts] = {}
+        self._filtering = False
+        self._expanded_before_filter: set[str] = set()
+        self._filled: set[str] = set()
+        self._category_nodes: dict[str, Node] = {}
+        self._entry_nodes: dict[str, Node] = {}
+        self._labels: dict[Entry, Text] = {}
+
+    # -- what the rest of the app asks --------------------------------------------------------
+
+    @property
+    def cursor_item(self) -> Item | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    @property
+    def cursor_entry(self) -> Entry | None:
+        item = self.cursor_item
+        return item if isinstance(item, Entry) else None
+
+    def counts_for(self, category: Category) -> Counts:
+        return self._counts.get(category.key, Counts(0, 0))
+
+    def visible_entries(self, category: Category) -> list[Entry]:
+        """The category's entries (and its sub-categories') as currently filtered."""
+        return [e for e in category.all_entries() if self._is_visible(e)]
+
+    def expanded_keys(self) -> set[str]:
+        return {key for key, node in self._category_nodes.items() if node.is_expanded}
+
+    def process_label(self, label: str | Text) -> Text:
+        """Labels are built here as one-line ``Text``; skip the base class's split and copy."""
+        return label if isinstance(label, Text) else Text(label)
+
+    def get_label_width(self, node: Node) -> int:
+        """Measured without rendering the label: this runs for every line on each rebuild."""
+        icon = len(self.ICON_NODE) if node.allow_expand else 0
+        return node.label.cell_len + icon if isinstance(node.label, Text) else icon
+
+    # -- building -------------------------------------------------------------------------------
+
+    def show_index(self, index: Index, matches: list[Entry] | None) -> None:
+        """Show ``index`` with only ``matches`` (None: no filter), keeping the reader's place."""
+        filtering = matches is not None
+        first = self._index is None
+        old_item = self.cursor_item
+        if first:
+            expanded = self._initial_expansion(index)
+        elif filtering:
+            if not self._filtering:
+                self._expanded_before_filter = self.expanded_keys()
+            expanded = set()  # below: every category holding a match
+        elif self._filtering:
+            expanded = self._expanded_before_filter | self._ancestors_of(old_item)
+        else:
+            expanded = self.expanded_keys()
+
+        if index is not self._index:
+            self._labels = {}
+        self._index = index
+        self._filtering = filtering
+        self._visible = None if matches is None else {e.key for e in matches}
+        self._counts = count_by_category(matches if matches is not None else index.entries)
+        if filtering:
+            expanded = self._matching_categories(index, matches or [])
+        self._rebuild(index, expanded)
+        self._restore_cursor(index, old_item)
+
+    def _initial_expansion(self, index: Index) -> set[str]:
+        """Everything for a small index; else the first level, while it adds few leaves."""
+        categories = index.categories()[1:]
+        if len(index.entries) <= EXPAND_ALL_LIMIT:
+            return {c.key for c in categories}
+        expanded: set[str] = set()
+        leaves = 0
+        for category in index.tree.children:
+            leaves += len(category.entries)
+            if leaves > FIRST_LEVEL_LEAF_BUDGET:
+                break
+            expanded.add(category.key)
+        return expanded
+
+    def _matching_categories(self, index: Index, matches: list[Entry]) -> set[str]:
+        """Categories holding matches, in document order, while they add few enough leaves."""
+        own: dict[str, int] = {}
+        for entry in matches:
+            key = "\x1f".join(entry.category)
+            own[key] = own.get(key, 0) + 1
+        expanded: set[str] = set()
+        leaves = 0
+        for category in index.categories()[1:]:
+            if self.counts_for(category).total:
+                leaves += own.get(category.key, 0)
+                if leaves > FILTER_LEAF_BUDGET:
+                    break
+                expanded.add(category.key)
+        return expanded
+
+    def _rebuild(self, index: Index, expanded: set[str]) -> None:
+        self.clear()
+        self._filled = set()
+        self._category_nodes = {}
+        self._entry_nodes = {}
+        self._add_categories(self.root, index.tree, expanded)
+        self._fill(self.root)
+
+    def _add_categories(self, parent: Node, category: Category, expanded: set[str]) -> None:
+        for child in category.children:
+            counts = self.counts_for(child)
+            if self._filtering and counts.total == 0:
+                continue
+            node = parent.add(category_label(child, counts), child, expand=child.key in expanded)
+            self._category_nodes[child.key] = node
+            self._add_categories(node, child, expanded)
+            if node.is_expanded:
+                self._fill(node)
+
+    def _fill(self, node: Node) -> None:
+        """Add the category's own entries as leaves, before its sub-categories."""
+        category = node.data if node is not self.root else self._root_category()
+        if not isinstance(category, Category) or category.key in self._filled:
+            return
+        self._filled.add(category.key)
+        # ``add_leaf`` re-lays out the whole tree per call (10,000 leaves: ~0.6 s); build the
+        # leaves and insert them in one go, then invalidate once.
+        leaves: list[Node] = []
+        for entry in category.entries:
+            if self._is_visible(entry):
+                leaf = self._add_node(node, self._label_of(entry), entry)
+                leaf.allow_expand = False
+                self._entry_nodes[entry.key] = leaf
+                leaves.append(leaf)
+        if leaves:
+            node._children[0:0] = leaves
+            node._updates += 1
+            self._invalidate()
+
+    def _label_of(self, entry: Entry) -> Text:
+        """Labels are kept per parsed entry, so filter keystrokes rebuild without re-rendering."""
+        label = self._labels.get(entry)
+        if label is None:
+            label = self._labels[entry] = entry_label(entry)
+        return label
+
+    def _root_category(self) -> Category | None:
+        return self._index.tree if self._index is not None else None
+
+    def _is_visible(self, entry: Entry) -> bool:
+        return self._visible is None or entry.key in self._visible
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[Item]) -> None:
+        self._fill(event.node)
+
+    # -- the cursor -----------------------------------------------------------------------------
+
+    def _restore_cursor(self, index: Index, old: Item | None) -> None:
+        node: Node | None = None
+        if isinstance(old, Entry):
+            node = self._entry_nodes.get(old.key) or self._neighbour_of(index, old)
+        elif isinstance(old, Category):
+            node = self._nearest_category_node(old.path)
+        self.unselect()  # the old cursor node belongs to the cleared tree
+        if node is None:
+            if self._line_count():
+                self.cursor_line = 0
+            return
+        self._move_to(node)
+
+    def _neighbour_of(self, index: Index, old: Entry) -> Node | None:
+        """The visible entry closest to where ``old`` was, else its category."""
+        category = next((c for c in index.categories() if c.path == old.category), None)
+        if category is not None:
+            candidates = [e for e in category.entries if self._is_visible(e)]
+            after = [e for e in candidates if e.position >= old.position]
+            before = [e for e in candidates if e.position < old.position]
+            pick = after[0] if after else (before[-1] if before else None)
+            if pick is not None and self.reveal_entry(pick.key, move=False):
+                return self._entry_nodes.get(pick.key)
+        return self._nearest_category_node(old.category)
+
+    def _nearest_category_node(self, path: tuple[str, ...]) -> Node | None:
+        for depth in range(len(path), 0, -1):
+            node = self._category_nodes.get("\x1f".join(path[:depth]))
+            if node is not None:
+                return node
+        return None
+
+    def _ancestors_of(self, item: Item | None) -> set[str]:
+        if isinstance(item, Entry):
+            path = item.category
+        elif isinstance(item, Category):
+            path = item.path[:-1]
+        else:
+            return set()
+        return {"\x1f".join(path[:depth]) for depth in range(1, len(path) + 1)}
+
+    def _line_count(self) -> int:
+        return len(self._tree_lines)
+
+    def _move_to(self, node: Node) -> None:
+        # Node lines are computed lazily; reading the lines builds them so ``node.line`` is right.
+        self._line_count()
+        self.move_cursor(node)
+
+    def reveal_entry(self, key: str, *, move: bool = True) -> bool:
+        """Expand the entry's categories and (with ``move``) put the cursor on it."""
+        if self._index is None:
+            return False
+        entry = self._index.find(key)
+        if entry is None or not self._is_visible(entry):
+            return False
+        for depth in range(1, len(entry.category) + 1):
+            node = self._category_nodes.get("\x1f".join(entry.category[:depth]))
+            if node is None:
+                return False
+            self._fill(node)
+            if not node.is_expanded:
+                node.expand()
+        leaf = self._entry_nodes.get(key)
+        if leaf is None:
+            return False
+        if move:
+            self._move_to(leaf)
+        return True
+
+    def reveal_category(self, key: str) -> bool:
+        node = self._category_nodes.get(key)
+        if node is None:
+            return False
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            parent.expand()
+            parent = parent.parent
+        self._move_to(node)
+        return True
+
+    def first_entry(self) -> bool:
+        """Move to the first visible entry in document order."""
+        if self._index is None:
+            return False
+        first = next((e for e in self._index.entries if self._is_visible(e)), None)
+        return first is not None and self.reveal_entry(first.key)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_collapse_or_parent(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if isinstance(node.data, Category) and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self._move_to(node.parent)
+
+    def action_expand_category(self) -> None:
+        node = self.cursor_node
+        if node is not None and isinstance(node.data, Category) and not node.is_expanded:
+            self._fill(node)
+            node.expand()
+
+    def action_activate(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if isinstance(node.data, Category):
+            self._fill(node)
+            node.toggle()
+        elif isinstance(node.data, Entry):
+            self.post_message(self.EntryActivated(node.data))
