@@ -215,7 +215,9 @@ class ReadnotesApp(App[int]):
 
     def action_focus_filter(self) -> None:
         self.filter_bar.display = True
-        self.filter_bar.focus()
+        # Focus now, not on the next idle (``focus()``): keys typed right after ``/`` are
+        # already queued and must reach the filter, not the tree.
+        self.screen.set_focus(self.filter_bar)
 
     def action_clear_text_filter(self) -> None:
         self.filter_bar.value = ""  # posts Input.Changed, but the query is set right away

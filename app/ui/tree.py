@@ -14,9 +14,10 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Span, Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Tree
+from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from app.core.model import Category, Entry, Index, Status
@@ -89,6 +90,22 @@ class IndexTree(Tree[Item]):
         def __init__(self, entry: Entry) -> None:
             self.entry = entry
             super().__init__()
+
+    async def on_key(self, event: events.Key) -> None:
+        """Let fast typing after ``/`` reach the filter.
+
+        Keys that arrive in one burst ("/dist") are all queued here before a binding runs, so the
+        filter key is acted on at once and the keys queued behind it are passed on to the filter.
+        """
+        focused = self.screen.focused
+        if focused is not self and isinstance(focused, Input) and event.is_printable:
+            focused.insert_text_at_cursor(event.character or "")
+        elif focused is self and _bound_action(self, event.key) == "focus_filter":
+            await self.run_action("app.focus_filter")
+        else:
+            return
+        event.prevent_default()
+        event.stop()
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text("index"), id=id)
@@ -365,3 +382,8 @@ class IndexTree(Tree[Item]):
             node.toggle()
         elif isinstance(node.data, Entry):
             self.post_message(self.EntryActivated(node.data))
+
+
+def _bound_action(widget: Tree[Item], key: str) -> str | None:
+    active = widget.app.active_bindings.get(key)
+    return active.binding.action if active is not None else None

@@ -15,6 +15,7 @@ from app_harness import (
     tree_labels,
     wait_until,
 )
+from textual import events
 
 from app.ui.filter_bar import FilterBar
 from app.ui.tree import IndexTree
@@ -114,3 +115,15 @@ async def test_a_category_preview_lists_its_entries_as_filtered(notes_copy: Path
         text = preview_text(app)
         assert "☐ Textbooks Are All You Need II" in text
         assert "Attention Is All You Need" not in text
+
+
+async def test_keys_typed_in_one_burst_after_slash_reach_the_filter(notes_copy: Path) -> None:
+    """A fast typist (or a slow SSH link) delivers "/dist" at once: nothing may be lost."""
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        for key, character in [("slash", "/"), ("d", "d"), ("i", "i"), ("s", "s"), ("t", "t")]:
+            app.post_message(events.Key(key, character))
+        await wait_until(pilot, lambda: app.filter_bar.value == "dist")
+        assert app.filter_query.status is None  # "t" was typed, not taken as the status key
+        assert "filter: dist" in str(app.status_line.render())
