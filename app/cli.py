@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from app import __version__
 from app.core.check import check_index
-from app.core.edit import mark, remove_stale_temps
+from app.core.edit import mark, remove_stale_temps_beside
 from app.core.errors import ConflictError, ReadnotesError
 from app.core.model import Entry, Index, Status
 from app.core.parse import find_index, load_index
@@ -101,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_command(command: str, options: argparse.Namespace) -> int:
     path = Path(options.path)
+    remove_stale_temps_beside(find_index(path))  # what a killed readnotes left behind
     if command == "list":
         return _list(load_index(path), options)
     if command == "check":
@@ -111,7 +112,7 @@ def _run_command(command: str, options: argparse.Namespace) -> int:
 
 def _browse(path: Path, *, poll: bool) -> int:
     index_path = find_index(path)  # fail fast, before the screen switches
-    remove_stale_temps(index_path.parent)
+    remove_stale_temps_beside(index_path)
     from app.ui.app import run_app  # Textual is imported only for the browser
 
     return run_app(index_path, poll=poll or os.environ.get("READNOTES_POLL") == "1")

@@ -11,8 +11,10 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import secrets
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,9 @@ from app.core.parse import find_index, parse_index
 TEMP_MARK = ".readnotes-"
 TEMP_SUFFIX = ".tmp"
 _ATTEMPTS = 5
+# ".README.md.readnotes-<writer pid>-<random hex>.tmp"; names without a pid came from older versions
+_TEMP_NAME = re.compile(r"^\..+\.readnotes-(?:(?P<pid>[0-9]{1,10})-)?[0-9a-f]+\.tmp$", re.DOTALL)
+_ORPHAN_AGE = 600.0  # seconds: a temp this old is stale even if its pid was reused since
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,7 @@ class MarkResult:
     message: str
     line_before: bytes
     line_after: bytes
+    merged: bool = False  # the file had changed since ``known``: the mark went into that version
 
 
 class _ChangedUnderUs(Exception):
@@ -119,9 +125,13 @@ def mark(
     reads so.
     """
     index_path = find_index(path)
+    remove_stale_temps_beside(index_path)
+    seen = known.digest if known is not None else None
     for _ in range(_ATTEMPTS):
         data = read_index_bytes(index_path)
-        index = known if known is not None and known.digest == digest(data) else None
+        current = digest(data)
+        merged = seen is not None and current != seen
+        index = known if known is not None and known.digest == current else None
         if index is None:
             index = parse_index(data, index_path)
         known = None
@@ -134,26 +144,49 @@ def mark(
         splices = status_splices(index, entry, status)
         if not splices:
             word = "done" if status is Status.DONE else "TODO"
-            return MarkResult(index, entry, False, f"Already {word}: {entry.title}", before, before)
+            message = f"Already {word}: {entry.title}"
+            return MarkResult(index, entry, False, message, before, before, merged)
         new = apply_splices(data, splices)
+        word = "done" if status is Status.DONE else "TODO"
+        new_index = parse_index(new, index_path)
+        new_entry = _marked_entry(index, new_index, entry, status)
+        if new_entry is None:
+            raise EditError(
+                f"Line {entry.line} cannot be marked {word} without changing how the index reads"
+                " (the text after its marker would start a list, a heading or another marker);"
+                " nothing was written, edit it by hand"
+            )
         try:
             write_atomic(index_path, new, expected=data)
         except _ChangedUnderUs:
             continue
-        new_index = parse_index(new, index_path)
-        new_entry = new_index.find(key) or _same_line(new_index, entry.line)
-        if new_entry is None:  # a title that only the marker delimited; keep going by line
-            raise ConflictError("Marked, but the entry could not be found again")
-        word = "done" if status is Status.DONE else "TODO"
         after = line_bytes(new, entry.line)
         return MarkResult(
-            new_index, new_entry, True, f"Marked {word}: {entry.title}", before, after
+            new_index, new_entry, True, f"Marked {word}: {entry.title}", before, after, merged
         )
     raise ConflictError("The index keeps changing on disk; nothing was written")
 
 
-def _same_line(index: Index, line: int) -> Entry | None:
-    return next((e for e in index.entries if e.line == line), None)
+def _marked_entry(old: Index, new: Index, entry: Entry, status: Status) -> Entry | None:
+    """The entry in the edited index, or None when the edit would change more than its status.
+
+    Removing ``TODO `` can turn the rest of an item into a nested list (``TODO 1. x``), a heading
+    (``TODO # x``) or another marker (``TODO [ ] x``). The edit stands only if every entry keeps
+    its line, depth, title and category, and only the marked one changes status, to the wanted one.
+    """
+    if len(new.entries) != len(old.entries):
+        return None
+    for before, after in zip(old.entries, new.entries, strict=True):
+        wanted = status if before is entry else before.status
+        if (after.line, after.depth, after.title, after.category, after.status) != (
+            before.line,
+            before.depth,
+            before.title,
+            before.category,
+            wanted,
+        ):
+            return None
+    return new.entries[entry.position]
 
 
 def read_index_bytes(path: Path) -> bytes:
@@ -204,7 +237,7 @@ def _write_in_place(target: Path, data: bytes, expected: bytes) -> None:
 
 def _write_replace(target: Path, data: bytes, expected: bytes, info: os.stat_result) -> None:
     folder = target.parent
-    temp = folder / f".{target.name}{TEMP_MARK}{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    temp = folder / temp_name(target.name)
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
@@ -236,9 +269,9 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _copy_metadata(fd: int, target: Path, info: os.stat_result) -> None:
-    os.fchmod(fd, stat.S_IMODE(info.st_mode))
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):  # before the mode: chown clears set-id bits
         os.fchown(fd, info.st_uid, info.st_gid)
+    os.fchmod(fd, stat.S_IMODE(info.st_mode))
     if not hasattr(os, "listxattr"):
         return
     try:
@@ -271,21 +304,62 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def temp_name(name: str) -> str:
+    """The temp file written beside ``name``; it carries our pid so others know when it is stale."""
+    return f".{name[:180]}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
+
+
 def is_temp_name(name: str) -> bool:
     """Our own temp files (and ones left by a killed process), never shown anywhere."""
-    return name.startswith(".") and TEMP_MARK in name and name.endswith(TEMP_SUFFIX)
+    return _TEMP_NAME.match(name) is not None
 
 
-def remove_stale_temps(folder: Path) -> int:
-    """Remove temp files a killed readnotes left behind; returns how many."""
+def remove_stale_temps(folder: Path, *, now: float | None = None) -> int:
+    """Remove temp files a killed readnotes left in ``folder``; returns how many.
+
+    A temp is stale when the process named in it is gone, or when it is older than ten minutes
+    (its pid may have been reused since; older versions wrote no pid). A temp of a live writer,
+    such as the browser saving while ``readnotes done`` runs, is never touched.
+    """
     removed = 0
     try:
         names = os.listdir(folder)
     except OSError:
         return 0
+    clock = time.time() if now is None else now
     for name in names:
-        if is_temp_name(name):
+        found = _TEMP_NAME.match(name)
+        if found is None:
+            continue
+        path = folder / name
+        pid = found.group("pid")
+        if (pid is not None and not _process_alive(int(pid))) or _older_than(path, clock):
             with contextlib.suppress(OSError):
-                os.unlink(folder / name)
+                os.unlink(path)
                 removed += 1
     return removed
+
+
+def remove_stale_temps_beside(index_path: Path) -> int:
+    """Clean the index's folder and, for a symlinked index, its target's folder (where we write)."""
+    folders = {index_path.parent, Path(os.path.realpath(index_path)).parent}
+    return sum(remove_stale_temps(folder) for folder in folders)
+
+
+def _process_alive(pid: int) -> bool:
+    if not 0 < pid < 2**31:
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by another user
+    return True
+
+
+def _older_than(path: Path, now: float) -> bool:
+    try:
+        return now - os.lstat(path).st_mtime > _ORPHAN_AGE
+    except OSError:
+        return False

@@ -64,6 +64,7 @@ class Entry:
     position: int  # index in document order
     haystack: str = ""  # lower-cased title + category, for the live filter
     escapes_root: bool = False  # its first local link points outside the root
+    depth: int = 0  # how many list items enclose it (0 for a top-level item)
 
     @property
     def web_links(self) -> tuple[Link, ...]:

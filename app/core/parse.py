@@ -33,7 +33,7 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_YAML_STYLE_METADATA_BLOCKS
 )
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_MAX_TEXT = 2_000  # a title or heading longer than this is cut (a 10 MB line stays usable)
+_MAX_TEXT = 2_000  # a title, heading or link label longer than this is cut, with a warning
 
 
 def _substitute_invalid(error: UnicodeError) -> tuple[str, int]:
@@ -48,6 +48,8 @@ codecs.register_error("readnotes-same-length", _substitute_invalid)
 def find_index(path: Path) -> Path:
     """The index file for a notes folder, or the file itself when one is named."""
     if not path.exists():
+        if path.is_symlink():
+            raise IndexNotFoundError(f"A symlink that leads nowhere (broken or a loop): {path}")
         raise IndexNotFoundError(f"No such file or folder: {path}")
     if path.is_file():
         return path
@@ -134,6 +136,7 @@ class _Builder:
         self.todo_styles: dict[bytes, int] = {}
         self.ticks: dict[bytes, int] = {}
         self.in_code = 0
+        self.shortened: dict[str, int] = {}  # plural noun ("titles") -> how many were cut
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)
@@ -191,8 +194,8 @@ class _Builder:
                 if own is not None and own.link_depth:
                     own.link_depth -= 1
                     if own.link_depth == 0:
-                        label = _clean("".join(own.link_label))
-                        own.links.append(Link(label=label, url=own.link_url))
+                        label = _squash("".join(own.link_label))
+                        own.links.append(Link(self._shorten(label, "link labels"), own.link_url))
                         if own.first_title is None:
                             own.first_title = label
             elif tag == "Item":
@@ -223,7 +226,7 @@ class _Builder:
             item.texts.append(value)
 
     def _close_heading(self) -> None:
-        text = _clean("".join(self.heading or []))
+        text = self._shorten(_squash("".join(self.heading or [])), "headings")
         level = self.heading_level
         line = self.line_of(self.heading_start)
         self.heading = None
@@ -240,7 +243,7 @@ class _Builder:
         item = self.items.pop()
         if item.links and all(link.url.startswith("#") for link in item.links):
             return  # a table of contents or "back to top" link
-        raw_first = _clean("".join(item.texts))
+        raw_first = _squash("".join(item.texts))
         marker, status, rest = self._marker(item, raw_first)
         if item.links:
             title = _leading_title(item.prefix, marker) or item.first_title or rest
@@ -248,7 +251,7 @@ class _Builder:
             title = rest or raw_first
         if not title and not item.links:
             return  # an item with no text of its own, such as "- ### Heading"
-        title = title or "(untitled)"
+        title = self._shorten(title, "titles") if title else "(untitled)"
         note, escapes = _note_of(item.links)
         category = self.stack[-1]
         entry = Entry(
@@ -263,9 +266,17 @@ class _Builder:
             position=item.start,  # made an ordinal once every item is closed
             haystack=f"{title}\x1f{' / '.join(category.path)}".casefold(),
             escapes_root=escapes,
+            depth=item.depth,
         )
         self.entries.append(entry)
         category.entries.append(entry)
+
+    def _shorten(self, text: str, what: str) -> str:
+        """Cut text past _MAX_TEXT characters (a 10 MB line stays usable), counting what was cut."""
+        if len(text) <= _MAX_TEXT:
+            return text
+        self.shortened[what] = self.shortened.get(what, 0) + 1
+        return text[:_MAX_TEXT]
 
     def _marker(self, item: _Item, first_text: str) -> tuple[Marker, Status, str]:
         at = item.first_text_at if item.first_text_at is not None else item.start
@@ -291,7 +302,8 @@ class _Builder:
                 return Marker(MarkerKind.TODO_WORD, at, end), Status.TODO, rest
             self.uses_done_word = True
             return Marker(MarkerKind.DONE_WORD, at, end), Status.DONE, rest
-        return Marker(MarkerKind.NONE, at, at), Status.DONE, first_text
+        insert_at = _word_start(self.data, at, item.start)
+        return Marker(MarkerKind.NONE, insert_at, insert_at), Status.DONE, first_text
 
     def _order_entries(self) -> None:
         """Items close inner-first; put entries back in document order and give them keys."""
@@ -308,6 +320,11 @@ class _Builder:
 
     def finish(self, warnings: list[str]) -> Index:
         self._order_entries()
+        for what, count in self.shortened.items():
+            name, verb = (what, "were") if count > 1 else (what.removesuffix("s"), "was")
+            warnings.append(
+                f"{count:,} {name} longer than {_MAX_TEXT:,} characters {verb} shortened"
+            )
         title: str | None = None
         if len(self.h1s) == 1 and self.h1s[0][1] == 0:
             title = self._promote_title()
@@ -354,8 +371,20 @@ def _starts_content(event: Any) -> bool:
     return not (tag in ("Item", "Paragraph") or (type(tag) is dict and "List" in tag))
 
 
+def _word_start(data: bytes, at: int, floor: int) -> int:
+    """Where the word holding ``at`` begins: a text event can start past a backslash escape
+    (``\\*x`` gives the text ``*x``), and a marker inserted there would be escaped itself."""
+    while at > floor and data[at - 1] not in b" \t\r\n":
+        at -= 1
+    return at
+
+
 def _word_marker(data: bytes, at: int) -> tuple[str, int] | None:
-    """A ``TODO``/``DONE`` word at ``at`` followed by a space or a colon: (word, end of marker)."""
+    """A ``TODO``/``DONE`` word at ``at`` followed by a space or a colon: (word, end of marker).
+
+    The word marks something only when text follows it on its line: an item that reads just
+    ``TODO`` is titled so, and marking it done must not leave an empty item that is no entry.
+    """
     head = data[at : at + 4]
     if head not in (b"TODO", b"DONE"):
         return None
@@ -368,6 +397,8 @@ def _word_marker(data: bytes, at: int) -> tuple[str, int] | None:
         end += 1
         if end - at > 8:
             break
+    if data[end : end + 1] in (b"", b"\r", b"\n"):
+        return None
     return head.decode(), end
 
 
@@ -378,7 +409,7 @@ _WORD_MARKER = re.compile(r"^\s*(?:TODO|DONE)(?::|\s|$)\s*")
 
 def _leading_title(prefix: list[str], marker: Marker) -> str | None:
     """Plain text before an item's first link, as in ``- Some Paper [[arXiv](...)]``."""
-    text = _clean("".join(prefix))
+    text = _squash("".join(prefix))
     if marker.kind in (MarkerKind.TODO_WORD, MarkerKind.DONE_WORD) or marker.word_has_todo:
         text = _WORD_MARKER.sub("", text, count=1)
     text = text.lstrip(_PREFIX_TRIM_LEFT).rstrip(_PREFIX_TRIM_RIGHT)
@@ -387,9 +418,9 @@ def _leading_title(prefix: list[str], marker: Marker) -> str | None:
     return text
 
 
-def _clean(text: str) -> str:
-    text = " ".join(text.split())
-    return text[:_MAX_TEXT]
+def _squash(text: str) -> str:
+    """Runs of whitespace (newlines, tabs) as one space, as a title reads on one line."""
+    return " ".join(text.split())
 
 
 def _line_starts(data: bytes) -> list[int]:
