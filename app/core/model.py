@@ -65,10 +65,25 @@ class Entry:
     haystack: str = ""  # lower-cased title + category, for the live filter
     escapes_root: bool = False  # its first local link points outside the root
     depth: int = 0  # how many list items enclose it (0 for a top-level item)
+    text: str = ""  # the item's own text in one line (title, links, description), marker removed
 
     @property
     def web_links(self) -> tuple[Link, ...]:
         return tuple(link for link in self.links if is_web_url(link.url))
+
+    @property
+    def description(self) -> str:
+        """What the item says beside its title, as in ``[name](url) - A library for …``."""
+        text = self.text
+        if text.startswith(self.title):
+            text = text[len(self.title) :]
+        text = text.strip(" \t-–—:|")
+        rest = text
+        for link in self.links:
+            rest = rest.replace(link.label, "")
+        if not any(char.isalnum() for char in rest):
+            return ""  # only the links' own labels, as in "[paper] [code]"
+        return "" if text.casefold() == self.title.casefold() else text
 
     @property
     def primary_url(self) -> str | None:

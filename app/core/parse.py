@@ -33,6 +33,7 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_YAML_STYLE_METADATA_BLOCKS
 )
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_MAX_DESCRIPTION = 600  # characters of an item's text kept for the preview
 _MAX_TEXT = 2_000  # a title, heading or link label longer than this is cut, with a warning
 
 
@@ -114,6 +115,8 @@ class _Item:
     first_text_at: int | None = None
     in_nested_list: int = 0
     prefix: list[str] = field(default_factory=list)  # own text before the first link
+    words: list[str] = field(default_factory=list)  # all its own text, for the description
+    words_length: int = 0
 
 
 class _Builder:
@@ -216,6 +219,9 @@ class _Builder:
             return
         if item is None or self.in_code:
             return
+        if item.words_length < _MAX_DESCRIPTION:
+            item.words.append(value)
+            item.words_length += len(value)
         if item.link_depth:
             item.link_label.append(value)
         elif not item.links and not code and not item.first_line_done and not soft_break:
@@ -267,6 +273,7 @@ class _Builder:
             haystack=f"{title}\x1f{' / '.join(category.path)}".casefold(),
             escapes_root=escapes,
             depth=item.depth,
+            text=_description(item.words, marker),
         )
         self.entries.append(entry)
         category.entries.append(entry)
@@ -405,6 +412,14 @@ def _word_marker(data: bytes, at: int) -> tuple[str, int] | None:
 _PREFIX_TRIM_LEFT = " \t:-–—|*•"
 _PREFIX_TRIM_RIGHT = " \t[(:-–—|*•"
 _WORD_MARKER = re.compile(r"^\s*(?:TODO|DONE)(?::|\s|$)\s*")
+
+
+def _description(words: list[str], marker: Marker) -> str:
+    """The item's own text in one line, marker removed, as the index shows it."""
+    text = _squash("".join(words))
+    if marker.kind in (MarkerKind.TODO_WORD, MarkerKind.DONE_WORD) or marker.word_has_todo:
+        text = _WORD_MARKER.sub("", text, count=1)
+    return text[:_MAX_DESCRIPTION]
 
 
 def _leading_title(prefix: list[str], marker: Marker) -> str | None:

@@ -79,6 +79,8 @@ def entry_header(entry: Entry) -> list[Text]:
         subtitle.append(f" · {category_trail(entry.category)}", style="dim")
     subtitle.append(f" · line {entry.line}", style="dim")
     header.append(subtitle)
+    if entry.description:
+        header.append(Text(inert_line(entry.description), style="italic"))
     return header
 
 
@@ -172,14 +174,23 @@ def category_preview(
 def _overview_line(entry: Entry) -> str:
     mark = "☐" if entry.status is Status.TODO else "☑"
     title = escape_markdown(entry.title)
+    web = [link for link in entry.web_links if not has_controls(link.url)]
     if entry.note is not None:
         title = f"[{title}](<{quote(entry.note, safe='/')}>)"
+    elif web and web[0].label.casefold() == entry.title.casefold():
+        title = f"[{title}](<{_destination(web[0].url)}>)"  # an awesome-list item: name = link
+        web = web[1:]
     links = " · ".join(
-        f"[{escape_markdown(link.label) or 'link'}](<{_destination(link.url)}>)"
-        for link in entry.web_links
-        if not has_controls(link.url)
+        f"[{escape_markdown(link.label) or 'link'}](<{_destination(link.url)}>)" for link in web
     )
-    return f"- {mark} {title}" + (f" — {links}" if links else "")
+    line = f"- {mark} {title}" + (f" — {links}" if links else "")
+    if entry.description:
+        line += f" — {escape_markdown(_shorten(entry.description, 160))}"
+    return line
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _destination(url: str) -> str:

@@ -320,3 +320,15 @@ def test_an_item_holding_only_a_heading_is_a_category_not_an_entry(tmp_path: Pat
     index = parse("- ### Hash table\n    - [ ] Videos:\n", tmp_path)
     assert titles(index) == ["Videos:"]
     assert index.entries[0].category == ("Hash table",)
+
+
+def test_an_items_description_is_kept_for_the_preview(tmp_path: Path) -> None:
+    index = parse(
+        "- [Ergo](https://e) - An actor-based framework.\n"
+        "- TODO Some Paper [[arXiv](https://a)] [[code](https://c)]\n",
+        tmp_path,
+    )
+    ergo, paper = index.entries
+    assert ergo.description == "An actor-based framework."
+    assert paper.text == "Some Paper [arXiv] [code]"
+    assert paper.description == ""  # only the links' labels: nothing to add
