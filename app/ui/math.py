@@ -54,8 +54,6 @@ _MAX_SOURCE = 2_000
 
 # Macros pylatexenc does not know, by argument spec (for the parser) and text (for output).
 _EXTRA_MACROS: tuple[tuple[str, str, str], ...] = (
-    ("tfrac", "{{", "%s/%s"),
-    ("dfrac", "{{", "%s/%s"),
     ("binom", "{{", "C(%s, %s)"),
     ("operatorname", "{", "%s"),
     ("mathop", "{", "%s"),
@@ -74,6 +72,12 @@ _EXTRA_MACROS: tuple[tuple[str, str, str], ...] = (
     *((size, "", "") for size in ("bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr")),
     *((style, "", "") for style in ("displaystyle", "textstyle", "limits", "nolimits")),
 )
+
+# Written inline, a fraction or root needs brackets around anything but a single term:
+# `\frac{a+b}{c}` is `(a+b)/c`, not `a+b/c`; `\sqrt{x_i}` is `√xᵢ`, `\sqrt{a+b}` is `√(a+b)`.
+_FRACTIONS = ("frac", "tfrac", "dfrac", "cfrac", "nicefrac")
+_ROOT_SIGNS = {"": "√", "2": "√", "3": "∛", "4": "∜"}
+_OPERATORS = frozenset("+-−±∓*/=<>≤≥≠≈×÷·,;:|")
 
 _local = threading.local()
 
@@ -134,13 +138,21 @@ class _MathToText(LatexNodes2Text):  # type: ignore[misc]
         text_db = get_default_latex_context_db()
         text_db.add_context_category(
             "readnotes",
-            macros=[MacroTextSpec(name, simplify_repl=text) for name, _, text in _EXTRA_MACROS],
+            macros=[
+                *(MacroTextSpec(name, simplify_repl=text) for name, _, text in _EXTRA_MACROS),
+                *(MacroTextSpec(name, simplify_repl=_fraction) for name in _FRACTIONS),
+                MacroTextSpec("sqrt", simplify_repl=_root),
+            ],
             prepend=True,
         )
         walker_db = get_default_walker_db()
         walker_db.add_context_category(
             "readnotes",
-            macros=[MacroSpec(name, args) for name, args, _ in _EXTRA_MACROS],
+            macros=[
+                *(MacroSpec(name, args) for name, args, _ in _EXTRA_MACROS),
+                *(MacroSpec(name, "{{") for name in _FRACTIONS),
+                MacroSpec("sqrt", "[{"),
+            ],
             prepend=True,
         )
         super().__init__(latex_context=text_db, math_mode="text", strict_latex_spaces=False)
@@ -182,6 +194,38 @@ class _MathToText(LatexNodes2Text):  # type: ignore[misc]
         if pending is not None:
             out.append(pending)
         return "".join(out)
+
+
+def _fraction(node: Any, l2tobj: _MathToText) -> str:
+    numerator, denominator = (_argument(arg, l2tobj) for arg in node.nodeargd.argnlist[-2:])
+    return f"{_bracketed(numerator)}/{_bracketed(denominator)}"
+
+
+def _root(node: Any, l2tobj: _MathToText) -> str:
+    index, radicand = (_argument(arg, l2tobj) for arg in node.nodeargd.argnlist[-2:])
+    sign = _ROOT_SIGNS.get(index) or _script("^", index) + "√"
+    return sign + _bracketed(radicand)
+
+
+def _argument(node: Any, l2tobj: _MathToText) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, LatexGroupNode):
+        return l2tobj.nodelist_to_text(node.nodelist).strip()
+    return l2tobj.nodelist_to_text([node]).strip()
+
+
+def _bracketed(term: str) -> str:
+    """`term` in brackets unless it is a single term (`x`, `xᵢ²`, `exp(x)`, `(a+b)`)."""
+    depth = 0
+    for char in term:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and (char.isspace() or char in _OPERATORS):
+            return f"({term})"
+    return term
 
 
 def _is_bare_macro(node: Any) -> bool:

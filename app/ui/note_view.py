@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import ClassVar
 from urllib.parse import unquote
 
@@ -29,9 +31,11 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from app.core.images import probe_image
 from app.ui.render import (
     DEFAULT_THEME,
     HeadingRef,
+    ImageProbe,
     ImageRef,
     RenderTheme,
     render_markdown,
@@ -144,6 +148,8 @@ class NoteView(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.render_theme = theme
+        self.root: Path | None = None
+        """The notes folder: image paths are checked inside it (None: not checked)."""
         self._generation = 0
         self._request: _Request | None = None
         self._header: list[_Line] = []
@@ -213,7 +219,8 @@ class NoteView(ScrollView, can_focus=True):
         A short note's first screen is rendered at once; the rest, and any long note, in a
         thread worker that a later `show` cancels.
 
-        `doc_key` names the document (its path); `version` (its mtime) tells a changed file
+        `base` is the note's root-relative path, which its image paths are relative to (with
+        `root`). `doc_key` names the document (its path); `version` (its mtime) tells a changed file
         from a cached render, else the body's hash is used. `keep_scroll` keeps the scroll
         position (live reload of the same note); `anchor` scrolls to that heading once known.
         """
@@ -249,6 +256,14 @@ class NoteView(ScrollView, can_focus=True):
             self._pending_anchor = anchor
             return True
         return False
+
+    def image_in_view(self) -> ImageRef | None:
+        """The first image on screen, else the note's first image (None: the note has none)."""
+        images = self.images
+        top = round(self.scroll_y)
+        bottom = top + self.scrollable_content_region.height
+        visible = (image for image in images if top <= image.line < bottom)
+        return next(visible, images[0] if images else None)
 
     def scroll_to_line(self, line: int) -> None:
         """Scroll so that `line` (counted from the top of the view) is at the top."""
@@ -295,8 +310,8 @@ class NoteView(ScrollView, can_focus=True):
                 request.body,
                 width=width,
                 theme=self.render_theme,
-                base=request.base,
                 max_blocks=first_blocks,
+                image_probe=self._image_probe(request),
             )
             self._apply(request, header, first)
             if first.complete:
@@ -304,6 +319,11 @@ class NoteView(ScrollView, can_focus=True):
                 return
             first_blocks = 0
         self._render_worker(request, width, header, first_blocks)
+
+    def _image_probe(self, request: _Request) -> ImageProbe | None:
+        if self.root is None:
+            return None
+        return partial(probe_image, self.root, request.base)
 
     def _first_screen_blocks(self) -> int:
         return max(self.FIRST_SCREEN_BLOCKS, self.size.height)
@@ -323,7 +343,7 @@ class NoteView(ScrollView, can_focus=True):
             width=width,
             first_blocks=first_blocks or None,
             theme=self.render_theme,
-            base=request.base,
+            image_probe=self._image_probe(request),
             cancelled=cancelled,
         ):
             if worker.is_cancelled:

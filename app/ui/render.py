@@ -14,7 +14,6 @@ immutable values. Every string from the note goes through `inert` before it reac
 from __future__ import annotations
 
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -27,19 +26,23 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 from rich import box
-from rich.console import Console, ConsoleOptions, RenderableType
+from rich.cells import cell_len, chop_cells
+from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderableType
+from rich.containers import Lines
 from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from app.core.images import ImageInfo
 from app.core.sanitize import inert, inert_line
 from app.ui.math import latex_to_unicode
 
 __all__ = [
     "DEFAULT_THEME",
     "HeadingRef",
+    "ImageProbe",
     "ImageRef",
     "RenderTheme",
     "Rendered",
@@ -62,6 +65,11 @@ Line = list[Segment]
 _MIN_BLOCK_WIDTH = 12
 _BULLETS = ("•", "◦", "▪")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_MIN_SQUEEZED_COLUMN = 10  # a table whose columns would be narrower is shown as records
+_IMAGE_TARGET_CELLS = 60  # a longer image path (a data: URI) is shortened in its placeholder
+
+ImageProbe = Callable[[str], ImageInfo]
+"""Says, for an image path in the note, whether it is missing and how big it is."""
 
 
 class RenderTheme(NamedTuple):
@@ -146,18 +154,18 @@ def render_markdown(
     *,
     width: int,
     theme: RenderTheme = DEFAULT_THEME,
-    base: str | None = None,
     max_blocks: int | None = None,
-    image_exists: Callable[[str], bool] | None = None,
+    image_probe: ImageProbe | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Rendered:
     """Render a note's Markdown `body` to lines `width` cells wide.
 
-    `base` is the note's folder: relative image paths are checked against it when no
-    `image_exists` is given. `max_blocks` stops after that many blocks (the first screen of a
-    long note); `cancelled` is polled after every block. Either way `complete` is then False.
+    `image_probe` tells each image's placeholder whether the file is missing and its size
+    (without it, placeholders show only the alt text and path). `max_blocks` stops after that
+    many blocks (the first screen of a long note); `cancelled` is polled after every block.
+    Either way `complete` is then False.
     """
-    builder = _Builder(body, width, theme, _image_checker(base, image_exists), cancelled)
+    builder = _Builder(body, width, theme, image_probe, cancelled)
     done = builder.run(max_blocks)
     return builder.snapshot(complete=done)
 
@@ -168,8 +176,7 @@ def render_progressively(
     width: int,
     first_blocks: int | None,
     theme: RenderTheme = DEFAULT_THEME,
-    base: str | None = None,
-    image_exists: Callable[[str], bool] | None = None,
+    image_probe: ImageProbe | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Iterator[Rendered]:
     """Yield the first `first_blocks` blocks early (if given and the note is longer), then all.
@@ -177,7 +184,7 @@ def render_progressively(
     The second result continues where the first stopped: the top is rendered once. Nothing more
     is yielded once `cancelled()` turns true.
     """
-    builder = _Builder(body, width, theme, _image_checker(base, image_exists), cancelled)
+    builder = _Builder(body, width, theme, image_probe, cancelled)
     if not builder.run(first_blocks):
         if builder.was_cancelled:
             return
@@ -187,25 +194,132 @@ def render_progressively(
     yield builder.snapshot(complete=True)
 
 
-def _image_checker(
-    base: str | None, image_exists: Callable[[str], bool] | None
-) -> Callable[[str], bool] | None:
-    if image_exists is None and base is not None:
-        return _file_checker(base)
-    return image_exists
+def _image_label(alt: str, target: str, info: ImageInfo) -> str:
+    """`🖼 alt (path, 240×160)`, or `🖼 alt (path) — missing image`."""
+    shown = inert_line(target)
+    if len(shown) > _IMAGE_TARGET_CELLS:
+        shown = shown[: _IMAGE_TARGET_CELLS - 1] + "…"
+    if info.size is not None:
+        shown += f", {info.size[0]}×{info.size[1]}"
+    label = f"🖼 {alt or 'image'} ({shown})"
+    return f"{label} — {info.problem}" if info.problem else label
 
 
-def _file_checker(base: str) -> Callable[[str], bool]:
-    def exists(target: str) -> bool:
-        if "://" in target or target.startswith(("data:", "/", "~")):
-            return True  # not a local relative path: nothing to check here
-        path = target.split("#", 1)[0].split("?", 1)[0]
-        try:
-            return os.path.exists(os.path.join(base, path))
-        except (OSError, ValueError):
-            return False
+# -- line breaking in Chinese and Japanese -------------------------------------------------------
 
-    return exists
+# Ideographs, kana, CJK punctuation and full-width forms: a line may break between any two of
+# them. (Hangul is left out: Korean puts spaces between words.)
+_WIDE = re.compile(
+    "[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3200-\u33ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
+)
+# Kinsoku: what may not begin a line (closing marks, small kana) and what may not end one.
+_NO_LINE_START = frozenset(
+    "，。、；：！？）］｝〕〉》」』】〙〗〟’”｠»ー…‥・゠々〻"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ,.;:!?)]}%"
+)
+_NO_LINE_END = frozenset("（［｛〔〈《「『【〘〖〝‘“｟«([{")
+_RICH_WORD = re.compile(r"\s*\S+\s*")
+
+
+def _is_wide(char: str) -> bool:
+    return bool(char) and _WIDE.match(char) is not None
+
+
+def _words(text: str) -> Iterator[tuple[int, str]]:
+    """Pieces of `text` that a line may not break inside, each with its trailing spaces.
+
+    Like rich's words (split at spaces), but a line may also break before or after a CJK
+    character, unless punctuation forbids it.
+    """
+    if _WIDE.search(text) is None:
+        for match in _RICH_WORD.finditer(text):
+            yield match.start(), match.group()
+        return
+    start = 0
+    for position in range(1, len(text)):
+        before, char = text[position - 1], text[position]
+        if char.isspace():
+            continue
+        if before.isspace():
+            breakable = True
+        else:
+            breakable = (
+                (_is_wide(before) or _is_wide(char))
+                and char not in _NO_LINE_START
+                and before not in _NO_LINE_END
+            )
+        if breakable and text[start:position].strip():
+            yield start, text[start:position]
+            start = position
+    if text[start:].strip():
+        yield start, text[start:]
+
+
+def _divide_line(text: str, width: int) -> list[int]:
+    """Offsets at which to break `text` into lines `width` cells wide (rich's `divide_line`,
+    with `_words` for words): a word longer than a line is folded."""
+    breaks: list[int] = []
+    offset = 0
+    for start, word in _words(text):
+        length = cell_len(word.rstrip())
+        if width - offset >= length:
+            offset += cell_len(word)
+        elif length > width:
+            pieces = chop_cells(word, width)
+            for number, piece in enumerate(pieces):
+                if start:
+                    breaks.append(start)
+                if number == len(pieces) - 1:
+                    offset = cell_len(piece)
+                else:
+                    start += len(piece)
+        elif offset and start:
+            breaks.append(start)
+            offset = cell_len(word)
+    return breaks
+
+
+class _WrappingText(Text):
+    """Text that wraps Chinese and Japanese between characters, not only at spaces.
+
+    Rich breaks lines only at whitespace, so a CJK sentence is one long "word" that moves whole
+    to the next line (leaving the line before half empty) and is then chopped at the width.
+    """
+
+    def wrap(
+        self,
+        console: Console,
+        width: int,
+        *,
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        tab_size: int = 8,
+        no_wrap: bool | None = None,
+    ) -> Lines:
+        if no_wrap or self.no_wrap or overflow == "ignore" or _WIDE.search(self.plain) is None:
+            return super().wrap(
+                console,
+                width,
+                justify=justify,
+                overflow=overflow,
+                tab_size=tab_size,
+                no_wrap=no_wrap,
+            )
+        wrap_justify = justify or self.justify or "default"
+        wrap_overflow = overflow or self.overflow or "fold"
+        lines = Lines()
+        for line in self.split(allow_blank=True):
+            if "\t" in line:
+                line.expand_tabs(tab_size)
+            new_lines = line.divide(_divide_line(line.plain, width))
+            for new_line in new_lines:
+                new_line.rstrip_end(width)
+            new_lines.justify(console, width, justify=wrap_justify, overflow=wrap_overflow)
+            for new_line in new_lines:
+                new_line.truncate(width, overflow=wrap_overflow)
+            lines.extend(new_lines)
+        return lines
 
 
 def _console(width: int) -> Console:
@@ -227,35 +341,78 @@ def _column_widths(rows: list[list[Text]], width: int) -> tuple[list[int] | None
 
     None when the table fits as it is. Otherwise every column gets its longest word if the pane
     allows, and the room left is shared in proportion to how much more each column wants; the
-    padding goes first when room is short. Too narrow for any grid: an empty list.
+    padding goes first when room is short. When even the longest words do not fit, only the
+    columns with the longest words are narrowed (to a common cap), so that most words stay
+    whole. Too narrow for a readable grid (the cap below `_MIN_SQUEEZED_COLUMN`): an empty list.
     """
     count = len(rows[0])
     minimum = [1] * count
     maximum = [1] * count
     for row in rows:
         for column, cell in enumerate(row):
-            words = cell.plain.split()
-            longest = max((Text(word).cell_len for word in words), default=1)
-            minimum[column] = max(minimum[column], longest)
-            maximum[column] = max(maximum[column], cell.cell_len)
+            minimum[column] = max(minimum[column], _longest_word(cell.plain))
+            maximum[column] = max(maximum[column], _widest_line(cell.plain))
     borders = count + 1
     if sum(maximum) + borders + 2 * count <= width:
         return None, 1
     padding = 1 if sum(minimum) + borders + 2 * count <= width else 0
     available = width - borders - 2 * padding * count
-    if available < 3 * count:
-        return [], 0
-    if sum(minimum) >= available:
-        total = sum(minimum)
-        widths = [max(1, low * available // total) for low in minimum]
+    if sum(minimum) > available:
+        widths = _squeezed(minimum, available)
+        if not widths:
+            return [], 0
     else:
-        spare = available - sum(minimum)
-        wants = [high - low for low, high in zip(minimum, maximum, strict=True)]
-        total_wants = sum(wants) or 1
-        widths = [
-            low + want * spare // total_wants for low, want in zip(minimum, wants, strict=True)
-        ]
+        widths = _shared(minimum, maximum, available)
     return [w + 2 * padding for w in widths], padding
+
+
+def _squeezed(minimum: list[int], available: int) -> list[int]:
+    """Widths within `available`: the widest columns cut down to one cap, the cap as high as
+    possible; an empty list when that cap would be too narrow to read."""
+    cap = max(minimum)
+    while cap > 1 and sum(min(low, cap) for low in minimum) > available:
+        cap -= 1
+    if cap < min(_MIN_SQUEEZED_COLUMN, max(minimum)):
+        return []
+    widths = [min(low, cap) for low in minimum]
+    spare = available - sum(widths)
+    for column, low in enumerate(minimum):
+        if spare and low > widths[column]:
+            widths[column] += 1
+            spare -= 1
+    return widths
+
+
+def _shared(minimum: list[int], maximum: list[int], available: int) -> list[int]:
+    """Every column its longest word, then the room left shared out evenly (max-min fair):
+    a column that wants little more (a short header) gets all of it, the long ones share the
+    rest."""
+    widths = list(minimum)
+    spare = available - sum(widths)
+    wanting = sorted(
+        (column for column, high in enumerate(maximum) if high > widths[column]),
+        key=lambda column: maximum[column] - widths[column],
+    )
+    while wanting and spare > 0:
+        share, extra = divmod(spare, len(wanting))
+        want = maximum[wanting[0]] - widths[wanting[0]]
+        if want <= share:
+            widths[wanting.pop(0)] += want
+            spare -= want
+            continue
+        for rank, column in enumerate(wanting):
+            widths[column] += share + (1 if rank < extra else 0)
+        spare = 0
+    return widths
+
+
+def _longest_word(text: str) -> int:
+    """Cells of the longest piece of `text` that cannot be broken across lines."""
+    return max((cell_len(word.rstrip()) for _, word in _words(text)), default=1) or 1
+
+
+def _widest_line(text: str) -> int:
+    return max((cell_len(line) for line in text.split("\n")), default=1) or 1
 
 
 @lru_cache(maxsize=256)
@@ -289,9 +446,10 @@ class _ListState:
 class _Inline:
     """Inline content being collected for one paragraph, heading or table cell."""
 
-    text: Text = field(default_factory=Text)
+    text: Text = field(default_factory=_WrappingText)
     styles: list[Style] = field(default_factory=list)
     images: list[int] = field(default_factory=list)
+    soft_break: bool = False  # a line break in the source, not yet known to be a space
 
 
 @dataclass(slots=True)
@@ -310,14 +468,14 @@ class _Builder:
         body: str,
         width: int,
         theme: RenderTheme,
-        image_exists: Callable[[str], bool] | None,
+        image_probe: ImageProbe | None,
         cancelled: Callable[[], bool] | None,
     ) -> None:
         width = max(1, width)
         self.events: Iterator[Any] = _PARSER.events(body)
         self.width = width
         self.theme = theme
-        self.image_exists = image_exists
+        self.image_probe = image_probe
         self.cancelled = cancelled
         self.was_cancelled = False
         self.console = _console(width)
@@ -341,6 +499,7 @@ class _Builder:
         self.image_alt: list[str] | None = None
         self.image_target = ""
         self.link_depth = 0
+        self.pending_math: str | None = None  # inline math waiting for the event after it
 
     # -- driver -------------------------------------------------------------------------
 
@@ -356,6 +515,8 @@ class _Builder:
                     return False
                 if max_blocks is not None and blocks >= max_blocks:
                     return False
+        if self.pending_math is not None:
+            self.resolve_math(None)
         self.flush_inline()
         return True
 
@@ -372,6 +533,8 @@ class _Builder:
         )
 
     def handle(self, event: Any) -> None:
+        if self.pending_math is not None:
+            self.resolve_math(event)
         if isinstance(event, str):
             self.handle_bare(event)
             return
@@ -385,7 +548,7 @@ class _Builder:
         elif kind == "Code":
             self.add_inline(inert(value), self.theme.code_inline)
         elif kind == "InlineMath":
-            self.add_math(value)
+            self.pending_math = value  # math or a price: the next event tells
         elif kind == "DisplayMath":
             self.display_math(value)
         elif kind == "Html" or kind == "InlineHtml":
@@ -401,8 +564,8 @@ class _Builder:
                 self.code.append("\n")
             elif self.image_alt is not None:
                 self.image_alt.append(" ")
-            else:
-                self.add_inline(" ")
+            elif self.inline is not None:
+                self.inline.soft_break = True
         elif event == "HardBreak":
             self.add_inline("\n")
         elif event == "Rule":
@@ -560,11 +723,28 @@ class _Builder:
             if not text.strip():
                 return
             self.start_tight_inline()
-        assert self.inline is not None
+        inline = self.inline
+        assert inline is not None
         current = self.current_style()
+        if inline.soft_break:
+            # Chinese and Japanese lines join without a space, as CSS Text 3 has browsers do.
+            inline.soft_break = False
+            if not (_is_wide(inline.text.plain[-1:]) and _is_wide(text[:1])):
+                inline.text.append(" ", current)
         if style is not None and current is not None:
             style = current + style
-        self.inline.text.append(text, style or current)
+        inline.text.append(text, style or current)
+
+    def resolve_math(self, following: Any) -> None:
+        """Pandoc's rule that pulldown-cmark lacks: a closing `$` followed by a digit does not
+        end math, so `$5-$10` is a price range, not the formula `5-` before a 10."""
+        source, self.pending_math = self.pending_math, None
+        assert source is not None
+        text = following.get("Text") if isinstance(following, dict) else None
+        if isinstance(text, str) and text[:1].isdigit():
+            self.add_inline(inert(f"${source}$"))
+        else:
+            self.add_math(source)
 
     def add_math(self, source: str) -> None:
         converted = latex_to_unicode(source)
@@ -596,27 +776,25 @@ class _Builder:
         target = self.image_target
         index = len(self.images)
         self.images.append(ImageRef(alt, target, -1))
-        missing = self.image_exists is not None and not self.safe_exists(target)
-        style = self.theme.image_missing if missing else self.theme.image
+        info = self.probe(target)
+        style = self.theme.image_missing if info.problem else self.theme.image
         if self.link_depth == 0:
             style += Style(meta={"@click": f"image({index})"})
-        label = f"🖼 {alt or 'image'} ({inert_line(target)})"
-        if missing:
-            label += " — missing image"
         if self.inline is None:
             self.start_tight_inline()
         assert self.inline is not None
         self.inline.images.append(index)
         start = len(self.inline.text)
-        self.add_inline(label, style)
+        self.add_inline(_image_label(alt, target, info), style)
         self.inline.text.stylize(Style(meta={"image": index}), start, len(self.inline.text))
 
-    def safe_exists(self, target: str) -> bool:
-        assert self.image_exists is not None
+    def probe(self, target: str) -> ImageInfo:
+        if self.image_probe is None:
+            return ImageInfo()
         try:
-            return self.image_exists(target)
+            return self.image_probe(target)
         except (OSError, ValueError):
-            return False
+            return ImageInfo(problem="unreadable image")
 
     def on_task(self, done: bool) -> None:
         if not self.containers:
@@ -748,7 +926,7 @@ class _Builder:
 
     def table_as_records(self, header: list[Text], rows: list[list[Text]]) -> Text:
         """A table too wide for any grid: each row as `header: value` lines."""
-        text = Text()
+        text = _WrappingText()
         for number, row in enumerate(rows):
             if number:
                 text.append("\n")

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import struct
+from functools import partial
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.segment import Segment
 
+from app.core.images import probe_image
 from app.ui.math import latex_to_unicode
 from app.ui.render import Rendered, render_markdown, render_progressively, slugify
+
+
+def png_header(width: int, height: int) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + b"\0\0\0\0"
 
 
 def plain(rendered: Rendered) -> list[str]:
@@ -21,7 +30,7 @@ def text_of(rendered: Rendered) -> str:
 
 def test_headings_are_anchored_at_the_line_where_they_start() -> None:
     body = "# Attention Is All You Need\n\nIntro.\n\n## Multi-Head Attention (MHA)\n\nMore.\n"
-    rendered = render_markdown(body, width=60, base=None)
+    rendered = render_markdown(body, width=60)
     lines = plain(rendered)
     assert lines[rendered.anchors["attention-is-all-you-need"]] == "Attention Is All You Need"
     assert lines[rendered.anchors["multi-head-attention-mha"]] == "Multi-Head Attention (MHA)"
@@ -130,19 +139,39 @@ def test_control_characters_in_a_note_are_made_inert() -> None:
 
 
 def test_images_become_placeholders_and_missing_ones_say_so(tmp_path: Path) -> None:
-    (tmp_path / "assets").mkdir()
-    (tmp_path / "assets" / "diagram.png").write_bytes(b"\x89PNG")
-    body = "Intro.\n\n![the diagram](assets/diagram.png)\n\n![gone](assets/gone.png)\n"
-    rendered = render_markdown(body, width=80, base=str(tmp_path))
+    (tmp_path / "notes" / "assets").mkdir(parents=True)
+    (tmp_path / "notes" / "assets" / "diagram.png").write_bytes(png_header(240, 160))
+    body = (
+        "Intro.\n\n![the diagram](assets/diagram.png)\n\n![gone](assets/gone.png)\n\n"
+        "![escape](../../etc/passwd)\n\n![web](https://example.org/a.png)\n"
+    )
+    probe = partial(probe_image, tmp_path, "notes/note.md")
+    rendered = render_markdown(body, width=80, image_probe=probe)
     lines = plain(rendered)
     assert [(image.alt, image.target) for image in rendered.images] == [
         ("the diagram", "assets/diagram.png"),
         ("gone", "assets/gone.png"),
+        ("escape", "../../etc/passwd"),
+        ("web", "https://example.org/a.png"),
     ]
-    first, second = rendered.images
-    assert lines[first.line] == "🖼 the diagram (assets/diagram.png)"
-    assert "missing" in lines[second.line]
-    assert "missing" not in lines[first.line]
+    diagram, gone, escape, web = (lines[image.line] for image in rendered.images)
+    assert diagram == "🖼 the diagram (assets/diagram.png, 240×160)"
+    assert gone == "🖼 gone (assets/gone.png) — missing image"
+    assert escape == "🖼 escape (../../etc/passwd) — refused: it leads outside the notes folder"
+    assert web == "🖼 web (https://example.org/a.png)"
+
+
+def test_without_a_probe_placeholders_show_the_alt_text_and_path() -> None:
+    rendered = render_markdown("![a diagram](assets/d.png)\n", width=80)
+    assert plain(rendered) == ["🖼 a diagram (assets/d.png)"]
+
+
+def test_a_very_long_image_path_is_shortened_in_its_placeholder() -> None:
+    target = "data:image/png;base64," + "A" * 500
+    (line,) = plain(render_markdown(f"![inline]({target})\n", width=200))
+    assert line.startswith("🖼 inline (data:image/png;base64,AAA")
+    assert line.endswith("…)")
+    assert len(line) < 80
 
 
 def test_html_is_shown_as_dim_source() -> None:
@@ -195,9 +224,15 @@ def test_a_cancelled_render_stops_between_blocks() -> None:
         (r"T_{mem}", "Tₘₑₘ"),
         (r"\max~(T_{mem}, T_{math})", "max (Tₘₑₘ, Tₘₐₜₕ)"),
         (r"\#ops / \#bytes > BW_{math} / BW_{mem}", "#ops / #bytes > BWₘₐₜₕ / BWₘₑₘ"),
-        (r"\mathrm{softmax}(QK^T/\sqrt{d_k})V", "softmax(QKᵀ/√(dₖ))V"),
+        (r"\mathrm{softmax}(QK^T/\sqrt{d_k})V", "softmax(QKᵀ/√dₖ)V"),
         (r"x^2 + y^{10}", "x² + y¹⁰"),
         (r"\frac{a}{b}", "a/b"),
+        (r"\frac{a+b}{c}", "(a+b)/c"),
+        (r"\tfrac{x}{y + 1}", "x/(y + 1)"),
+        (r"\frac{\exp(x_i)}{\sum_j \exp(x_j)}", "exp(xᵢ)/(∑ⱼ exp(xⱼ))"),
+        (r"O(\sqrt{N})", "O(√N)"),
+        (r"\sqrt{b^2-4ac}", "√(b²-4ac)"),
+        (r"\sqrt[3]{x}", "∛x"),
         (r"\alpha \le \beta \times \gamma", "α ≤ β × γ"),
         (r"\sum_{i=1}^{n} x_i", "∑ᵢ₌₁ⁿ xᵢ"),
         (r"\mathcal{L}_{CE}", "ℒ_(CE)"),
@@ -231,6 +266,10 @@ def test_unconvertible_math_is_shown_as_marked_source() -> None:
         (r"An escaped \$x\$ sign.", "An escaped $x$ sign."),
         ("An unbalanced $x sign.", "An unbalanced $x sign."),
         ("Code `$x$ and $y$` stays.", "Code $x$ and $y$ stays."),
+        ("A range of $5-$10 or $20-$30.", "A range of $5-$10 or $20-$30."),
+        ("Pay $5, then $x_i$ is math.", "Pay $5, then xᵢ is math."),
+        ("Spaced $ x $ is not math.", "Spaced $ x $ is not math."),
+        (r"Mixed \$5 and $T_{mem}$.", "Mixed $5 and Tₘₑₘ."),
     ],
 )
 def test_dollar_signs_that_are_not_math_are_left_alone(body: str, expected: str) -> None:
@@ -252,3 +291,94 @@ def test_corpora_render_completely_within_the_width() -> None:
         rendered = render_markdown(path.read_text(encoding="utf-8"), width=72)
         assert rendered.complete
         assert all(Segment.get_line_length(line) <= 72 for line in rendered.lines)
+
+
+# -- Chinese and Japanese -------------------------------------------------------------------
+
+
+def test_a_line_break_between_chinese_characters_is_not_a_space() -> None:
+    body = "生成一个 token 之后，\n已经结束的序列移出 batch，\nbatch 始终是满的。\nThe end\nof it."
+    (line,) = plain(render_markdown(body, width=200))
+    assert (
+        line == "生成一个 token 之后，已经结束的序列移出 batch， batch 始终是满的。 The end of it."
+    )
+
+
+def test_chinese_fills_each_line_instead_of_waiting_for_a_space() -> None:
+    sentence = "同一批里的请求输出长度差别很大，短的早就生成完了，却要陪着最长的那个一起等。"
+    body = f"GPU {sentence * 3} batch {sentence}"
+    lines = plain(render_markdown(body, width=40))
+    assert all(cell_len(line) <= 40 for line in lines)
+    assert all(cell_len(line) >= 38 for line in lines[:-1]), lines  # no half-empty lines
+    assert "".join(lines).replace(" ", "") == body.replace(" ", "")
+
+
+@pytest.mark.parametrize("width", [9, 10, 17, 31])
+def test_closing_punctuation_never_starts_a_line(width: int) -> None:
+    body = "短的早就生成完了，却要陪着最长的那个一起等。新来的请求也只能排队（参见笔记）。" * 2
+    lines = plain(render_markdown(body, width=width))
+    assert all(cell_len(line) <= width for line in lines)
+    assert not any(line[:1] in "，。）" for line in lines), lines
+    assert not any(line.endswith("（") for line in lines), lines
+
+
+def test_chinese_in_a_table_cell_wraps_between_characters() -> None:
+    body = (
+        "| 方法 | 说明 |\n|---|---|\n| 连续批处理 | "
+        + "已经结束的序列立刻移出，新请求马上补进来。" * 3
+        + " |\n"
+    )
+    rendered = render_markdown(body, width=40)
+    lines = plain(rendered)
+    assert all(Segment.get_line_length(line) <= 40 for line in rendered.lines)
+    assert lines[0].startswith("╭") and lines[-1].startswith("╰")  # a grid, not records
+
+
+# -- tables ---------------------------------------------------------------------------------
+
+WIDE_TABLE = (
+    "| Implementation | Exact? | Extra memory | When I would use it |\n|---|---|---|---|\n"
+    "| Standard PyTorch attention | Yes | O(N²) for scores and probabilities | "
+    "Short sequences, debugging, reference numbers |\n"
+    "| Memory-efficient attention | Yes | Linear | When memory is the only concern |\n"
+    "| Linformer / Performer style | No, approximate | Linear in N | "
+    "Very long inputs where some quality loss is acceptable |\n"
+)
+
+
+def words_in(lines: list[str]) -> set[str]:
+    return {word for line in lines for cell in line.split("│") for word in cell.split()}
+
+
+def test_a_squeezed_table_cuts_only_its_longest_words() -> None:
+    rendered = render_markdown(WIDE_TABLE, width=54)
+    lines = plain(rendered)
+    assert lines[0].startswith("╭")
+    assert all(Segment.get_line_length(line) <= 54 for line in rendered.lines)
+    whole = words_in(lines)
+    for word in ("Implementation", "probabilities", "approximate", "acceptable", "debugging,"):
+        assert word in whole, word
+    assert "Memory-efficient" not in whole  # the one word too long for the pane
+
+
+def test_a_short_header_gets_its_whole_width_before_long_cells_share_the_rest() -> None:
+    body = (
+        "| Operation | FLOPS/B | Limited by |\n|---|---|---|\n"
+        "| Linear, 4096 out, 1024 in, batch 512 | 315 | math |\n"
+        "| Layer normalization | < 10 | memory |\n"
+    )
+    lines = plain(render_markdown(body, width=56))
+    assert any("Limited by" in line for line in lines)
+    assert len(lines) == 7  # two borders, the header on one line, a rule, a row on two lines
+
+
+def test_a_table_too_wide_for_readable_columns_becomes_records() -> None:
+    lines = plain(render_markdown(WIDE_TABLE, width=40))
+    assert lines[:5] == [
+        "Implementation: Standard PyTorch",
+        "attention",
+        "Exact?: Yes",
+        "Extra memory: O(N²) for scores and",
+        "probabilities",
+    ]
+    assert "Exact?: No, approximate" in lines
