@@ -7,6 +7,7 @@ URL, the native clipboard); the workers' results and errors all come back throug
 
 from __future__ import annotations
 
+import asyncio
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,21 +26,27 @@ from textual.worker import Worker, WorkerState
 
 from app.core.edit import MarkResult, mark
 from app.core.errors import ReadnotesError
+from app.core.images import resolve_image
 from app.core.links import AnchorLink, NoteLink, Refused, WebLink, resolve_link, safe_path
 from app.core.model import Category, Entry, Index, Status
 from app.core.notes import create_note_stub, load_note, read_tags
-from app.core.parse import find_index, load_index
+from app.core.parse import find_index
 from app.core.query import Query, filter_entries
+from app.core.reread import Reread, reread_index
 from app.core.sanitize import inert_line
 from app.edges.browser import OpenResult, open_url, url_is_openable
 from app.edges.clipboard import CopyResult, copy_native
 from app.edges.editor import editor_command, run_editor
+from app.edges.opener import open_file
+from app.edges.watch import FolderChange, watch_folder
 from app.ui.commands import GoToEntryProvider
 from app.ui.filter_bar import FilterBar
 from app.ui.help_screen import HelpScreen, KeySection, key_rows
 from app.ui.history import History, Place, PlaceKind
 from app.ui.note_view import NoteView
+from app.ui.outline import OutlineScreen
 from app.ui.preview import Preview, category_preview, entry_preview, note_preview
+from app.ui.render import HeadingRef
 from app.ui.status_line import StatusLine
 from app.ui.tree import IndexTree, Item
 
@@ -49,6 +56,9 @@ STATUS_CYCLE: dict[Status | None, Status | None] = {
     Status.DONE: None,
 }
 _FOLDER_NOTES = ("README.md", "index.md", "readme.md")
+
+
+TagsLoaded = tuple[Index, dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +89,10 @@ class ReadnotesApp(App[int]):
         Binding("e", "edit_note", "Edit note", id="app.edit_note"),
         Binding("E", "edit_index", "Edit index line", show=False, id="app.edit_index"),
     ]
+    NOTE_BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "outline", "Outline", id="app.outline"),
+        Binding("i", "open_image", "Open image", id="app.open_image"),
+    ]
     GENERAL_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter", id="app.filter"),
         Binding("t", "cycle_status", "All/TODO/done", id="app.cycle_status"),
@@ -88,7 +102,7 @@ class ReadnotesApp(App[int]):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
-    BINDINGS: ClassVar[list[BindingType]] = [*ENTRY_BINDINGS, *GENERAL_BINDINGS]
+    BINDINGS: ClassVar[list[BindingType]] = [*ENTRY_BINDINGS, *GENERAL_BINDINGS, *NOTE_BINDINGS]
 
     def __init__(self, index_path: Path, *, poll: bool = False) -> None:
         super().__init__()
@@ -97,13 +111,21 @@ class ReadnotesApp(App[int]):
         self.index: Index | None = None
         self.filter_query = Query()
         self._tags: dict[str, tuple[str, ...]] = {}
+        self._note_tags: dict[str, tuple[str, ...]] = {}  # note path -> its tags, as last read
         self._notes: dict[str, str] = {}  # note path -> key of the first entry pointing at it
         self._history = History()
         self._place: Place | None = None
         self._base: str | None = None  # what the preview's links are relative to
         self._undo: list[UndoMark] = []
         self._marking = False
-        self._problem: str | None = None
+        self._problem: str | None = None  # why the index on screen may not be the file's
+        self._shown: int | None = None  # entries passing the filter (None: no filter)
+        self._folder_gone = False
+        self._reloading = False  # one re-read of the index at a time ...
+        self._reload_again = False  # ... and a request meanwhile makes exactly one more
+        self._stop_watching = asyncio.Event()
+        self.reload_count = 0  # models taken from disk after the first: outside changes shown
+        self.burst_count = 0  # bursts of changes the watcher reported
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -137,29 +159,151 @@ class ReadnotesApp(App[int]):
         self.sub_title = inert_line(str(self.index_path))
         self.status_line.show_message(f"Loading {self.index_path} …")
         self.index_tree.focus()
-        self.load_index()
+        self.request_reload()
+        self.watch_notes()
 
-    # -- loading ------------------------------------------------------------------------------
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
 
-    @work(thread=True, exclusive=True, group="load", name="load", exit_on_error=False)
-    def load_index(self) -> Index:
-        return load_index(find_index(self.index_path))
+    # -- loading, and following the folder ----------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="tags", name="tags", exit_on_error=False)
-    def load_tags(self, index: Index) -> tuple[Index, dict[str, tuple[str, ...]]]:
-        """Tags from every note's frontmatter, for ``#tag`` words in the filter."""
+    def request_reload(self) -> None:
+        """Re-read the index off the event loop (the first load, a change on disk, ``r``).
+
+        One re-read at a time, never while a mark is being written: a request meanwhile makes
+        exactly one more afterwards, so a ``git pull`` of hundreds of files costs one or two.
+        """
+        if self._reloading or self._marking:
+            self._reload_again = True
+            return
+        self._reloading = True
+        self._reload_again = False
+        self.reread(self.index)
+
+    # Workers handed an Index get a fixed description: Textual's default is the repr of the
+    # arguments, and that of a 10,000-entry Index blocks the event loop for ~100 ms.
+    @work(thread=True, group="reload", name="reload", description="reload", exit_on_error=False)
+    def reread(self, known: Index | None) -> tuple[Index | None, Reread]:
+        return known, reread_index(self.index_path, known)
+
+    def _reread_finished(self, known: Index | None, result: Reread) -> None:
+        if known is not self.index:  # a mark replaced the model meanwhile: compare with that
+            self._reload_again = True
+        elif result.index is not None:
+            if known is not None:
+                self.reload_count += 1
+            self.show_index(result.index)
+        elif known is None:
+            message = inert_line(result.problem or "The index could not be read")
+            self.status_line.show_message(message)
+            self.notify(message, title="readnotes", severity="error")
+        else:
+            problem = result.problem and f"{result.problem}: showing the last version read"
+            if problem != self._problem:
+                self._problem = problem
+                self._show_status()
+                if problem is not None:
+                    self.notify(inert_line(problem), severity="warning")
+
+    def _after_worker(self, name: str) -> None:
+        """A re-read asked for while one ran (or while a mark was written) starts now."""
+        if name == "reload":
+            self._reloading = False
+        if name in ("reload", "mark") and self._reload_again:
+            self.request_reload()
+
+    @work(exclusive=True, group="watch", name="watch", exit_on_error=False)
+    async def watch_notes(self) -> None:
+        """Follow the notes folder from mount to unmount, one call per burst of changes."""
+        root, index_file = self._watched_paths()
+        async for change in watch_folder(
+            root, index_file, poll=self.poll, stop=self._stop_watching
+        ):
+            self.folder_changed(change)
+
+    def _watched_paths(self) -> tuple[Path, Path]:
+        """The notes folder and its index file (a guess when there is none yet)."""
+        path = self.index_path
+        if not path.is_dir():
+            return path.parent, path
+        try:
+            return path, find_index(path)
+        except ReadnotesError:
+            return path, path / "README.md"
+
+    def folder_changed(self, change: FolderChange) -> None:
+        """A burst of changes: re-read the index when touched, re-render the note when touched.
+
+        The index is also re-read on any burst while it is missing or broken, so it comes back
+        by itself; the watcher waits for a vanished folder and says when it is back.
+        """
+        self.burst_count += 1
+        came_back = self._folder_gone and not change.root_missing
+        if change.root_missing != self._folder_gone:
+            self._folder_gone = change.root_missing
+            self._show_status()
+        if change.root_missing:
+            return
+        if change.index_touched or self.index is None or self._problem is not None:
+            self.request_reload()
+        if came_back or self._shows_any(change.paths):
+            self._refresh_preview(force=True, keep_scroll=True)
+        stale = self._note_tags.keys() & change.paths
+        if self.index is not None and (stale or came_back):
+            # notes' frontmatter tags may have changed: read those notes again
+            kept = {} if came_back else self._note_tags
+            self._note_tags = {note: tags for note, tags in kept.items() if note not in stale}
+            self.load_tags(self.index, self._note_tags)
+
+    def _shows_any(self, paths: frozenset[str]) -> bool:
+        """Whether the preview shows one of ``paths`` (its note, or a file in its folder note)."""
+        place, index = self._place, self.index
+        if place is None or index is None or place.kind is PlaceKind.CATEGORY:
+            return False
+        if place.kind is PlaceKind.NOTE:
+            rel: str | None = place.key
+        else:
+            entry = index.find(place.key)
+            rel = entry.note if entry is not None else None
+        if not rel:
+            return False
+        rel = rel.rstrip("/")
+        inside = rel + "/"
+        return any(path == rel or path.startswith(inside) for path in paths)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="tags",
+        name="tags",
+        description="tags",
+        exit_on_error=False,
+    )
+    def load_tags(self, index: Index, known: dict[str, tuple[str, ...]]) -> TagsLoaded:
+        """Tags from every note's frontmatter, for ``#tag`` words in the filter.
+
+        Notes in ``known`` (by path) are not read again: a save of the index alone reads none.
+        """
+        by_note: dict[str, tuple[str, ...]] = {}
         tags: dict[str, tuple[str, ...]] = {}
         for entry in index.entries:
-            if entry.note is not None and not entry.note.endswith("/"):
-                found = read_tags(index.root, entry.note)
-                if found:
-                    tags[entry.key] = found
-        return index, tags
+            note = entry.note
+            if note is None or note.endswith("/"):
+                continue
+            found = by_note.get(note)
+            if found is None:
+                found = known[note] if note in known else read_tags(index.root, note)
+                by_note[note] = found
+            if found:
+                tags[entry.key] = found
+        return index, tags, by_note
 
     def show_index(self, index: Index) -> None:
         """Show a freshly parsed index (a load, a reload, a mark), keeping the reader's place."""
         first = self.index is None
+        old_warnings = set(self.index.warnings) if self.index is not None else set()
         self.index = index
+        self.note_view.root = index.root
         self._notes = {}
         for entry in index.entries:
             if entry.note is not None:
@@ -168,10 +312,10 @@ class ReadnotesApp(App[int]):
         self.sub_title = inert_line(str(index.path))
         self._problem = None
         self._apply_filter()
-        for warning in index.warnings[:3]:
+        for warning in [w for w in index.warnings if w not in old_warnings][:3]:
             self.notify(inert_line(warning), severity="warning")
         self._refresh_preview(force=True, keep_scroll=not first)
-        self.load_tags(index)
+        self.load_tags(index, self._note_tags)
 
     # -- filtering ----------------------------------------------------------------------------
 
@@ -185,14 +329,28 @@ class ReadnotesApp(App[int]):
             else None
         )
         self.index_tree.show_index(index, matches)
+        self._shown = None if matches is None else len(matches)
+        self._show_status()
+        self._refresh_keys()
+
+    def _show_status(self) -> None:
+        """Counts and filters, then what is wrong: a vanished folder outranks an index problem."""
+        problem = self._problem
+        if self._folder_gone:
+            root = self.index.root if self.index is not None else self.index_path
+            problem = f"The notes folder {root} is gone (deleted or renamed): waiting for it"
+        index = self.index
+        if index is None:
+            if problem is not None:
+                self.status_line.show_message(problem)
+            return
         self.status_line.show_status(
             len(index.entries),
             index.todo_count,
             self.filter_query.describe(),
-            shown=None if matches is None else len(matches),
-            problem=self._problem,
+            shown=self._shown,
+            problem=problem,
         )
-        self._refresh_keys()
 
     def _set_query(self, query: Query) -> None:
         if query == self.filter_query:
@@ -289,7 +447,14 @@ class ReadnotesApp(App[int]):
         self.load_preview(index, place, keep_scroll, anchor)
         self._refresh_keys()
 
-    @work(thread=True, exclusive=True, group="preview", name="preview", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="preview",
+        name="preview",
+        description="preview",
+        exit_on_error=False,
+    )
     def load_preview(
         self, index: Index, place: Place, keep_scroll: bool, anchor: str | None
     ) -> tuple[Place, Preview | None, object, bool, str | None]:
@@ -318,7 +483,8 @@ class ReadnotesApp(App[int]):
             preview.body,
             preview.base,
             preview.header,
-            version=(version, tuple(line.plain for line in preview.header)),
+            # The body's hash too: a folder listing or an overview has no mtime to tell it changed
+            version=(version, hash(preview.body), tuple(line.plain for line in preview.header)),
             keep_scroll=keep_scroll,
             anchor=anchor,
         )
@@ -350,6 +516,53 @@ class ReadnotesApp(App[int]):
             self._show_place(Place(PlaceKind.ENTRY, key), anchor=anchor)
             return
         self._show_place(Place(PlaceKind.NOTE, rel), anchor=anchor)
+
+    # -- the note shown: outline and images -------------------------------------------------
+
+    def on_note_view_rendered(self) -> None:
+        self._refresh_keys()  # the outline and image keys depend on what the note holds
+
+    def action_outline(self) -> None:
+        headings = self.note_view.headings
+        if not headings or isinstance(self.screen, OutlineScreen):
+            return
+        top = self.note_view.scroll_y
+        current = max((n for n, heading in enumerate(headings) if heading.line <= top), default=0)
+        self.push_screen(OutlineScreen(headings, current), self._jump_to_heading)
+
+    def _jump_to_heading(self, heading: HeadingRef | None) -> None:
+        if heading is None:
+            return
+        if not self.note_view.scroll_to_anchor(heading.slug):
+            self.note_view.scroll_to_line(heading.line)
+        self.note_view.focus()
+
+    def action_open_image(self) -> None:
+        image = self.note_view.image_in_view()
+        if image is not None:
+            self.open_image(image.target)
+
+    def on_note_view_image_clicked(self, event: NoteView.ImageClicked) -> None:
+        self.open_image(event.image.target)
+
+    def open_image(self, target: str) -> None:
+        """An image of the note: the system viewer inside the root, the browser for the web."""
+        index = self.index
+        if index is None:
+            return
+        resolved = resolve_image(index.root, self._base, target)
+        if isinstance(resolved, Refused):
+            self.notify(inert_line(resolved.reason), title="Image not opened", severity="warning")
+        elif isinstance(resolved, WebLink):
+            self.open_web(resolved.url)
+        elif not resolved.path.is_file():
+            self.notify(f"Missing image: {inert_line(resolved.rel)}", severity="warning")
+        else:
+            self.open_in_viewer(resolved.path)
+
+    @work(thread=True, group="viewer", name="viewer", exit_on_error=False)
+    def open_in_viewer(self, path: Path) -> OpenResult:
+        return open_file(path)
 
     # -- history ------------------------------------------------------------------------------
 
@@ -407,6 +620,10 @@ class ReadnotesApp(App[int]):
             return True if self._history.can_go_back else None
         if action == "history_forward":
             return True if self._history.can_go_forward else None
+        if action == "outline":
+            return True if self.note_view.headings else None
+        if action == "open_image":
+            return True if self.note_view.images else None
         return True
 
     def action_toggle_done(self) -> None:
@@ -435,7 +652,14 @@ class ReadnotesApp(App[int]):
         self._refresh_keys()
         self.mark_entry(index, key, status, previous, undoing)
 
-    @work(thread=True, exclusive=True, group="mark", name="mark", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="mark",
+        name="mark",
+        description="mark",
+        exit_on_error=False,
+    )
     def mark_entry(
         self,
         index: Index,
@@ -451,7 +675,14 @@ class ReadnotesApp(App[int]):
         if result.changed and previous is not None:
             self._undo.append(UndoMark(result.entry.key, previous, result.line_after))
         self.show_index(result.index)
-        self.notify(inert_line(result.message))
+        if result.merged:
+            self.notify(
+                f"The index had changed on disk: {inert_line(result.message)} in its new version",
+                title="Changed outside",
+                severity="warning",
+            )
+        else:
+            self.notify(inert_line(result.message))
 
     def action_open_primary(self) -> None:
         entry = self.current_entry
@@ -555,7 +786,9 @@ class ReadnotesApp(App[int]):
             self.notify(f"The editor exited with code {code}", severity="warning")
 
     def action_reload(self) -> None:
-        self.load_index()
+        """Reload now, by the same path as a change on disk (for folders no watcher can see)."""
+        self.request_reload()
+        self._refresh_preview(force=True, keep_scroll=True)
 
     # -- help and the command palette ---------------------------------------------------------
 
@@ -564,6 +797,7 @@ class ReadnotesApp(App[int]):
         return [
             KeySection("Tree", key_rows(self, IndexTree.BINDINGS)),
             KeySection("The current entry (from either pane)", key_rows(self, self.ENTRY_BINDINGS)),
+            KeySection("The note shown (from either pane)", key_rows(self, self.NOTE_BINDINGS)),
             KeySection(
                 "Everywhere",
                 key_rows(self, [*self.GENERAL_BINDINGS, palette, *Screen.BINDINGS[:2]]),
@@ -580,7 +814,7 @@ class ReadnotesApp(App[int]):
         yield from super().get_system_commands(screen)
         if screen is not self.screen_stack[0]:
             return
-        for section in self.key_sections()[:3]:
+        for section in self.key_sections()[:4]:
             for row in section.rows:
                 if row.action in ("help", "quit", "command_palette") or row.keys[:1].isdigit():
                     continue
@@ -607,14 +841,16 @@ class ReadnotesApp(App[int]):
         if worker.name == "mark" and worker.is_finished:
             self._marking = False
             self._refresh_keys()
+        if worker.is_finished:
+            self._after_worker(worker.name)
 
     def _worker_succeeded(self, name: str, result: Any) -> None:
-        if name == "load":
-            self.show_index(result)
+        if name == "reload":
+            self._reread_finished(*result)
         elif name == "tags":
-            index, tags = result
+            index, tags, by_note = result
             if index is self.index:
-                self._tags = tags
+                self._tags, self._note_tags = tags, by_note
                 if self.filter_query.text.strip():
                     self._apply_filter()
         elif name == "preview":
@@ -623,7 +859,7 @@ class ReadnotesApp(App[int]):
                 self._present(preview, version=version, keep_scroll=keep_scroll, anchor=anchor)
         elif name == "mark":
             self._mark_finished(*result)
-        elif name == "browser":
+        elif name in ("browser", "viewer"):
             self.notify(result.message, severity="information" if result.ok else "warning")
         elif name == "clipboard":
             self._copy_finished(*result)
@@ -633,12 +869,12 @@ class ReadnotesApp(App[int]):
             str(error) if isinstance(error, ReadnotesError) else f"Unexpected error: {error!r}"
         )
         message = inert_line(message)
-        if name == "load":
+        if name == "reload":
             if self.index is None:
                 self.status_line.show_message(message)
             else:
                 self._problem = message
-                self._apply_filter()
+                self._show_status()
         self.notify(message, title="readnotes", severity="error")
 
 

@@ -328,7 +328,7 @@ class NoteView(ScrollView, can_focus=True):
     def _first_screen_blocks(self) -> int:
         return max(self.FIRST_SCREEN_BLOCKS, self.size.height)
 
-    @work(thread=True, exclusive=True, group="render", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="render", description="render", exit_on_error=False)
     def _render_worker(
         self, request: _Request, width: int, header: list[_Line], first_blocks: int
     ) -> None:

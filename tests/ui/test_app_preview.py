@@ -20,7 +20,7 @@ from app_harness import (
 
 import app.ui.app as app_module
 from app.core.model import Index
-from app.core.parse import load_index
+from app.core.reread import Reread, reread_index
 from app.ui.app import ReadnotesApp
 from app.ui.help_screen import HelpScreen
 
@@ -94,11 +94,11 @@ async def test_a_huge_index_loads_without_blocking_the_first_paint(
     entries = 50_000
     release = threading.Event()
 
-    def slow_load(path: Path) -> Index:
+    def slow_load(path: Path, known: Index | None) -> Reread:
         release.wait(10)
-        return load_index(path)
+        return reread_index(path, known)
 
-    monkeypatch.setattr(app_module, "load_index", slow_load)
+    monkeypatch.setattr(app_module, "reread_index", slow_load)
     lines = ["# Huge", ""]
     for n in range(entries):
         if n % 250 == 0:

@@ -1,0 +1,53 @@
+"""Re-reading the index after a change on disk: replace the model only by a better one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.core.parse import load_index
+from app.core.reread import reread_index
+from tests.conftest import write_index
+
+TEXT = "# Notes\n\n* TODO [A](./a.md)\n* [B](./b.md)\n"
+
+
+def test_the_same_bytes_again_change_nothing(tmp_path: Path) -> None:
+    known = load_index(write_index(tmp_path, TEXT))
+    assert reread_index(tmp_path, known) == reread_index(tmp_path / "README.md", known)
+    result = reread_index(tmp_path, known)
+    assert result.index is None and result.problem is None
+
+
+def test_other_bytes_give_a_new_model(tmp_path: Path) -> None:
+    index = write_index(tmp_path, TEXT)
+    known = load_index(index)
+    index.write_text(TEXT + "* [C](./c.md)\n")
+    result = reread_index(index, known)
+    assert result.index is not None and [e.title for e in result.index.entries] == ["A", "B", "C"]
+    assert result.problem is None
+
+
+def test_a_missing_index_keeps_the_model_and_says_so(tmp_path: Path) -> None:
+    index = write_index(tmp_path, TEXT)
+    known = load_index(index)
+    index.unlink()
+    result = reread_index(tmp_path, known, grace=0)
+    assert result.index is None
+    assert result.problem is not None and "is missing" in result.problem
+
+
+def test_an_empty_or_binary_index_keeps_the_model(tmp_path: Path) -> None:
+    index = write_index(tmp_path, TEXT)
+    known = load_index(index)
+    index.write_bytes(b"\xef\xbb\xbf \n")
+    assert "is empty" in (reread_index(index, known, grace=0).problem or "")
+    index.write_bytes(b"\x00" * 100 + b"* [A](./a.md)\n")
+    assert "looks binary" in (reread_index(index, known, grace=0).problem or "")
+
+
+def test_with_no_model_yet_whatever_is_there_is_shown(tmp_path: Path) -> None:
+    index = write_index(tmp_path, "")
+    result = reread_index(index, None)
+    assert result.index is not None and result.index.entries == []
+    index.unlink()
+    assert "No such file" in (reread_index(index, None).problem or "")
