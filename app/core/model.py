@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 
 class Status(StrEnum):
@@ -24,8 +25,9 @@ class MarkerKind(StrEnum):
     CHECKBOX = "checkbox"  # "[ ]" / "[x]" task list marker
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
+    """A link as the index writes it. A named tuple: tens of thousands are made per parse."""
+
     label: str
     url: str
 

@@ -8,17 +8,23 @@ editor needs to change one marker and nothing else.
 from __future__ import annotations
 
 import codecs
+import gc
 import hashlib
+import os
 import posixpath
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote
 
 import pyromark
 
+from app.core import parse_cache
 from app.core.errors import IndexNotFoundError, ReadnotesError
 from app.core.model import Category, Entry, Index, Link, Marker, MarkerKind, Status
 
@@ -119,19 +125,42 @@ class _Item:
     words_length: int = 0
 
 
+# One parsed chunk, in plain tuples (cheap to cache and to marshal to disk):
+# headings: (level, title, offset, line); rows: (heading, offset, line, depth, title, status, note,
+# links ((label, url), ...), marker (kind, start, end, word_start, word_end), escapes, text);
+# then todo styles, ticks, whether DONE words are used, and how many texts were shortened.
+# Offsets and lines are relative to the chunk; heading -1 means "before the chunk's first heading".
+HeadingRow = tuple[int, str, int, int]
+EntryRow = tuple[
+    int,
+    int,
+    int,
+    int,
+    str,
+    str,
+    str | None,
+    tuple[tuple[str, str], ...],
+    tuple[str, int, int, int, int],
+    bool,
+    str,
+]
+ChunkResult = tuple[
+    list[HeadingRow], list[EntryRow], dict[bytes, int], dict[bytes, int], bool, dict[str, int]
+]
+
+
 class _Builder:
-    def __init__(self, data: bytes, path: Path, text: str, offset: int) -> None:
+    """Turns one chunk's events into heading and entry rows."""
+
+    def __init__(self, data: bytes, text: str, offset: int, refs: _Refs | None = None) -> None:
         self.data = data
-        self.path = path
-        self.root = path.parent
         self.text = text
         self.offset = offset
+        self.refs = refs
         self.line_starts = _line_starts(data)
-        self.tree = Category(title="", level=0, line=0, path=())
-        self.stack: list[Category] = [self.tree]
-        self.entries: list[Entry] = []
+        self.headings: list[HeadingRow] = []
+        self.rows: list[EntryRow] = []
         self.items: list[_Item] = []
-        self.h1s: list[tuple[str, int]] = []
         self.heading: list[str] | None = None
         self.heading_level = 0
         self.heading_start = 0
@@ -141,6 +170,16 @@ class _Builder:
         self.in_code = 0
         self.shortened: dict[str, int] = {}  # plural noun ("titles") -> how many were cut
 
+    def result(self) -> ChunkResult:
+        return (
+            self.headings,
+            self.rows,
+            self.todo_styles,
+            self.ticks,
+            self.uses_done_word,
+            self.shortened,
+        )
+
     def line_of(self, offset: int) -> int:
         return bisect_right(self.line_starts, offset)
 
@@ -148,7 +187,11 @@ class _Builder:
         """One tight loop over the events: this is the hot path of opening a 50,000-entry index."""
         offset = self.offset
         items = self.items
-        for event, span in pyromark.events_with_range(self.text, options=_OPTIONS):
+        callback = self.refs.resolve if self.refs is not None else None
+        events = pyromark.events_with_range(
+            self.text, options=_OPTIONS, broken_link_callback=callback
+        )
+        for event, span in events:
             start = span["start"] + offset
             own = items[-1] if items and not items[-1].in_nested_list else None
             if own is not None and own.first_text_at is None and _starts_content(event):
@@ -233,17 +276,9 @@ class _Builder:
 
     def _close_heading(self) -> None:
         text = self._shorten(_squash("".join(self.heading or [])), "headings")
-        level = self.heading_level
-        line = self.line_of(self.heading_start)
+        start = self.heading_start
+        self.headings.append((self.heading_level, text, start, self.line_of(start)))
         self.heading = None
-        if level == 1:
-            self.h1s.append((text, len(self.entries)))
-        while len(self.stack) > 1 and self.stack[-1].level >= level:
-            self.stack.pop()
-        parent = self.stack[-1]
-        category = Category(title=text, level=level, line=line, path=(*parent.path, text))
-        parent.children.append(category)
-        self.stack.append(category)
 
     def _close_item(self) -> None:
         item = self.items.pop()
@@ -259,24 +294,21 @@ class _Builder:
             return  # an item with no text of its own, such as "- ### Heading"
         title = self._shorten(title, "titles") if title else "(untitled)"
         note, escapes = _note_of(item.links)
-        category = self.stack[-1]
-        entry = Entry(
-            title=title,
-            category=category.path,
-            status=status,
-            note=note,
-            links=tuple(item.links),
-            line=self.line_of(item.start),
-            marker=marker,
-            key="",
-            position=item.start,  # made an ordinal once every item is closed
-            haystack=f"{title}\x1f{' / '.join(category.path)}".casefold(),
-            escapes_root=escapes,
-            depth=item.depth,
-            text=_description(item.words, marker),
+        self.rows.append(
+            (
+                len(self.headings) - 1,
+                item.start,
+                self.line_of(item.start),
+                item.depth,
+                title,
+                str(status),
+                note,
+                tuple((link.label, link.url) for link in item.links),
+                (str(marker.kind), marker.start, marker.end, marker.word_start, marker.word_end),
+                escapes,
+                _description(item.words, marker),
+            )
         )
-        self.entries.append(entry)
-        category.entries.append(entry)
 
     def _shorten(self, text: str, what: str) -> str:
         """Cut text past _MAX_TEXT characters (a 10 MB line stays usable), counting what was cut."""
@@ -311,61 +343,6 @@ class _Builder:
             return Marker(MarkerKind.DONE_WORD, at, end), Status.DONE, rest
         insert_at = _word_start(self.data, at, item.start)
         return Marker(MarkerKind.NONE, insert_at, insert_at), Status.DONE, first_text
-
-    def _order_entries(self) -> None:
-        """Items close inner-first; put entries back in document order and give them keys."""
-        self.entries.sort(key=lambda e: e.position)
-        counts: dict[str, int] = {}
-        for ordinal, entry in enumerate(self.entries):
-            entry.position = ordinal
-            base = f"{entry.title.casefold()}\x1f{entry.note or ''}"
-            occurrence = counts.get(base, 0)
-            counts[base] = occurrence + 1
-            entry.key = f"{base}\x1f{occurrence}"
-        for category in self.tree.walk():
-            category.entries.sort(key=lambda e: e.position)
-
-    def finish(self, warnings: list[str]) -> Index:
-        self._order_entries()
-        for what, count in self.shortened.items():
-            name, verb = (what, "were") if count > 1 else (what.removesuffix("s"), "was")
-            warnings.append(
-                f"{count:,} {name} longer than {_MAX_TEXT:,} characters {verb} shortened"
-            )
-        title: str | None = None
-        if len(self.h1s) == 1 and self.h1s[0][1] == 0:
-            title = self._promote_title()
-        _count(self.tree)
-        todo_style = "TODO "
-        if self.todo_styles:
-            best = max(self.todo_styles.items(), key=lambda kv: kv[1])[0]
-            todo_style = best.decode("utf-8", errors="replace")
-        return Index(
-            path=self.path,
-            root=self.root,
-            title=title,
-            tree=self.tree,
-            entries=self.entries,
-            data=self.data,
-            digest=hashlib.sha256(self.data).hexdigest(),
-            warnings=warnings,
-            uses_done_word=self.uses_done_word,
-            todo_style=todo_style,
-            checked_style="X" if self.ticks.get(b"X", 0) > self.ticks.get(b"x", 0) else "x",
-        )
-
-    def _promote_title(self) -> str:
-        """Turn the lone leading H1 into the document title; its sub-headings move up a level."""
-        h1 = next(c for c in self.tree.children if c.level == 1)
-        position = self.tree.children.index(h1)
-        self.tree.children[position : position + 1] = h1.children
-        self.tree.entries.extend(h1.entries)
-        for category in self.tree.walk()[1:]:
-            category.path = category.path[1:]
-        for entry in self.entries:
-            entry.category = entry.category[1:]
-            entry.haystack = f"{entry.title}\x1f{' / '.join(entry.category)}".casefold()
-        return h1.title
 
 
 def _starts_content(event: Any) -> bool:
@@ -500,12 +477,316 @@ def _count(category: Category) -> tuple[int, int]:
     return total, todo
 
 
-def parse_index(data: bytes, path: Path) -> Index:
-    """Parse index bytes. Never raises on content: problems become ``Index.warnings``."""
-    text, offset, warnings = decode_index(data)
-    builder = _Builder(data, path, text, offset)
+class _Refs:
+    """The document's link reference definitions, for chunks that use one defined elsewhere."""
+
+    def __init__(self, text: str) -> None:
+        definitions = pyromark.reference_definitions(text, options=_OPTIONS)
+        self.urls = {_normal_label(label): d["dest"] for label, d in definitions.items()}
+        self.key = hashlib.blake2b(repr(sorted(self.urls.items())).encode(), digest_size=8).digest()
+
+    def resolve(self, link: Any) -> tuple[str, str] | None:
+        url = self.urls.get(_normal_label(link["reference"]))
+        return (url, "") if url is not None else None
+
+
+def _normal_label(label: str) -> str:
+    return " ".join(label.casefold().split())
+
+
+ChunkCache = dict[bytes, ChunkResult]
+
+
+_MEMORY: dict[str, ChunkCache] = {}  # index path -> its chunks, as last parsed
+_MEMORY_PATHS = 4
+
+
+def _cache_for(path: Path, size: int) -> ChunkCache:
+    """The chunk cache of this index: in memory, else from disk for a big index."""
+    name = os.path.realpath(path)
+    cache = _MEMORY.get(name)
+    if cache is None:
+        cache = parse_cache.load(path) if size >= parse_cache.MIN_BYTES else {}
+        while len(_MEMORY) >= _MEMORY_PATHS:
+            _MEMORY.pop(next(iter(_MEMORY)))
+        _MEMORY[name] = cache
+    return cache
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Tens of thousands of new objects would set off full collections over all of them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def parse_index(data: bytes, path: Path, *, cache: ChunkCache | None = None) -> Index:
+    """Parse index bytes. Never raises on content: problems become ``Index.warnings``.
+
+    The file is cut into chunks at top-level ATX headings (never inside a code fence, an HTML
+    block or a comment), each parsed on its own. With a ``cache`` (chunk bytes -> rows), a chunk
+    seen before is not parsed again: saving a 10,000-entry index re-parses the section edited.
+    """
+    own_cache = cache is None
+    if cache is None:
+        cache = _cache_for(path, len(data))
+    with _gc_paused():
+        index, parsed = _parse(data, path, cache)
+    if own_cache and parsed and len(data) >= parse_cache.MIN_BYTES:
+        parse_cache.save_later(path, cache)
+    return index
+
+
+def _parse(data: bytes, path: Path, cache: ChunkCache) -> tuple[Index, int]:
+    warnings: list[str] = []
+    start = 3 if data.startswith(BOM) else 0
+    if b"\x00" in data[:8192] and data.count(b"\x00") > 16:
+        warnings.append("The index looks binary; showing what could be read")
+    if _has_invalid_utf8(data[start:]):
+        warnings.append("The index is not valid UTF-8; undecodable bytes are shown as '?'")
+    refs = _Refs(_decode(data[start:])) if b"]:" in data else None
+    salt = refs.key if refs is not None and refs.urls else b""
+    results: list[tuple[int, int, ChunkResult]] = []
+    fresh: ChunkCache = {}
+    line = 1
+    bounds = chunk_bounds(data, start)
+    parsed = 0
+    for begin, end in bounds:
+        chunk = data[begin:end]
+        key = salt + chunk
+        result = cache.get(key)
+        if result is None:
+            result = _parse_chunk(chunk, refs, warnings)
+            parsed += 1
+        fresh[key] = result
+        results.append((begin, line, result))
+        line += chunk.count(b"\n")
+    cache.clear()
+    cache.update(fresh)
+    return _assemble(data, path, results, warnings), parsed
+
+
+def _parse_chunk(chunk: bytes, refs: _Refs | None, warnings: list[str]) -> ChunkResult:
+    builder = _Builder(chunk, _decode(chunk), 0, refs)
     try:
         builder.run()
     except RecursionError:
         warnings.append("The index nests too deeply; entries past the limit were dropped")
-    return builder.finish(warnings)
+    return builder.result()
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="readnotes-same-length")
+
+
+def _has_invalid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _assemble(
+    data: bytes, path: Path, chunks: list[tuple[int, int, ChunkResult]], warnings: list[str]
+) -> Index:
+    """Join the chunks' rows into one model: nest headings, make entries, count.
+
+    This runs on every open and every save, over every entry: it is kept to one pass.
+    """
+    title = _lone_leading_h1(chunks)
+    tree = Category(title="", level=0, line=0, path=())
+    stack: list[Category] = [tree]
+    entries: list[Entry] = []
+    todo_styles: dict[bytes, int] = {}
+    ticks: dict[bytes, int] = {}
+    shortened: dict[str, int] = {}
+    uses_done_word = False
+    for begin, first_line, result in chunks:
+        headings, rows, styles, chunk_ticks, done_word, cut = result
+        _add_counts(todo_styles, styles)
+        _add_counts(ticks, chunk_ticks)
+        _add_counts(shortened, cut)
+        uses_done_word = uses_done_word or done_word
+        before = stack[-1]
+        placed: list[Category] = []
+        for level, heading, _offset, line in headings:
+            if title is not None and level == 1:
+                placed.append(tree)  # the document title: its entries and sub-headings move up
+                continue
+            while len(stack) > 1 and stack[-1].level >= level:
+                stack.pop()
+            parent = stack[-1]
+            category = Category(heading, level, first_line + line - 1, (*parent.path, heading))
+            parent.children.append(category)
+            stack.append(category)
+            placed.append(category)
+        _make_entries(rows, placed, before, begin, first_line, entries)
+    _order(entries, tree)
+    _count(tree)
+    for what, count in shortened.items():
+        name, verb = (what, "were") if count > 1 else (what.removesuffix("s"), "was")
+        warnings.append(f"{count:,} {name} longer than {_MAX_TEXT:,} characters {verb} shortened")
+    todo_style = "TODO "
+    if todo_styles:
+        todo_style = max(todo_styles.items(), key=lambda kv: kv[1])[0].decode(errors="replace")
+    return Index(
+        path=path,
+        root=path.parent,
+        title=title,
+        tree=tree,
+        entries=entries,
+        data=data,
+        digest=hashlib.sha256(data).hexdigest(),
+        warnings=warnings,
+        uses_done_word=uses_done_word,
+        todo_style=todo_style,
+        checked_style="X" if ticks.get(b"X", 0) > ticks.get(b"x", 0) else "x",
+    )
+
+
+def _lone_leading_h1(chunks: list[tuple[int, int, ChunkResult]]) -> str | None:
+    """The title of the document: its only H1, when no entry comes before it."""
+    h1s = [
+        (heading, begin + offset)
+        for begin, _, result in chunks
+        for level, heading, offset, _ in result[0]
+        if level == 1
+    ]
+    if len(h1s) != 1:
+        return None
+    title, at = h1s[0]
+    for begin, _, result in chunks:
+        if any(begin + row[1] < at for row in result[1]):
+            return None
+    return title
+
+
+_STATUS = {str(status): status for status in Status}
+_KIND = {str(kind): kind for kind in MarkerKind}
+
+
+def _make_entries(
+    rows: list[EntryRow],
+    placed: list[Category],
+    before: Category,
+    begin: int,
+    first_line: int,
+    out: list[Entry],
+) -> None:
+    line_base = first_line - 1
+    trails: dict[int, str] = {}
+    for row in rows:
+        heading, offset, line, depth, title, status, note, links, marker, escapes, text = row
+        category = placed[heading] if heading >= 0 else before
+        trail = trails.get(id(category))
+        if trail is None:
+            trail = trails[id(category)] = " / ".join(category.path)
+        kind, start, end, word_start, word_end = marker
+        if word_end:
+            word_start, word_end = word_start + begin, word_end + begin
+        entry = Entry(
+            title,
+            category.path,
+            _STATUS[status],
+            note,
+            tuple(map(Link._make, links)),
+            line_base + line,
+            Marker(_KIND[kind], start + begin, end + begin, word_start, word_end),
+            "",
+            begin + offset,  # made an ordinal by _order
+            f"{title}\x1f{trail}".casefold(),
+            escapes,
+            depth,
+            text,
+        )
+        out.append(entry)
+        category.entries.append(entry)
+
+
+def _add_counts(total: dict[Any, int], more: dict[Any, int]) -> None:
+    for key, count in more.items():
+        total[key] = total.get(key, 0) + count
+
+
+def _order(entries: list[Entry], tree: Category) -> None:
+    """Items close inner-first; put entries back in document order and give them keys."""
+    entries.sort(key=lambda e: e.position)
+    counts: dict[str, int] = {}
+    for ordinal, entry in enumerate(entries):
+        entry.position = ordinal
+        base = f"{entry.title.casefold()}\x1f{entry.note or ''}"
+        occurrence = counts.get(base, 0)
+        counts[base] = occurrence + 1
+        entry.key = f"{base}\x1f{occurrence}"
+    for category in tree.walk():
+        category.entries.sort(key=lambda e: e.position)
+
+
+_FENCE = re.compile(rb" {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(rb"#{1,6}(?:[ \t]|\r?$)")
+_RAW_HTML = re.compile(rb" {0,3}<(script|pre|style|textarea)(?:[ \t>]|\r?$)", re.IGNORECASE)
+_OTHER_HTML = ((b"<?", b"?>"), (b"<![CDATA[", b"]]>"), (b"<!--", b"-->"))
+
+
+def chunk_bounds(data: bytes, start: int = 0) -> list[tuple[int, int]]:
+    """Where the index can be cut into independently parsed chunks: before each ATX heading at
+    column 0 that follows a blank line outside any code fence, HTML block or comment. Such a
+    heading closes every open block, so each chunk parses as it does inside the whole file."""
+    cuts = [start]
+    position = _skip_front_matter(data, start)
+    fence = b""
+    closer = b""
+    blank = True
+    size = len(data)
+    while position < size:
+        end = data.find(b"\n", position)
+        end = size if end == -1 else end + 1
+        line = data[position:end]
+        if fence:
+            stripped = line.strip()
+            if stripped.startswith(fence) and not stripped.strip(fence[:1]):
+                fence = b""
+        elif closer:
+            if closer in line.lower():
+                closer = b""
+        elif (opening := _FENCE.match(line)) is not None:
+            fence = opening.group(1)
+        elif (raw := _RAW_HTML.match(line)) is not None:
+            closer = b"</" + raw.group(1).lower() + b">"
+            if closer in line[raw.end() :].lower():
+                closer = b""
+        else:
+            for opener, ending in _OTHER_HTML:
+                at = line.find(opener)
+                if at != -1 and line.find(ending, at + len(opener)) == -1:
+                    closer = ending
+                    break
+            if not closer and blank and position > start and _ATX.match(line):
+                cuts.append(position)
+        blank = not line.strip()
+        position = end
+    cuts.append(size)
+    return [(a, b) for a, b in pairwise(cuts) if b > a] or [(start, size)]
+
+
+def _skip_front_matter(data: bytes, start: int) -> int:
+    """Past a YAML metadata block at the top (it is never cut)."""
+    if not data.startswith(b"---", start):
+        return start
+    first = data.find(b"\n", start)
+    if first == -1 or data[start:first].strip() != b"---":
+        return start
+    position = first + 1
+    while position < len(data):
+        end = data.find(b"\n", position)
+        end = len(data) if end == -1 else end + 1
+        if data[position:end].strip() in (b"---", b"..."):
+            return end
+        position = end
+    return start

@@ -1,0 +1,149 @@
+"""Chunked parsing gives exactly the model a whole-file parse gives, and reuses what it can."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.core import parse as parse_module
+from app.core import parse_cache
+from app.core.model import Category, Index
+from app.core.parse import chunk_bounds, parse_index
+from tests.conftest import CORPUS_FILES, SAMPLE
+
+
+def snapshot(index: Index) -> tuple[object, ...]:
+    def tree(category: Category) -> object:
+        return (
+            category.title,
+            category.level,
+            category.line,
+            category.total,
+            category.todo,
+            [e.key for e in category.entries],
+            [tree(child) for child in category.children],
+        )
+
+    entries = [
+        (e.to_json(), e.key, e.marker, e.depth, e.text, e.escapes_root) for e in index.entries
+    ]
+    return (index.title, tree(index.tree), entries, index.warnings, index.todo_style)
+
+
+def whole(data: bytes, path: Path, monkeypatch: pytest.MonkeyPatch) -> Index:
+    with monkeypatch.context() as patch:
+        patch.setattr(parse_module, "chunk_bounds", lambda data, start=0: [(start, len(data))])
+        return parse_index(data, path, cache={})
+
+
+@pytest.mark.parametrize("source", [*CORPUS_FILES, SAMPLE / "README.md"], ids=lambda p: p.name)
+def test_chunked_and_whole_parses_agree_on_real_indexes(
+    source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = source.read_bytes()
+    assert len(chunk_bounds(data)) > 1 or len(data) < 1000
+    assert snapshot(parse_index(data, source, cache={})) == snapshot(
+        whole(data, source, monkeypatch)
+    )
+
+
+_line = st.sampled_from(
+    [
+        "# Title",
+        "## Papers",
+        "### Sub",
+        "#### Deep",
+        "#notaheading",
+        "",
+        "",
+        "* [A](./a.md) [[paper](https://p)]",
+        "- TODO [B](https://b)",
+        "- [ ] [C][ref]",
+        "  - [x] nested [D](./d/)",
+        "1. [E](https://e) - text",
+        "```",
+        "~~~~",
+        "    indented code",
+        "<details>",
+        "</details>",
+        "<!-- comment",
+        "-->",
+        "<pre>",
+        "</pre>",
+        "> quote [Q](https://q)",
+        "[ref]: https://ref",
+        "Setext",
+        "===",
+        "---",
+        "| a | b |",
+        "- [Back](#top)",
+        "\t* tabbed [T](https://t)",
+    ]
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=st.lists(_line, max_size=40), crlf=st.booleans())
+def test_property_chunked_equals_whole(
+    lines: list[str], crlf: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = ("\r\n" if crlf else "\n").join(lines).encode()
+    path = Path("/nonexistent/README.md")
+    assert snapshot(parse_index(data, path, cache={})) == snapshot(whole(data, path, monkeypatch))
+
+
+def test_an_edit_reparses_only_its_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sections = [f"## Section {n}\n\n* [Paper {n}](https://p/{n})\n" for n in range(50)]
+    data = ("# Notes\n\n" + "\n".join(sections)).encode()
+    path = tmp_path / "README.md"
+    cache: parse_module.ChunkCache = {}
+    parse_index(data, path, cache=cache)
+    parsed: list[bytes] = []
+    original = parse_module._parse_chunk
+
+    def counting(chunk: bytes, *args: object) -> parse_module.ChunkResult:
+        parsed.append(chunk)
+        return original(chunk, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parse_module, "_parse_chunk", counting)
+    edited = data.replace(b"[Paper 7]", b"[Paper seven]")
+    index = parse_index(edited, path, cache=cache)
+    assert len(parsed) == 1 and b"Paper seven" in parsed[0]
+    assert [e.title for e in index.entries][6:9] == ["Paper 6", "Paper seven", "Paper 8"]
+    assert index.entries[8].line == edited.split(b"\n").index(b"* [Paper 8](https://p/8)") + 1
+
+
+def test_a_big_index_is_cached_on_disk_and_reused(tmp_path: Path) -> None:
+    sections = [
+        f"## Section {n}\n\n"
+        + "".join(f"* [Paper {n}.{m}](https://p/{n}/{m})\n" for m in range(40))
+        for n in range(200)
+    ]
+    data = "\n".join(sections).encode()
+    assert len(data) >= parse_cache.MIN_BYTES
+    path = tmp_path / "README.md"
+    path.write_bytes(data)
+    first = parse_index(data, path)
+    for _ in range(200):  # the cache is written by a background thread
+        if parse_cache.load(path):
+            break
+        time.sleep(0.01)
+    stored = parse_cache.load(path)
+    assert len(stored) == len(chunk_bounds(data))
+    again = parse_index(data, path, cache=dict(stored))
+    assert snapshot(again) == snapshot(first)
+
+
+def test_a_corrupt_cache_file_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "README.md"
+    target = parse_cache._file_for(path)
+    assert target is not None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"readnotes-chunks-1\n\x00garbage")
+    assert parse_cache.load(path) == {}
