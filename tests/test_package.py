@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
 
 
 def test_the_wheel_installs_and_runs_in_a_fresh_venv(tmp_path: Path) -> None:
-    uv = shutil.which("uv")
+    uv = os.environ.get("UV") or shutil.which("uv")  # `uv run` names itself in $UV
     assert uv is not None, "uv is needed to build the wheel (the README installs it first)"
     built = run(uv, "build", "--wheel", "--out-dir", tmp_path / "dist", cwd=REPO)
     assert built.returncode == 0, built.stderr
