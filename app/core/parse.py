@@ -215,6 +215,9 @@ class _Builder:
     def _start(self, tag: Any, own: _Item | None, start: int) -> None:
         if type(tag) is str:
             if tag == "Item":
+                # After a tab, pulldown-cmark starts the item at the previous line's end.
+                while self.data[start : start + 1] in (b"\n", b"\r", b" ", b"\t"):
+                    start += 1
                 self.items.append(_Item(start=start, depth=len(self.items)))
             return
         ((kind, value),) = tag.items()
@@ -776,17 +779,25 @@ def chunk_bounds(data: bytes, start: int = 0) -> list[tuple[int, int]]:
 
 
 def _skip_front_matter(data: bytes, start: int) -> int:
-    """Past a YAML metadata block at the top (it is never cut)."""
+    """Past a YAML metadata block at the top (it is never cut); the end of the data when unsure.
+
+    pulldown-cmark decides what a metadata block is (no blank first line, not empty, a closing
+    ``---`` or ``...``), so it is asked, on the first 64 KB only.
+    """
     if not data.startswith(b"---", start):
         return start
-    first = data.find(b"\n", start)
-    if first == -1 or data[start:first].strip() != b"---":
+    head = data[start : start + 65536]
+    if len(head) < len(data) - start:
+        head = head[: head.rfind(b"\n") + 1]
+    events = pyromark.events_with_range(_decode(head), options=_OPTIONS)
+    first = next(iter(events), None)
+    if first is None or not (isinstance(first[0], dict) and "Start" in first[0]):
         return start
-    position = first + 1
-    while position < len(data):
-        end = data.find(b"\n", position)
-        end = len(data) if end == -1 else end + 1
-        if data[position:end].strip() in (b"---", b"..."):
-            return end
-        position = end
-    return start
+    tag = cast(dict[str, Any], first[0])["Start"]
+    if not (isinstance(tag, dict) and "MetadataBlock" in tag):
+        return start
+    end = start + first[1]["end"]
+    if end >= start + len(head) and len(head) < len(data) - start:
+        return len(data)  # a metadata block longer than 64 KB: no cut at all
+    newline = data.find(b"\n", end)
+    return len(data) if newline == -1 else newline + 1

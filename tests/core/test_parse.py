@@ -332,3 +332,14 @@ def test_an_items_description_is_kept_for_the_preview(tmp_path: Path) -> None:
     assert ergo.description == "An actor-based framework."
     assert paper.text == "Some Paper [arXiv] [code]"
     assert paper.description == ""  # only the links' labels: nothing to add
+
+
+def test_a_tab_indented_item_is_on_its_own_line(tmp_path: Path) -> None:
+    index = parse(
+        "- [Parent](https://p)\n\t- [Tabbed](https://t)\n\t- [Next](https://n)\n", tmp_path
+    )
+    assert [(e.title, e.line) for e in index.entries] == [
+        ("Parent", 1),
+        ("Tabbed", 2),
+        ("Next", 3),
+    ]
