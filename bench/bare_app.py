@@ -1,0 +1,97 @@
+"""The baselines: bare Textual apps, started and driven exactly like readnotes.
+
+    python bench/bare_app.py                    one line of text (startup, memory)
+    python bench/bare_app.py --input            a focused Input, escape clears it (filter)
+    python bench/bare_app.py --markdown NOTE…   Textual's Markdown widget; j shows the next note
+
+Each paints ``bare app ready`` once it is up. The Markdown variant lays the screen out like
+readnotes (a 40% left pane, the note on the right) so that notes wrap at the same width.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, Markdown, Static
+
+READY = "bare app ready"
+_FRONTMATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+
+
+class OneLine(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static(READY)
+
+
+class TypeInto(App[None]):
+    """An Input (the baseline: its echo) and a label that repeats it from ``Input.Changed``
+    (how soon Textual can paint anything a keystroke's handler changes)."""
+
+    CSS = "Input { border: none; height: 1; padding: 0 1; }"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "clear", "Clear")]
+
+    def compose(self) -> ComposeResult:
+        yield Input()
+        yield Static("typed: ", id="typed")
+        yield Static(READY)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#typed", Static).update(f"typed: {event.value}")
+
+    def action_clear(self) -> None:
+        self.query_one(Input).value = ""
+
+
+class MarkdownPane(App[None]):
+    """A note at a time in Textual's own Markdown widget, as Frogmouth shows one."""
+
+    CSS = """
+    #left {
+        width: 40%; min-width: 30; max-width: 80; height: 1fr;
+        border-right: vkey $panel-lighten-1;
+    }
+    #right { width: 1fr; height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("j", "next_note", "Next note")]
+
+    def __init__(self, notes: list[Path]) -> None:
+        super().__init__()
+        self.notes = notes
+        self.shown = -1
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static(READY, id="left")
+            with VerticalScroll(id="right"):
+                yield Markdown(open_links=False)
+
+    def action_next_note(self) -> None:
+        self.shown = (self.shown + 1) % len(self.notes)
+        text = self.notes[self.shown].read_text(encoding="utf-8")
+        self.query_one("#right", VerticalScroll).scroll_home(animate=False)
+        self.query_one(Markdown).update(_FRONTMATTER.sub("", text, count=1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--input", action="store_true")
+    parser.add_argument("--markdown", nargs="+", type=Path, metavar="NOTE")
+    args = parser.parse_args()
+    app: App[None]
+    if args.markdown:
+        app = MarkdownPane(args.markdown)
+    elif args.input:
+        app = TypeInto()
+    else:
+        app = OneLine()
+    app.run()
+
+
+if __name__ == "__main__":
+    main()

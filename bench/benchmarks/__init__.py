@@ -1,0 +1,1 @@
+"""One module per benchmark of issue 5; each has ``run(plan) -> list[Row]``."""
