@@ -524,6 +524,9 @@ def _gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # The model lives as long as it is shown and holds no cycles: keep the collector from
+        # walking it again and again (a full pass over 50,000 entries stalls the UI).
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
