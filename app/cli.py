@@ -10,33 +10,44 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from app import __version__
+from app.core.add import NoteChoice, add_entry, find_category
 from app.core.check import check_index
+from app.core.config import Config, config_location, load_config
 from app.core.edit import mark, remove_stale_temps_beside
 from app.core.errors import ConflictError, ReadnotesError
+from app.core.frontmatter_edit import write_done_date
 from app.core.model import Entry, Index, Status
 from app.core.parse import find_index, load_index
+from app.core.progress import stats_json, stats_table
 from app.core.query import Query, filter_entries
 from app.core.sanitize import inert_line
+from app.core.search import search_notes
 
-COMMANDS = ("list", "done", "todo", "check")
+COMMANDS = ("list", "done", "todo", "check", "search", "stats", "add")
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 DESCRIPTION = """\
 A fast, keyboard-first terminal browser for Markdown reading notes.
 
 usage:
-  readnotes [PATH] [--poll]                               browse (PATH defaults to ".")
+  readnotes [PATH] [--poll]                               browse
   readnotes list  [PATH] [--todo | --done] [--match TEXT] [--json]
   readnotes done  [PATH] (--match TEXT | --line N)
   readnotes todo  [PATH] (--match TEXT | --line N)
   readnotes check [PATH] [--json]
+  readnotes stats [PATH] [--json]                         done / total per category
+  readnotes search [PATH] TEXT [--json]
+  readnotes add   [PATH] --title T [--category "A/B"] [--url U]... [--todo] [--note | --no-note]
   readnotes --help | --version
 
 PATH is a notes folder (its index is README.md or index.md, any case) or an index file.
+Without PATH: the current folder if it has an index, else the config's `notes` folder.
+Every command takes --config FILE (else $READNOTES_CONFIG, else the platform's config folder).
 A folder named like a command is reached as ./list.
 """
 
@@ -53,7 +64,8 @@ def _browse_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         usage=argparse.SUPPRESS,
     )
-    parser.add_argument("path", nargs="?", default=".", help="notes folder or index file")
+    parser.add_argument("path", nargs="?", help="notes folder or index file")
+    parser.add_argument("--config", metavar="FILE", help="read this config file")
     parser.add_argument(
         "--poll", action="store_true", help="watch by polling (network/FUSE filesystems)"
     )
@@ -63,7 +75,8 @@ def _browse_parser() -> argparse.ArgumentParser:
 
 def _command_parser(command: str) -> argparse.ArgumentParser:
     parser = _Parser(prog=f"readnotes {command}")
-    parser.add_argument("path", nargs="?", default=".", help="notes folder or index file")
+    parser.add_argument("path", nargs="?", help="notes folder or index file")
+    parser.add_argument("--config", metavar="FILE", help="read this config file")
     if command == "list":
         status = parser.add_mutually_exclusive_group()
         status.add_argument("--todo", action="store_true", help="only TODO entries")
@@ -76,6 +89,13 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         which.add_argument("--line", metavar="N", type=int, help="the entry on index line N")
     elif command == "check":
         parser.add_argument("--json", action="store_true", help="print a JSON array")
+    elif command == "stats":
+        parser.add_argument("--json", action="store_true", help="print a JSON object")
+    elif command == "search":
+        parser.add_argument("text", metavar="TEXT", help="case-insensitive text, spaces included")
+        parser.add_argument("--json", action="store_true", help="print a JSON array")
+    elif command == "add":
+        _add_arguments(parser)
     return parser
 
 
@@ -86,9 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args and args[0] in COMMANDS:
             command = args[0]
             options = _command_parser(command).parse_args(args[1:])
-            return _run_command(command, options)
+            config = _load_config(options)
+            return _run_command(command, options, config)
         options = _browse_parser().parse_args(args)
-        return _browse(Path(options.path), poll=options.poll)
+        config = _load_config(options)
+        return _browse(Path(options.path), poll=options.poll, config=config)
     except ReadnotesError as exc:
         _fail(str(exc))
         return EXIT_USAGE
@@ -99,23 +121,104 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _run_command(command: str, options: argparse.Namespace) -> int:
+def _load_config(options: argparse.Namespace) -> Config:
+    """The config, its problems said once on stderr; an omitted PATH filled in from it."""
+    path, explicit = config_location(options.config)
+    config = load_config(path, explicit=explicit)
+    for problem in config.problems:
+        sys.stderr.write(f"readnotes: warning: {inert_line(problem)}\n")
+    options.path = _notes_path(options.path, config)
+    return config
+
+
+def _notes_path(given: str | None, config: Config) -> str:
+    """PATH as typed; omitted, the current folder when it has an index, else the config's."""
+    if given is not None:
+        return given
+    if config.notes is not None:
+        try:
+            find_index(Path("."))
+        except ReadnotesError:
+            return str(config.notes)
+    return "."
+
+
+def _run_command(command: str, options: argparse.Namespace, config: Config) -> int:
     path = Path(options.path)
     remove_stale_temps_beside(find_index(path))  # what a killed readnotes left behind
     if command == "list":
         return _list(load_index(path), options)
     if command == "check":
         return _check(load_index(path), json_out=options.json)
+    if command == "search":
+        return _search(load_index(path), options.text, json_out=options.json)
+    if command == "stats":
+        return _stats(load_index(path), json_out=options.json)
+    if command == "add":
+        return _add(load_index(path), options)
     status = Status.DONE if command == "done" else Status.TODO
-    return _mark(path, status, match=options.match, line=options.line)
+    return _mark(
+        path,
+        status,
+        match=options.match,
+        line=options.line,
+        record_date=config.record_done_date,
+    )
 
 
-def _browse(path: Path, *, poll: bool) -> int:
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--title", required=True, help="the entry's title")
+    parser.add_argument(
+        "--category",
+        metavar="A/B",
+        help="the heading path, '/' between headings ('\\/' for a '/' in a title)",
+    )
+    parser.add_argument(
+        "--url",
+        action="append",
+        default=[],
+        metavar="U",
+        help="a link (a bare arXiv id such as 2310.16944 is fine); repeat for more",
+    )
+    parser.add_argument("--todo", action="store_true", help="add it as TODO")
+    parser.add_argument(
+        "--note",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="create its note file (default: when the neighbouring entries have notes)",
+    )
+
+
+def _add(index: Index, options: argparse.Namespace) -> int:
+    category = find_category(index, options.category)
+    note = NoteChoice.AUTO if options.note is None else NoteChoice.NEW if options.note else None
+    try:
+        result = add_entry(
+            index.path,
+            title=options.title,
+            category=category.path,
+            urls=options.url,
+            todo=options.todo,
+            note=note,
+            known=index,
+        )
+    except ConflictError as exc:
+        _fail(str(exc))
+        return EXIT_PROBLEM
+    _write(inert_line(result.message) + "\n")
+    return EXIT_OK
+
+
+def _browse(path: Path, *, poll: bool, config: Config) -> int:
     index_path = find_index(path)  # fail fast, before the screen switches
     remove_stale_temps_beside(index_path)
     from app.ui.app import run_app  # Textual is imported only for the browser
+    from app.ui.settings import ui_problems
 
-    return run_app(index_path, poll=poll or os.environ.get("READNOTES_POLL") == "1")
+    for problem in ui_problems(config):
+        sys.stderr.write(f"readnotes: warning: {inert_line(problem)}\n")
+    poll = poll or config.poll or os.environ.get("READNOTES_POLL") == "1"
+    return run_app(index_path, poll=poll, config=config)
 
 
 def _list(index: Index, options: argparse.Namespace) -> int:
@@ -148,7 +251,14 @@ def _mark_symbol(entry: Entry) -> str:
     return "[ ]" if entry.status is Status.TODO else "[x]"
 
 
-def _mark(path: Path, status: Status, *, match: str | None, line: int | None) -> int:
+def _mark(
+    path: Path,
+    status: Status,
+    *,
+    match: str | None,
+    line: int | None,
+    record_date: bool = False,
+) -> int:
     index = load_index(path)
     candidates = _select(index, match=match, line=line)
     what = f"--match {match!r}" if match is not None else f"--line {line}"
@@ -166,6 +276,12 @@ def _mark(path: Path, status: Status, *, match: str | None, line: int | None) ->
         _fail(str(exc))
         return EXIT_PROBLEM
     _write(inert_line(result.message) + "\n")
+    note = result.entry.note
+    if record_date and result.changed and status is Status.DONE and note is not None:
+        try:
+            write_done_date(result.index.root, note, date.today())
+        except ReadnotesError as exc:
+            sys.stderr.write(f"readnotes: warning: {inert_line(str(exc))}\n")
     return EXIT_OK
 
 
@@ -189,6 +305,30 @@ def _check(index: Index, *, json_out: bool) -> int:
             _write(f"{len(index.entries)} entries, no problems\n")
     _report_warnings(index)
     return EXIT_PROBLEM if problems else EXIT_OK
+
+
+def _search(index: Index, text: str, *, json_out: bool) -> int:
+    """Like grep: ``note:line: text`` per matching line; exit 1 when nothing matched."""
+    hits = search_notes(index, text)
+    found = 0
+    if json_out:
+        listed = [hit.to_json() for hit in hits]
+        found = len(listed)
+        _write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for hit in hits:
+            found += 1
+            _write(f"{inert_line(hit.note)}:{hit.line}: {hit.text}\n")
+    return EXIT_OK if found else EXIT_PROBLEM
+
+
+def _stats(index: Index, *, json_out: bool) -> int:
+    if json_out:
+        _write(json.dumps(stats_json(index), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _write(stats_table(index))
+        _report_warnings(index)
+    return EXIT_OK
 
 
 def _report_warnings(index: Index) -> None:

@@ -57,6 +57,9 @@ class _ChangedUnderUs(Exception):
     """The file on disk no longer holds the bytes the edit was computed from."""
 
 
+ChangedOnDisk = _ChangedUnderUs  # what write_atomic raises then, for other editors (add)
+
+
 def status_splices(index: Index, entry: Entry, status: Status) -> list[Splice]:
     """The byte changes that give ``entry`` the wanted status: none when it already has it."""
     marker = entry.marker
@@ -124,6 +127,8 @@ def mark(
     exactly its bytes. ``require_line`` (for undo) refuses the edit when the entry's line no longer
     reads so.
     """
+    if known is not None and path == known.path and path.is_dir():
+        raise EditError(f"The index {path} is now a folder; nothing was written")
     index_path = find_index(path)
     remove_stale_temps_beside(index_path)
     seen = known.digest if known is not None else None

@@ -6,7 +6,7 @@ milliseconds; fuzzy scoring is for the command palette's small candidate sets on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.core.model import Entry, Index, Status
@@ -53,20 +53,54 @@ def _words_match(words: tuple[str, ...], haystack: str, tags: tuple[str, ...]) -
     return True
 
 
+def narrows(previous: Query, query: Query) -> bool:
+    """Whether only entries matching ``previous`` can match ``query``: the reader typed on.
+
+    Every word of ``previous`` is then part of a word of ``query``, so an entry failing one
+    fails the other. Not with ``#``: ``#`` alone is a plain word, ``#x`` asks the tags only.
+    """
+    return (
+        query.status == previous.status
+        and query.text.startswith(previous.text)
+        and "#" not in query.text
+    )
+
+
 def filter_entries(
-    index: Index, query: Query, tags: Mapping[str, tuple[str, ...]] | None = None
+    index: Index,
+    query: Query,
+    tags: Mapping[str, tuple[str, ...]] | None = None,
+    *,
+    within: Sequence[Entry] | None = None,
 ) -> list[Entry]:
-    """Entries matching ``query``, in document order."""
+    """Entries matching ``query``, in document order.
+
+    ``within``: the entries of ``index`` that matched a query this one ``narrows``; only those
+    are tested (each keystroke of a growing filter tests fewer).
+    """
     if not query.active:
         return list(index.entries)
     words = query.words
     status = query.status
     lookup = tags or {}
     out: list[Entry] = []
-    for entry in index.entries:
+    plain = not any(word.startswith("#") for word in words)
+    for entry in index.entries if within is None else within:
         if status is not None and entry.status is not status:
             continue
-        if words and not _words_match(words, entry.haystack, lookup.get(entry.key, ())):
-            continue
+        if words:
+            haystack = entry.haystack
+            if plain:  # inline, the common case: plain words, most entries without tags
+                for word in words:
+                    if word not in haystack:
+                        break
+                else:
+                    out.append(entry)
+                    continue
+                entry_tags = lookup.get(entry.key)
+                if not entry_tags or not _words_match(words, haystack, entry_tags):
+                    continue
+            elif not _words_match(words, haystack, lookup.get(entry.key, ())):
+                continue
         out.append(entry)
     return out

@@ -58,6 +58,8 @@ def _read(path: Path, known: Index | None) -> tuple[Path, bytes] | str:
     except IndexNotFoundError as exc:
         if known is None:
             return str(exc)
+        if known.path.is_dir():  # find_index took it for a notes folder without an index
+            return f"The index {shown} is now a folder"
         return f"The index {shown} is missing (deleted or moved)"
     except IsADirectoryError:
         return f"The index {shown} is now a folder"

@@ -11,8 +11,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-import pyperclip
-
 from app.core.sanitize import inert_line
 
 _MESSAGE_MAX_CHARS = 120
@@ -30,6 +28,8 @@ def copy_native(text: str, timeout: float = 2.0) -> CopyResult:
 
     def copy() -> None:
         try:
+            import pyperclip  # on first use: nothing at start-up needs it
+
             pyperclip.copy(text)
         except BaseException as error:  # report anything; a daemon thread must not die noisily
             outcome.append(error)
@@ -48,6 +48,8 @@ def copy_native(text: str, timeout: float = 2.0) -> CopyResult:
 
 
 def _failure_message(error: BaseException) -> str:
+    import pyperclip
+
     if isinstance(error, pyperclip.PyperclipException):
         return "No system clipboard tool found (install xclip, xsel or wl-clipboard)"
     detail = inert_line(str(error).strip() or type(error).__name__)

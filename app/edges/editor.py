@@ -11,6 +11,7 @@ import os
 import shlex
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from app.core.errors import ReadnotesError
@@ -27,9 +28,14 @@ _COLON_LINE_EDITORS = frozenset({"hx", "helix", "subl", "zed"})
 _GOTO_EDITORS = frozenset({"code", "codium", "code-insiders"})
 
 
-def editor_command(path: Path, line: int | None = None) -> list[str]:
-    """The argv that opens ``path`` (at ``line`` when the editor understands it)."""
-    command = _configured_editor() or _fallback_editor()
+def editor_command(
+    path: Path, line: int | None = None, configured: Sequence[str] | None = None
+) -> list[str]:
+    """The argv that opens ``path`` (at ``line`` when the editor understands it).
+
+    ``configured`` (the config file's ``editor``) comes before ``$VISUAL`` and ``$EDITOR``.
+    """
+    command = list(configured or ()) or _configured_editor() or _fallback_editor()
     if command is None:
         raise ReadnotesError("No editor found: set $VISUAL or $EDITOR (e.g. export EDITOR=nano)")
     return command + _file_arguments(command[0], _safe_argument(path), line)

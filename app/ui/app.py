@@ -8,46 +8,61 @@ URL, the native clipboard); the workers' results and errors all come back throug
 from __future__ import annotations
 
 import asyncio
+import gc
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
+from datetime import date
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Tree
+from textual.timer import Timer
+from textual.widgets import Header, Input, Tree
 from textual.worker import Worker, WorkerState
 
+from app.core.add import AddResult, NoteChoice, add_entry
+from app.core.config import Config
 from app.core.edit import MarkResult, mark
 from app.core.errors import ReadnotesError
+from app.core.frontmatter_edit import write_done_date
 from app.core.images import resolve_image
 from app.core.links import AnchorLink, NoteLink, Refused, WebLink, resolve_link, safe_path
 from app.core.model import Category, Entry, Index, Status
 from app.core.notes import create_note_stub, load_note, read_tags
 from app.core.parse import find_index
-from app.core.query import Query, filter_entries
+from app.core.query import Query, filter_entries, narrows
 from app.core.reread import Reread, reread_index
 from app.core.sanitize import inert_line
+from app.core.search import Hit
+from app.core.state import FolderState, Remembered, StateStore, default_state_dir, folder_key
 from app.edges.browser import OpenResult, open_url, url_is_openable
 from app.edges.clipboard import CopyResult, copy_native
 from app.edges.editor import editor_command, run_editor
 from app.edges.opener import open_file
 from app.edges.watch import FolderChange, watch_folder
+from app.ui.add_screen import AddRequest, AddScreen
 from app.ui.commands import GoToEntryProvider
 from app.ui.filter_bar import FilterBar
+from app.ui.footer import KeysFooter
 from app.ui.help_screen import HelpScreen, KeySection, key_rows
 from app.ui.history import History, Place, PlaceKind
+from app.ui.note_pane import NotePane
 from app.ui.note_view import NoteView
 from app.ui.outline import OutlineScreen
+from app.ui.palette import TagsProvider, ThemesProvider
 from app.ui.preview import Preview, category_preview, entry_preview, note_preview
 from app.ui.render import HeadingRef
-from app.ui.status_line import StatusLine
+from app.ui.search_screen import SearchOutcome, SearchScreen
+from app.ui.settings import ui_problems, usable_keymap, usable_theme
+from app.ui.status_line import OverallProgress, StatusLine
 from app.ui.tree import IndexTree, Item
 
 STATUS_CYCLE: dict[Status | None, Status | None] = {
@@ -56,6 +71,8 @@ STATUS_CYCLE: dict[Status | None, Status | None] = {
     Status.DONE: None,
 }
 _FOLDER_NOTES = ("README.md", "index.md", "readme.md")
+WATCH_FALLBACK_DELAY = 0.5  # seconds: when the index never shows, start the watcher anyway
+OVERVIEW_DELAY = 0.15  # seconds of no typing in the filter before a category overview re-renders
 
 
 TagsLoaded = tuple[Index, dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
@@ -75,7 +92,7 @@ class ReadnotesApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "readnotes"
-    COMMANDS = App.COMMANDS | {GoToEntryProvider}
+    COMMANDS = App.COMMANDS | {GoToEntryProvider, TagsProvider, ThemesProvider}
 
     ENTRY_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("x", "toggle_done", "Done/TODO", id="app.toggle_done"),
@@ -95,7 +112,10 @@ class ReadnotesApp(App[int]):
     ]
     GENERAL_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter", id="app.filter"),
+        # priority: ctrl+f searches from the filter too (an Input's own ctrl+f deletes a word)
+        Binding("ctrl+f", "search", "Search notes", show=False, priority=True, id="app.search"),
         Binding("t", "cycle_status", "All/TODO/done", id="app.cycle_status"),
+        Binding("a", "add_entry", "Add entry", id="app.add"),
         Binding("left_square_bracket,backspace", "history_back", "Back", show=False, id="app.back"),
         Binding("right_square_bracket", "history_forward", "Forward", show=False, id="app.forward"),
         Binding("r", "reload", "Reload", show=False, id="app.reload"),
@@ -104,16 +124,34 @@ class ReadnotesApp(App[int]):
     ]
     BINDINGS: ClassVar[list[BindingType]] = [*ENTRY_BINDINGS, *GENERAL_BINDINGS, *NOTE_BINDINGS]
 
-    def __init__(self, index_path: Path, *, poll: bool = False) -> None:
+    def __init__(
+        self,
+        index_path: Path,
+        *,
+        poll: bool = False,
+        config: Config | None = None,
+        state: StateStore | None = None,
+    ) -> None:
         super().__init__()
         self.index_path = index_path
         self.poll = poll  # for the folder watcher: poll instead of inotify
+        self.config = config or Config()
+        self.state = state  # None: remember nothing (tests, unless they pass a store)
+        self._remembered = state.read() if state is not None else Remembered()
+        self._state_key = _index_file(index_path)
+        folders = self._remembered.folders
+        self._restored = FolderState.from_json(folders.get(folder_key(self._state_key)))
+        self._pending_cursor: FolderState | None = None
+        self._place_state: FolderState | None = None  # where the reader is, for the next start
+        self._theme_at_start = ""
         self.index: Index | None = None
         self.filter_query = Query()
         self._tags: dict[str, tuple[str, ...]] = {}
         self._note_tags: dict[str, tuple[str, ...]] = {}  # note path -> its tags, as last read
         self._notes: dict[str, str] = {}  # note path -> key of the first entry pointing at it
         self._history = History()
+        self._search_query = ""  # the last ctrl+f query, offered again
+        self._search_jump: tuple[Place, Hit] | None = None  # a hit to find once its note is shown
         self._place: Place | None = None
         self._base: str | None = None  # what the preview's links are relative to
         self._undo: list[UndoMark] = []
@@ -126,6 +164,13 @@ class ReadnotesApp(App[int]):
         self._stop_watching = asyncio.Event()
         self.reload_count = 0  # models taken from disk after the first: outside changes shown
         self.burst_count = 0  # bursts of changes the watcher reported
+        self._keys_shown: tuple[object, ...] = ()  # what the footer was last told applies
+        self._watching = False  # the folder watcher was started
+        self._overview_timer: Timer | None = None  # a category overview due after typing
+        # the last filter applied: (index, tags, query, matches), to narrow when typing on
+        self._last_filter: tuple[Index, dict[str, tuple[str, ...]], Query, list[Entry]] | None = (
+            None
+        )
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -135,9 +180,11 @@ class ReadnotesApp(App[int]):
             with Vertical(id="left"):
                 yield FilterBar(id="filter")
                 yield IndexTree(id="tree")
-            yield NoteView(id="preview")
-        yield StatusLine(id="status")
-        yield Footer()
+            yield NotePane(id="note-pane")
+        with Horizontal(id="status-row"):
+            yield StatusLine(id="status")
+            yield OverallProgress(id="progress")
+        yield KeysFooter()
 
     @property
     def index_tree(self) -> IndexTree:
@@ -159,11 +206,103 @@ class ReadnotesApp(App[int]):
         self.sub_title = inert_line(str(self.index_path))
         self.status_line.show_message(f"Loading {self.index_path} …")
         self.index_tree.focus()
+        self._apply_settings()
         self.request_reload()
-        self.watch_notes()
+        # The watcher arms inotify over the whole folder on the event loop: after the first
+        # screen (below, in show_index), or after a moment when there is no index to show.
+        self.set_timer(WATCH_FALLBACK_DELAY, self._start_watching)
+
+    def _start_watching(self) -> None:
+        if not self._watching and not self._stop_watching.is_set():
+            self._watching = True
+            self.watch_notes()
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
+        self._save_state()
+
+    # -- the config, and what is remembered between runs --------------------------------------
+
+    def _apply_settings(self) -> None:
+        """Keys and theme from the config (a remembered theme wins); its problems as notices."""
+        keymap = usable_keymap(self.config)
+        if keymap:
+            self.set_keymap(keymap)
+        remembered = self._remembered.theme
+        theme = remembered if remembered in self.available_themes else usable_theme(self.config)
+        if theme is not None:
+            self.theme = theme
+        self._theme_at_start = self.theme
+        for problem in [*self.config.problems, *ui_problems(self.config)]:
+            self.notify(inert_line(problem), title="Config", severity="warning", timeout=10)
+        if self._restored is not None:
+            self.index_tree.restored_expansion = set(self._restored.expanded)
+            self._restore_filters(self._restored)
+
+    def _restore_filters(self, place: FolderState) -> None:
+        status = {"todo": Status.TODO, "done": Status.DONE}.get(place.status_filter or "")
+        self.filter_query = Query(place.filter_text, status)
+        if place.filter_text:
+            self.filter_bar.value = place.filter_text
+            self.filter_bar.display = True
+
+    def _restore_cursor(self, *, final: bool) -> None:
+        """Put the cursor back where it was; a ``#tag`` filter may need the tags loaded first."""
+        place = self._pending_cursor
+        if place is None:
+            return
+        tree = self.index_tree
+        if place.cursor_entry is not None:
+            found = tree.reveal_entry(place.cursor_entry)
+        else:
+            found = place.cursor_category is not None and tree.reveal_category(
+                place.cursor_category
+            )
+        if found or final or "#" not in self.filter_query.text:
+            self._pending_cursor = None
+
+    def _remember(self) -> None:
+        if self.index is None or self.state is None:
+            return
+        item = self.index_tree.cursor_item
+        status = self.filter_query.status
+        self._place_state = FolderState(
+            cursor_entry=item.key if isinstance(item, Entry) else None,
+            cursor_category=item.key if isinstance(item, Category) else None,
+            expanded=tuple(sorted(self.index_tree.remembered_expansion())),
+            filter_text=self.filter_query.text,
+            status_filter=str(status) if status is not None else None,
+        )
+
+    def _save_state(self) -> None:
+        if self.state is None or self._place_state is None:
+            return
+        theme = self.theme if self.theme != self._theme_at_start else None
+        self.state.save(self._state_key, self._place_state, theme)
+
+    async def action_quit(self) -> None:
+        self._remember()  # the widgets are gone by unmount: take the place now
+        await super().action_quit()
+
+    def on_tree_node_expanded(self) -> None:
+        self._remember()
+
+    def on_tree_node_collapsed(self) -> None:
+        self._remember()
+
+    @property
+    def entry_tags(self) -> dict[str, tuple[str, ...]]:
+        """Entry key -> the tags of its note's frontmatter, as last read."""
+        return self._tags
+
+    def filter_by_tag(self, tag: str) -> None:
+        """From the command palette: show the entries whose notes carry ``tag``."""
+        text = f"#{tag}"
+        self.filter_bar.value = text
+        self.filter_bar.display = True
+        self._set_query(Query(text, self.filter_query.status))
+        self.index_tree.first_entry()
+        self.index_tree.focus()
 
     # -- loading, and following the folder ----------------------------------------------------
 
@@ -209,7 +348,7 @@ class ReadnotesApp(App[int]):
         """A re-read asked for while one ran (or while a mark was written) starts now."""
         if name == "reload":
             self._reloading = False
-        if name in ("reload", "mark") and self._reload_again:
+        if name in ("reload", "mark", "add") and self._reload_again:
             self.request_reload()
 
     @work(exclusive=True, group="watch", name="watch", exit_on_error=False)
@@ -312,10 +451,21 @@ class ReadnotesApp(App[int]):
         self.sub_title = inert_line(str(index.path))
         self._problem = None
         self._apply_filter()
+        if first:
+            self._pending_cursor = self._restored
+            self._restore_cursor(final=False)
         for warning in [w for w in index.warnings if w not in old_warnings][:3]:
             self.notify(inert_line(warning), severity="warning")
         self._refresh_preview(force=True, keep_scroll=not first)
-        self.load_tags(index, self._note_tags)
+        if first:  # every note's frontmatter, and the watcher, once the first screen is painted
+            self.call_after_refresh(self._load_tags_of_shown)
+            self.call_after_refresh(self._start_watching)
+        else:
+            self.load_tags(index, self._note_tags)
+
+    def _load_tags_of_shown(self) -> None:
+        if self.index is not None:
+            self.load_tags(self.index, self._note_tags)
 
     # -- filtering ----------------------------------------------------------------------------
 
@@ -323,15 +473,26 @@ class ReadnotesApp(App[int]):
         index = self.index
         if index is None:
             return
-        matches = (
-            filter_entries(index, self.filter_query, self._tags)
-            if self.filter_query.active
-            else None
-        )
+        query = self.filter_query
+        matches: list[Entry] | None = None
+        if query.active:
+            within = self._narrowing(index, query)
+            matches = filter_entries(index, query, self._tags, within=within)
+            self._last_filter = (index, self._tags, query, matches)
         self.index_tree.show_index(index, matches)
         self._shown = None if matches is None else len(matches)
         self._show_status()
         self._refresh_keys()
+
+    def _narrowing(self, index: Index, query: Query) -> list[Entry] | None:
+        """The last matches, when ``query`` can only narrow them (same index, same tags)."""
+        last = self._last_filter
+        if last is None or not query.active:
+            return None
+        last_index, last_tags, last_query, matches = last
+        if last_index is not index or last_tags is not self._tags:
+            return None
+        return matches if narrows(last_query, query) else None
 
     def _show_status(self) -> None:
         """Counts and filters, then what is wrong: a vanished folder outranks an index problem."""
@@ -344,19 +505,36 @@ class ReadnotesApp(App[int]):
             if problem is not None:
                 self.status_line.show_message(problem)
             return
+        todo = index.todo_count  # a count over every entry: once
         self.status_line.show_status(
             len(index.entries),
-            index.todo_count,
+            todo,
             self.filter_query.describe(),
             shown=self._shown,
             problem=problem,
         )
+        self.query_one("#progress", OverallProgress).show_progress(len(index.entries), todo)
 
     def _set_query(self, query: Query) -> None:
         if query == self.filter_query:
             return
+        typed = query.status == self.filter_query.status
         self.filter_query = query
         self._apply_filter()
+        self._remember()
+        if self._place is not None and self._place.kind is PlaceKind.CATEGORY:
+            if typed:  # the overview once the typing pauses, not on every key
+                if self._overview_timer is not None:
+                    self._overview_timer.stop()
+                # the tree's timer: it stops with the tree, when the app shuts down
+                timer = self.index_tree.set_timer(OVERVIEW_DELAY, self._refresh_overview)
+                self._overview_timer = timer
+            else:
+                self._refresh_preview(force=True)
+
+    def _refresh_overview(self) -> None:
+        """A category's overview lists its entries as filtered: show it again."""
+        self._overview_timer = None
         if self._place is not None and self._place.kind is PlaceKind.CATEGORY:
             self._refresh_preview(force=True)
 
@@ -393,6 +571,7 @@ class ReadnotesApp(App[int]):
         if place is not None:
             self._show_place(place)
         self._refresh_keys()
+        self._remember()
 
     def on_index_tree_entry_activated(self, event: IndexTree.EntryActivated) -> None:
         self._show_place(Place(PlaceKind.ENTRY, event.entry.key))
@@ -517,10 +696,41 @@ class ReadnotesApp(App[int]):
             return
         self._show_place(Place(PlaceKind.NOTE, rel), anchor=anchor)
 
+    # -- search every note ------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        if self.index is not None and self.screen is self.screen_stack[0]:
+            self.push_screen(SearchScreen(self.index, self._search_query), self._open_search_hit)
+
+    def _open_search_hit(self, outcome: SearchOutcome | None) -> None:
+        """Show the hit's note (its entry in the tree when it has one), then find the match."""
+        if outcome is None:
+            return
+        self._search_query = outcome.query
+        hit = outcome.hit
+        if hit is None:
+            return
+        shown = self._place
+        if hit.key is not None and self.index_tree.reveal_entry(hit.key):
+            place = Place(PlaceKind.ENTRY, hit.key)
+        else:
+            place = Place(PlaceKind.NOTE, hit.note)
+        self._search_jump = (place, hit)
+        # Shown already: show it again, so that its render reports back and the match is found.
+        self._show_place(place, force=place == shown)
+        self._refresh_keys()
+
     # -- the note shown: outline and images -------------------------------------------------
 
-    def on_note_view_rendered(self) -> None:
+    def on_note_view_rendered(self, event: NoteView.Rendered) -> None:
         self._refresh_keys()  # the outline and image keys depend on what the note holds
+        jump = self._search_jump
+        if jump is not None and event.doc_key == f"{jump[0].kind}:{jump[0].key}":
+            self._search_jump = None
+            hit = jump[1]
+            self.query_one(NotePane).find_hit(
+                self._search_query, frontmatter=hit.frontmatter, ordinal=hit.ordinal
+            )
 
     def action_outline(self) -> None:
         headings = self.note_view.headings
@@ -606,6 +816,8 @@ class ReadnotesApp(App[int]):
             return None if entry is None or self._marking else True
         if action == "undo":
             return True if self._undo and not self._marking else None
+        if action == "add_entry":
+            return None if self.index is None or self._marking else True
         if action in ("open_primary", "copy_link"):
             return None if entry is None or entry.primary_url is None else True
         if action == "open_link":
@@ -620,6 +832,8 @@ class ReadnotesApp(App[int]):
             return True if self._history.can_go_back else None
         if action == "history_forward":
             return True if self._history.can_go_forward else None
+        if action == "search":  # False: ctrl+f goes on to the focused input of another screen
+            return self.index is not None and self.screen is self.screen_stack[0]
         if action == "outline":
             return True if self.note_view.headings else None
         if action == "open_image":
@@ -674,6 +888,10 @@ class ReadnotesApp(App[int]):
     def _mark_finished(self, result: MarkResult, previous: Status | None) -> None:
         if result.changed and previous is not None:
             self._undo.append(UndoMark(result.entry.key, previous, result.line_after))
+            note = result.entry.note
+            done = result.entry.status is Status.DONE
+            if done and note is not None and self.config.record_done_date:
+                self.record_done_date(result.index.root, note, date.today())
         self.show_index(result.index)
         if result.merged:
             self.notify(
@@ -683,6 +901,45 @@ class ReadnotesApp(App[int]):
             )
         else:
             self.notify(inert_line(result.message))
+
+    @work(thread=True, group="done-date", name="done-date", exit_on_error=False)
+    def record_done_date(self, root: Path, note: str, day: date) -> bool:
+        """``done: <day>`` in the note's frontmatter; a refusal comes back as a notice."""
+        return write_done_date(root, note, day)
+
+    def action_add_entry(self) -> None:
+        index = self.index
+        if index is None or self._marking or isinstance(self.screen, AddScreen):
+            return
+        item = self.index_tree.cursor_item
+        current = item.category if isinstance(item, Entry) else item.path if item else ()
+        self.push_screen(AddScreen(index, current), self._add_requested)
+
+    def _add_requested(self, request: AddRequest | None) -> None:
+        if request is None or self.index is None or self._marking:
+            return
+        self._marking = True  # one write to the index at a time, and no re-read meanwhile
+        self._refresh_keys()
+        self.add_to_index(self.index, request)
+
+    @work(thread=True, group="add", name="add", description="add", exit_on_error=False)
+    def add_to_index(self, index: Index, request: AddRequest) -> AddResult:
+        return add_entry(
+            index.path,
+            title=request.title,
+            category=request.category,
+            urls=request.links,
+            todo=request.todo,
+            note=NoteChoice.NEW if request.note else None,
+            known=index,
+        )
+
+    def _add_finished(self, result: AddResult) -> None:
+        """Show the new index with the cursor on the new entry, its note in the preview."""
+        self.show_index(result.index)
+        self.go_to_entry(result.entry.key)
+        self._show_place(Place(PlaceKind.ENTRY, result.entry.key), force=True)
+        self.notify(inert_line(result.message))
 
     def action_open_primary(self) -> None:
         entry = self.current_entry
@@ -776,7 +1033,7 @@ class ReadnotesApp(App[int]):
         self.action_reload()
 
     def _edit(self, path: Path, line: int | None) -> None:
-        command = editor_command(path, line)
+        command = editor_command(path, line, self.config.editor)
         try:
             with self.suspend():
                 code = run_editor(command)
@@ -826,8 +1083,16 @@ class ReadnotesApp(App[int]):
         return partial(self.run_action, action, target)
 
     def _refresh_keys(self) -> None:
-        """Re-check which keys apply (footer greying); messages can still arrive at shutdown."""
-        if self.screen_stack:
+        """Re-check which keys apply (footer greying); messages can still arrive at shutdown.
+
+        Only when an answer of ``check_action`` changed: every refresh makes the footer
+        recompose all its keys, which would otherwise cost every cursor move and keystroke.
+        """
+        if not self.screen_stack:
+            return
+        keys = (id(self.screen), *(self.check_action(*action) for action in _app_actions()))
+        if keys != self._keys_shown:
+            self._keys_shown = keys
             self.refresh_bindings()
 
     # -- worker results -----------------------------------------------------------------------
@@ -838,7 +1103,7 @@ class ReadnotesApp(App[int]):
             self._worker_succeeded(worker.name, worker.result)
         elif worker.state is WorkerState.ERROR:
             self._worker_failed(worker.name, worker.error)
-        if worker.name == "mark" and worker.is_finished:
+        if worker.name in ("mark", "add") and worker.is_finished:
             self._marking = False
             self._refresh_keys()
         if worker.is_finished:
@@ -853,12 +1118,15 @@ class ReadnotesApp(App[int]):
                 self._tags, self._note_tags = tags, by_note
                 if self.filter_query.text.strip():
                     self._apply_filter()
+                    self._restore_cursor(final=True)
         elif name == "preview":
             place, preview, version, keep_scroll, anchor = result
             if place == self._place and preview is not None:
                 self._present(preview, version=version, keep_scroll=keep_scroll, anchor=anchor)
         elif name == "mark":
             self._mark_finished(*result)
+        elif name == "add":
+            self._add_finished(result)
         elif name in ("browser", "viewer"):
             self.notify(result.message, severity="information" if result.ok else "warning")
         elif name == "clipboard":
@@ -878,11 +1146,31 @@ class ReadnotesApp(App[int]):
         self.notify(message, title="readnotes", severity="error")
 
 
+def _index_file(path: Path) -> Path:
+    """The index a folder stands for: remembered places are keyed by the index file."""
+    try:
+        return find_index(path)
+    except ReadnotesError:
+        return path
+
+
 def _bindings(bindings: list[BindingType]) -> list[Binding]:
     return list(Binding.make_bindings(bindings))
 
 
-def run_app(path: Path, poll: bool = False) -> int:
+@cache
+def _app_actions() -> tuple[tuple[str, tuple[object, ...]], ...]:
+    """The app's own actions with their parameters, as ``check_action`` is asked about them."""
+    parsed = (parse_action(b.action) for b in _bindings(ReadnotesApp.BINDINGS))
+    return tuple(dict.fromkeys((name, params) for _, name, params in parsed))
+
+
+def run_app(path: Path, poll: bool = False, config: Config | None = None) -> int:
     """Run the browser on ``path`` (a notes folder or an index file); the exit code."""
-    result = ReadnotesApp(path, poll=poll).run()
+    state = StateStore(default_state_dir())
+    app = ReadnotesApp(path, poll=poll, config=config, state=state)
+    # The modules just imported live as long as the process: keep the collector from walking
+    # them while the screen is built (the parser freezes the model it builds the same way).
+    gc.freeze()
+    result = app.run()
     return result if isinstance(result, int) else 0

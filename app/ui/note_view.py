@@ -19,6 +19,7 @@ from typing import ClassVar
 from urllib.parse import unquote
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
@@ -32,6 +33,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from app.core.images import probe_image
+from app.ui.find import FindMatch, find_matches, highlight
 from app.ui.render import (
     DEFAULT_THEME,
     HeadingRef,
@@ -83,8 +85,17 @@ class NoteView(ScrollView, can_focus=True):
             background-tint: $foreground 5%;
             scrollbar-color: $accent;
         }
+        & > .note-view--match {
+            background: $warning 35%;
+        }
+        & > .note-view--match-current {
+            background: $warning;
+            color: $background;
+            text-style: bold;
+        }
     }
     """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"note-view--match", "note-view--match-current"}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="note_view.scroll_up"),
@@ -93,14 +104,23 @@ class NoteView(ScrollView, can_focus=True):
         Binding("pagedown,space", "page_down", "Page down", show=False, id="note_view.page_down"),
         Binding("home", "scroll_home", "Top", show=False, id="note_view.top"),
         Binding("end", "scroll_end", "Bottom", show=False, id="note_view.bottom"),
+        Binding("slash", "find", "Find", id="note_view.find"),
+        Binding("n", "find_next(1)", "Next match", id="note_view.find_next"),
+        Binding("N", "find_next(-1)", "Previous match", id="note_view.find_previous"),
+        Binding("escape", "clear_find", "Clear find", show=False, id="note_view.clear_find"),
     ]
 
     FIRST_SCREEN_BLOCKS: ClassVar[int] = 40
     """Blocks rendered before the first paint; every block is at least one line."""
     CACHE_SIZE: ClassVar[int] = 16
     RESIZE_DELAY: ClassVar[float] = 0.1
-    SYNC_FIRST_SCREEN_CHARS: ClassVar[int] = 8_000
-    """Notes up to this size get their first screen rendered at once, without a thread."""
+    SYNC_FIRST_SCREEN_CHARS: ClassVar[int] = 100_000
+    """Notes up to this size get their first screen rendered at once, without a thread.
+
+    The parser is lazy: a first screen costs ~6 ms whether the body is 8 KB or 130 KB (a
+    category overview of 500 entries is ~70 KB), while a worker's result waits for the
+    interpreter behind the tree and the first paint (50-130 ms at start-up).
+    """
 
     class LinkClicked(Message):
         """A link in the note was clicked; the app decides what the target may do."""
@@ -125,6 +145,18 @@ class NoteView(ScrollView, can_focus=True):
         @property
         def control(self) -> NoteView:
             return self.note_view
+
+    class FindRequested(Message):
+        """`/` was pressed: whoever holds the find bar opens it."""
+
+    class FindChanged(Message):
+        """The find's query, its matches or the current match changed (`total` 0: none)."""
+
+        def __init__(self, query: str, current: int, total: int) -> None:
+            super().__init__()
+            self.query = query
+            self.current = current  # 1-based; 0 when there is no match
+            self.total = total
 
     class Rendered(Message):
         """The whole of the document `doc_key` is rendered and on screen."""
@@ -159,6 +191,12 @@ class NoteView(ScrollView, can_focus=True):
         self._renders: OrderedDict[tuple[Hashable, object, int], RenderedNote] = OrderedDict()
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._resize_timer: Timer | None = None
+        self._find_query = ""
+        self._matches: list[FindMatch] = []
+        self._matches_by_line: dict[int, list[int]] = {}  # line -> indexes into _matches
+        self._current_match: int | None = None
+        self._warmed = False  # the warm-up ran (after the first document was painted)
+        self._width_guessed = False  # the last render started before the layout gave a width
 
     # -- public API -----------------------------------------------------------------------
 
@@ -269,6 +307,108 @@ class NoteView(ScrollView, can_focus=True):
         """Scroll so that `line` (counted from the top of the view) is at the top."""
         self.scroll_to(y=line, animate=False, immediate=True, force=True)
 
+    # -- find in the note ---------------------------------------------------------------
+
+    @property
+    def find_query(self) -> str:
+        return self._find_query
+
+    @property
+    def find_matches(self) -> list[FindMatch]:
+        """Where the query is on screen, top to bottom (lines counted with the header)."""
+        return self._matches
+
+    @property
+    def current_match(self) -> int | None:
+        return self._current_match
+
+    @property
+    def header_lines(self) -> int:
+        return len(self._header)
+
+    def find(self, query: str, *, from_line: int | None = None) -> None:
+        """Highlight every match of `query` and go to the first at or below `from_line`
+        (default: the top of the view), else the first of all, as `less` does."""
+        self._find_query = query
+        self._collect_matches()
+        top = round(self.scroll_y) if from_line is None else from_line
+        below = (n for n, match in enumerate(self._matches) if match.line >= top)
+        self._current_match = next(below, 0) if self._matches else None
+        self._find_changed(scroll=True)
+
+    def select_match(self, number: int) -> None:
+        if 0 <= number < len(self._matches):
+            self._current_match = number
+            self._find_changed(scroll=True)
+
+    def clear_find(self) -> None:
+        self._find_query = ""
+        self._collect_matches()
+        self._current_match = None
+        self._find_changed(scroll=False)
+
+    def action_find(self) -> None:
+        self.post_message(self.FindRequested())
+
+    def action_find_next(self, step: int) -> None:
+        if self._matches:
+            current = self._current_match
+            start = (-1 if step > 0 else 0) if current is None else current
+            self._current_match = (start + step) % len(self._matches)
+            self._find_changed(scroll=True)
+
+    def action_clear_find(self) -> None:
+        self.clear_find()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`n`, `N` and escape belong to a find in progress; otherwise the keys pass on."""
+        if action == "find_next":
+            return bool(self._matches)
+        if action == "clear_find":
+            return bool(self._find_query)
+        return True
+
+    def _collect_matches(self) -> None:
+        lines = [*self._header, *self._rendered.lines]
+        self._matches = find_matches(lines, self._find_query)
+        self._matches_by_line = {}
+        for number, match in enumerate(self._matches):
+            self._matches_by_line.setdefault(match.line, []).append(number)
+        self._strips.clear()
+        self.refresh()
+
+    def reveal_current_match(self) -> None:
+        """Scroll the current match into view (a quarter down the view) unless it is in view."""
+        current = self._current_match
+        if current is None or current >= len(self._matches):
+            return
+        line = self._matches[current].line
+        top = round(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        if not top <= line < top + height:
+            self.scroll_to_line(max(0, line - height // 4))
+
+    def _find_changed(self, *, scroll: bool) -> None:
+        current = self._current_match
+        self._strips.clear()
+        self.refresh()
+        if scroll:
+            self.reveal_current_match()
+        number = 0 if current is None else current + 1
+        self.post_message(self.FindChanged(self._find_query, number, len(self._matches)))
+        if self.is_attached and self.screen.is_active:
+            self.screen.refresh_bindings()
+
+    def _with_matches(self, index: int, segments: _Line) -> _Line:
+        match_style = self.get_component_rich_style("note-view--match", partial=True)
+        current_style = self.get_component_rich_style("note-view--match-current", partial=True)
+        spans: list[tuple[int, int, Style]] = []
+        for number in self._matches_by_line.get(index, ()):
+            match = self._matches[number]
+            style = current_style if number == self._current_match else match_style
+            spans.append((match.start, match.end, style))
+        return highlight(segments, spans)
+
     # -- actions (also the targets of `@click` in the segments' style meta) ---------------
 
     def action_link(self, index: int) -> None:
@@ -294,6 +434,9 @@ class NoteView(ScrollView, can_focus=True):
         request = self._request
         if request is None:
             return
+        # Not laid out yet (the index arrived before the first layout): rendered at a guessed
+        # width, painted with the first frame, and rendered again as soon as the size is known.
+        self._width_guessed = self.scrollable_content_region.width <= 0
         width = self._content_width()
         key = self._cache_key(request, width)
         cached = self._renders.get(key)
@@ -357,11 +500,12 @@ class NoteView(ScrollView, can_focus=True):
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
-        """Import the lexers and math converter before the first note needs them."""
-        render_markdown(_WARM_UP, width=80)
+        """Import the lexers and math converter before the first note needs them.
 
-    def on_mount(self) -> None:
-        self._warm_up()
+        Started once the first document is on screen: on two cores, a warm-up at mount
+        competes with the first paint for the interpreter.
+        """
+        render_markdown(_WARM_UP, width=80)
 
     def _apply(self, request: _Request, header: list[_Line], rendered: RenderedNote) -> None:
         """Put a render on screen, unless a newer `show()` made it stale."""
@@ -386,6 +530,9 @@ class NoteView(ScrollView, can_focus=True):
                 self.scroll_to(y=line, animate=False, immediate=True, force=True)
         if rendered.complete:
             self.post_message(self.Rendered(self, request.doc_key))
+            if not self._warmed:
+                self._warmed = True
+                self.call_after_refresh(self._warm_up)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A render that raised shows a one-line explanation instead of ending the app."""
@@ -404,6 +551,12 @@ class NoteView(ScrollView, can_focus=True):
         self._header = header
         self._rendered = rendered
         self._strips.clear()
+        if self._find_query:  # a new render of the note: find the query in it again
+            previous = self._current_match
+            self._collect_matches()
+            count = len(self._matches)
+            self._current_match = None if not count else min(previous or 0, count - 1)
+            self._find_changed(scroll=False)
         width = max(rendered.width, self._content_width())
         self.virtual_size = Size(width, len(header) + len(rendered.lines))
         if scroll_home:
@@ -423,6 +576,11 @@ class NoteView(ScrollView, can_focus=True):
             return
         if self._resize_timer is not None:
             self._resize_timer.stop()
+        if self._width_guessed:  # the first layout, not a user dragging the terminal: now
+            self._width_guessed = False
+            self._resize_timer = None
+            self._rerender_for_width()
+            return
         self._resize_timer = self.set_timer(self.RESIZE_DELAY, self._rerender_for_width)
 
     def _rerender_for_width(self) -> None:
@@ -457,6 +615,8 @@ class NoteView(ScrollView, can_focus=True):
             segments = self._line(index)
             if segments is None:
                 return Strip.blank(width, rich_style)
+            if index in self._matches_by_line:
+                segments = self._with_matches(index, segments)
             strip = Strip(segments).apply_style(rich_style)
             self._strips[index] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_offsets(

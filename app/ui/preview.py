@@ -11,13 +11,17 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from app.core.model import Category, Entry, Link, Status
 from app.core.notes import NoteDoc, NoteKind
+from app.core.progress import BAR_WIDTH, FULL, Progress, category_progress, progress_rows
 from app.core.sanitize import has_controls, inert_line
 
 OVERVIEW_LIMIT = 500  # entries listed in a category overview; the rest are counted
+PROGRESS_ROWS_LIMIT = 30  # sub-categories with a progress bar in an overview
+PROGRESS_NAME_CELLS = 40
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#!|~{}()+\-.])")
 
 
@@ -156,6 +160,7 @@ def category_preview(
     header.append(summary)
     if category.path[:-1]:
         header.append(Text(category_trail(category.path[:-1]), style="dim"))
+    header.extend(progress_lines(category))
     lines: list[str] = []
     current: tuple[str, ...] = category.path
     for entry in entries[:OVERVIEW_LIMIT]:
@@ -169,6 +174,44 @@ def category_preview(
     if not entries:
         lines.append("No entries here match the filter." if filters else "No entries here.")
     return Preview(f"category:{category.key}", "\n".join(lines).strip("\n") + "\n", None, header)
+
+
+def progress_text(progress: Progress, width: int = BAR_WIDTH) -> Text:
+    """``████████░░ 8/10 · 80%``: the filled part green, the rest dim."""
+    bar = progress.bar(width)
+    filled = bar.count(FULL)
+    return Text.assemble(
+        (bar[:filled], "green"),
+        (bar[filled:], "dim"),
+        f" {progress.fraction()}",
+        (f" · {progress.percent}%", "dim"),
+    )
+
+
+def progress_lines(category: Category) -> list[Text]:
+    """The category's progress (whatever the filter), then each sub-category's, indented."""
+    lines = [progress_text(category_progress(category))]
+    rows = [row for row in progress_rows(category) if row.path]
+    names = [
+        _fit_cells("  " * row.depth + inert_line(row.title), PROGRESS_NAME_CELLS) for row in rows
+    ]
+    width = max((cell_len(name) for name in names), default=0)
+    for name, row in zip(names[:PROGRESS_ROWS_LIMIT], rows, strict=False):
+        line = Text(name + " " * (width - cell_len(name) + 2), style="dim")
+        line.append_text(progress_text(row.progress))
+        lines.append(line)
+    if len(rows) > PROGRESS_ROWS_LIMIT:
+        more = len(rows) - PROGRESS_ROWS_LIMIT
+        lines.append(Text(f"… and {more} more categories (readnotes stats)", style="dim"))
+    return lines
+
+
+def _fit_cells(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    while cell_len(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
 
 
 def _overview_line(entry: Entry) -> str:

@@ -19,25 +19,26 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyromark
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 from rich import box
 from rich.cells import cell_len, chop_cells
 from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderableType
 from rich.containers import Lines
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
 from app.core.images import ImageInfo
 from app.core.sanitize import inert, inert_line
-from app.ui.math import latex_to_unicode
+
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
+
+# Pygments (with rich.syntax) and pylatexenc are imported by the first note that needs them, or
+# by NoteView's warm-up after the first paint: together they would add ~0.1 s to every start.
 
 __all__ = [
     "DEFAULT_THEME",
@@ -415,11 +416,20 @@ def _widest_line(text: str) -> int:
     return max((cell_len(line) for line in text.split("\n")), default=1) or 1
 
 
+def _latex_to_unicode(source: str) -> str | None:
+    from app.ui.math import latex_to_unicode
+
+    return latex_to_unicode(source)
+
+
 @lru_cache(maxsize=256)
 def _lexer(language: str) -> Lexer | None:
     """A Pygments lexer by fence name; cached because a miss scans plugin entry points."""
     if not language:
         return None
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(language)
     except (ClassNotFound, ValueError, TypeError):
@@ -747,7 +757,7 @@ class _Builder:
             self.add_math(source)
 
     def add_math(self, source: str) -> None:
-        converted = latex_to_unicode(source)
+        converted = _latex_to_unicode(source)
         if converted is None:
             self.add_inline(f"${inert_line(source)}$", self.theme.math_source)
         else:
@@ -755,7 +765,7 @@ class _Builder:
 
     def display_math(self, source: str) -> None:
         self.flush_inline(keep_open=True)
-        converted = latex_to_unicode(source.strip())
+        converted = _latex_to_unicode(source.strip())
         if converted is None:
             text = Text(f"$${inert(source.strip())}$$", self.theme.math_source, justify="center")
         else:
@@ -871,6 +881,8 @@ class _Builder:
         code = inert("".join(self.code or ())).rstrip("\n")
         self.code = None
         lexer = _lexer(self.code_language.lower())
+        from rich.syntax import Syntax
+
         syntax = Syntax(
             code,
             lexer if lexer is not None else "text",

@@ -5,7 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from app.core.progress import FULL, Progress
 from app.core.sanitize import inert_line
+
+STATUS_BAR_WIDTH = 12
 
 
 def status_text(
@@ -39,3 +42,20 @@ class StatusLine(Static):
 
     def show_message(self, message: str) -> None:
         self.update(Text(inert_line(message)))
+
+
+def progress_text(total: int, todo: int) -> Text:
+    """ "█████████░░░ 81%": the whole index's progress, whatever the filter shows."""
+    if not total:
+        return Text("")
+    progress = Progress(total - todo, total)
+    bar = progress.bar(STATUS_BAR_WIDTH)
+    filled = bar.count(FULL)
+    return Text.assemble((bar[:filled], "green"), bar[filled:], f" {progress.percent}%")
+
+
+class OverallProgress(Static):
+    """The right end of the status line: how much of the index is done."""
+
+    def show_progress(self, total: int, todo: int) -> None:
+        self.update(progress_text(total, todo))

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from app.core.edit import mark
+from app.core.errors import EditError
+from app.core.model import Status
 from app.core.parse import load_index
 from app.core.reread import reread_index
 from tests.conftest import write_index
@@ -34,6 +39,20 @@ def test_a_missing_index_keeps_the_model_and_says_so(tmp_path: Path) -> None:
     result = reread_index(tmp_path, known, grace=0)
     assert result.index is None
     assert result.problem is not None and "is missing" in result.problem
+
+
+def test_an_index_replaced_by_a_folder_keeps_the_model_and_says_so(tmp_path: Path) -> None:
+    index = write_index(tmp_path, TEXT)
+    known = load_index(index)
+    index.unlink()
+    index.mkdir()
+    for path in (tmp_path, index):
+        result = reread_index(path, known, grace=0)
+        assert result.index is None
+        assert result.problem == f"The index {index} is now a folder"
+    with pytest.raises(EditError, match="is now a folder; nothing was written"):
+        mark(index, known.entries[0].key, Status.DONE, known=known)
+    assert not any(index.iterdir())
 
 
 def test_an_empty_or_binary_index_keeps_the_model(tmp_path: Path) -> None:

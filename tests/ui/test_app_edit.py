@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,9 @@ def editor(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The editor runs "inside" a no-op suspend and appends a line to the file it opens."""
     runs: list[list[str]] = []
 
-    def fake_command(path: Path, line: int | None = None) -> list[str]:
+    def fake_command(
+        path: Path, line: int | None = None, configured: Sequence[str] | None = None
+    ) -> list[str]:
         return ["fake-editor", str(path), str(line)]
 
     def fake_run(command: list[str]) -> int:

@@ -1,0 +1,91 @@
+"""Find in the note shown: where a query occurs in rendered lines, and those lines highlighted.
+
+The preview paints lines of segments (``NoteView`` is a Line-API widget), so a find works on what
+is on screen, not on the Markdown source: ``**attention**`` is found as ``attention``, a link by
+its text. Matches are looked for once per query (and per render) over each line's plain text;
+painting then only splits the few segments a match covers. A match that a soft wrap cuts in two
+is not found, as in ``less`` with wrapped lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+
+from app.core.search import match_spans
+
+__all__ = ["FindMatch", "find_matches", "highlight", "match_for_hit"]
+
+
+@dataclass(frozen=True, slots=True)
+class FindMatch:
+    line: int  # counted from the top of the view (header included)
+    start: int  # characters of the line's plain text
+    end: int
+
+
+def plain(line: Sequence[Segment]) -> str:
+    return "".join(segment.text for segment in line if not segment.control)
+
+
+def find_matches(lines: Sequence[Sequence[Segment]], query: str) -> list[FindMatch]:
+    """Every occurrence of ``query`` (case-insensitive) in the lines, top to bottom."""
+    if not query:
+        return []
+    found: list[FindMatch] = []
+    for number, line in enumerate(lines):
+        spans = match_spans(plain(line), query)
+        found.extend(FindMatch(number, start, end) for start, end in spans)
+    return found
+
+
+def highlight(line: Sequence[Segment], spans: Sequence[tuple[int, int, Style]]) -> list[Segment]:
+    """The line with each (start, end) character span restyled; spans sorted, not overlapping."""
+    out: list[Segment] = []
+    next_span = 0
+    at = 0  # characters of plain text before the current segment
+    for segment in line:
+        text, style, control = segment
+        if control or not text:
+            out.append(segment)
+            continue
+        end_of_segment = at + len(text)
+        cut = 0
+        while next_span < len(spans) and spans[next_span][0] < end_of_segment:
+            start, end, extra = spans[next_span]
+            low, high = max(start, at) - at, min(end, end_of_segment) - at
+            if low > cut:
+                out.append(Segment(text[cut:low], style))
+            if high > low:
+                out.append(Segment(text[low:high], (style or Style()) + extra))
+            cut = max(cut, high)
+            if end > end_of_segment:
+                break  # the span goes on in the next segment
+            next_span += 1
+        if cut < len(text):
+            out.append(Segment(text[cut:], style))
+        at = end_of_segment
+    return out
+
+
+def match_for_hit(
+    matches: Sequence[FindMatch], header_lines: int, *, frontmatter: bool, ordinal: int
+) -> int | None:
+    """Which on-screen match stands for a search hit, given where the hit was in the file.
+
+    Frontmatter is shown as header lines and the body below them, so a frontmatter hit is the
+    first match in the header, and a body hit the body match with the same count before it
+    (a match inside a link's URL in the file is not on screen: the count is then capped).
+    """
+    if not matches:
+        return None
+    in_header = [n for n, match in enumerate(matches) if match.line < header_lines]
+    in_body = [n for n, match in enumerate(matches) if match.line >= header_lines]
+    if frontmatter and in_header:
+        return in_header[0]
+    if in_body:
+        return in_body[min(ordinal, len(in_body) - 1)]
+    return in_header[0]
