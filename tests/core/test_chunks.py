@@ -34,9 +34,18 @@ def snapshot(index: Index) -> tuple[object, ...]:
     return (index.title, tree(index.tree), entries, index.warnings, index.todo_style)
 
 
+def _front_matter_and_the_rest(data: bytes, start: int = 0) -> list[tuple[int, int]]:
+    """No cuts but the one after the frontmatter (parsed apart, so "---" blocks lower down are
+    never taken for metadata)."""
+    front = parse_module._skip_front_matter(data, start)
+    return (
+        [(start, front), (front, len(data))] if start < front < len(data) else [(start, len(data))]
+    )
+
+
 def whole(data: bytes, path: Path, monkeypatch: pytest.MonkeyPatch) -> Index:
     with monkeypatch.context() as patch:
-        patch.setattr(parse_module, "chunk_bounds", lambda data, start=0: [(start, len(data))])
+        patch.setattr(parse_module, "chunk_bounds", _front_matter_and_the_rest)
         return parse_index(data, path, cache={})
 
 
@@ -69,6 +78,10 @@ _line = st.sampled_from(
         "~~~~",
         "    indented code",
         "<details>",
+        "<div class='x'>",
+        "<b>bold</b> text",
+        "<img src='a.png'>",
+        "  ```python",
         "</details>",
         "<!-- comment",
         "-->",
