@@ -11,7 +11,7 @@ _NOISE = re.compile(
     r"""^(?:
         \..*                      # hidden, vim swap (.x.swp), our own temp files
       | .*~                       # backup (README.md~)
-      | \#.*\#                    # emacs autosave
+      | \#.*                      # emacs autosave (#x#) and lock files
       | 4913                      # vim's write probe
       | .*\.(?:swp|swx|swo|tmp|temp|bak|orig|rej|part|crdownload)
       | .*\.sw[a-p]

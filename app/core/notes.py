@@ -31,6 +31,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from app.core.errors import ReadnotesError
 from app.core.links import safe_path
+from app.core.names import is_noise
 from app.core.sanitize import inert, inert_line
 
 FRONTMATTER_MAX_BYTES = 64 * 1024
@@ -46,8 +47,6 @@ _BINARY_SIGNATURES = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"%PDF-", "a PDF document"),
 )
-_SKIPPED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".orig")
-_SKIPPED_NAMES = frozenset({"4913"})
 
 _YAML_OPEN = re.compile(r"---[ \t]*\r?\n")
 _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
@@ -337,7 +336,7 @@ def _markdown_files(root: Path, rel: str, folder: Path) -> list[str]:
 
 def _is_skipped(name: str) -> bool:
     """Hidden, temporary and backup files that editors and git leave behind."""
-    return name.startswith((".", "#")) or name.endswith(_SKIPPED_SUFFIXES) or name in _SKIPPED_NAMES
+    return is_noise(name)
 
 
 def _escape_text(text: str) -> str:
