@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.links import safe_path
 from app.core.model import Index
 from app.core.names import SKIPPED_FOLDERS, is_markdown, is_noise
 from app.core.parse import local_target
@@ -32,14 +33,6 @@ def check_index(index: Index) -> list[Problem]:
     return problems
 
 
-def _inside(root: Path, candidate: str) -> bool:
-    real = os.path.realpath(candidate)
-    try:
-        return os.path.commonpath([str(root), real]) == str(root)
-    except ValueError:
-        return False
-
-
 def _link_problems(index: Index, root: Path) -> list[Problem]:
     problems: list[Problem] = []
     for entry in index.entries:
@@ -47,14 +40,15 @@ def _link_problems(index: Index, root: Path) -> list[Problem]:
             rel = local_target(link.url)
             if rel is None or rel == "":
                 continue
-            if rel == ".." or rel.startswith("../") or not _inside(root, str(root / rel)):
+            if rel == ".." or rel.startswith("../") or safe_path(root, rel) is None:
                 problems.append(
                     Problem(
                         "escapes-root", entry.line, f"link escapes the notes folder: {link.url}"
                     )
                 )
         note = entry.note
-        if note and _inside(root, str(root / note)) and not os.path.exists(root / note):
+        real = safe_path(root, note) if note else None
+        if note and real is not None and not real.exists():
             problems.append(Problem("missing-note", entry.line, f"note not found: {note}", note))
     return problems
 
