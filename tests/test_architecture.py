@@ -32,3 +32,21 @@ def test_importing_the_core_and_cli_commands_loads_no_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
+    """Adding, searching, finding, help, PyYAML and the watcher's library load when first used."""
+    later = (
+        "yaml",
+        "frontmatter",
+        "watchfiles",
+        "app.core.add",
+        "app.core.search",
+        "app.ui.add_screen",
+        "app.ui.search_screen",
+        "app.ui.help_screen",
+        "app.ui.outline",
+    )
+    code = f"import sys, app.cli, app.ui.app; print([m for m in {later!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -258,7 +258,7 @@ def plan_entry(
     body = _body(clean_title, note_rel, links, _layout(index, target, tops))
     if tops:
         offset, inserted = _after_last_item(index, target, tops, spans, eol)
-        prefix = _item_prefix(data, tops[-1], spans)
+        prefix = _item_prefix(index, tops[-1], spans)
     else:
         offset, inserted = _into_empty_category(index, target, eol)
         prefix = _bullet_of_file(index, spans)
@@ -437,8 +437,11 @@ def _line_ending(data: bytes, line: int | None) -> bytes:
 # -- how the line reads -------------------------------------------------------------------------
 
 
-def _item_prefix(data: bytes, entry: Entry, spans: dict[tuple[int, int], tuple[int, int]]) -> bytes:
+def _item_prefix(
+    index: Index, entry: Entry, spans: dict[tuple[int, int], tuple[int, int]]
+) -> bytes:
     """The neighbour's indentation, bullet (the next number for an ordered list) and gap."""
+    data = index.data
     span = spans.get((entry.line, entry.depth))
     line_start = _line_offsets(data)[entry.line - 1]
     if span is None or not line_start <= span[0] < len(data):
@@ -454,7 +457,7 @@ def _item_prefix(data: bytes, entry: Entry, spans: dict[tuple[int, int], tuple[i
     else:
         bullet = data[at : at + 1]
         gap_start = at + 1
-    gap = data[gap_start : entry.marker.start]
+    gap = data[gap_start : index.marker(entry).start]
     if not gap or gap.strip(b" \t") or len(gap) > 4:
         gap = b" "
     return indent + bullet + gap
@@ -484,9 +487,9 @@ def _bullet_of_file(index: Index, spans: dict[tuple[int, int], tuple[int, int]])
 def _marker(index: Index, category: Category, template: Entry | None, status: Status) -> bytes:
     """The status marker the category (else the file) uses: ``TODO `` or a task box."""
     own = category.entries
-    pool = own if any(e.marker.kind is not MarkerKind.NONE for e in own) else index.entries
-    kinds = [e.marker.kind for e in pool]
-    if template is not None and template.marker.kind is MarkerKind.CHECKBOX:
+    pool = own if any(e.local_marker.kind is not MarkerKind.NONE for e in own) else index.entries
+    kinds = [e.local_marker.kind for e in pool]
+    if template is not None and template.local_marker.kind is MarkerKind.CHECKBOX:
         checkbox = True
     elif MarkerKind.TODO_WORD in kinds or MarkerKind.DONE_WORD in kinds:
         checkbox = False
@@ -496,8 +499,9 @@ def _marker(index: Index, category: Category, template: Entry | None, status: St
         return b"[ ] " if status is Status.TODO else f"[{index.checked_style}] ".encode()
     word = index.todo_style.encode()
     for entry in reversed(pool):
-        if entry.marker.kind is MarkerKind.TODO_WORD:
-            word = index.data[entry.marker.start : entry.marker.end]
+        if entry.local_marker.kind is MarkerKind.TODO_WORD:
+            marker = index.marker(entry)
+            word = index.data[marker.start : marker.end]
             break
     if status is Status.TODO:
         return word
@@ -505,12 +509,11 @@ def _marker(index: Index, category: Category, template: Entry | None, status: St
 
 
 def _layout(index: Index, category: Category, tops: list[Entry]) -> _Layout:
-    data = index.data
     reference = tops[-1] if tops else _nearest_entry(index, category)
     title_link = "url"
     note_prefix = ""
     if reference is not None:
-        content = _content(data, reference)
+        content = _content(index, reference)
         if not content.startswith(b"["):
             title_link = "text" if reference.links else "url"
         elif reference.links and local_target(reference.links[0].url):
@@ -520,7 +523,7 @@ def _layout(index: Index, category: Category, tops: list[Entry]) -> _Layout:
     labels: dict[str, Counter[str]] = {}
     for pool in (category.entries, index.entries[-_STYLE_SAMPLE:]):
         for entry in pool:
-            _tally(data, entry, wrapped, separators, labels)
+            _tally(index, entry, wrapped, separators, labels)
             if note_prefix == "" and entry.links and entry.note is not None:
                 first_local = next((lk.url for lk in entry.links if local_target(lk.url)), "")
                 note_prefix = "./" if first_local.startswith("./") else ""
@@ -547,23 +550,24 @@ def _nearest_entry(index: Index, category: Category) -> Entry | None:
     return after[0] if after else None
 
 
-def _content(data: bytes, entry: Entry) -> bytes:
+def _content(index: Index, entry: Entry) -> bytes:
     """The entry's first line from its text on (after any status marker)."""
-    marker = entry.marker
+    data = index.data
+    marker = index.marker(entry)
     start = marker.word_end if marker.word_has_todo else marker.end
     end = data.find(b"\n", start)
     return data[start : len(data) if end == -1 else end].strip(b" \t\r")
 
 
 def _tally(
-    data: bytes,
+    index: Index,
     entry: Entry,
     wrapped: Counter[bool],
     separators: Counter[str],
     labels: dict[str, Counter[str]],
 ) -> None:
     """Count how an entry writes its extra links: ``[[label](url)]``, and what joins them."""
-    content = _content(data, entry)
+    content = _content(index, entry)
     extras = entry.links[1:] if content.startswith(b"[") else entry.links
     extras = tuple(link for link in extras if local_target(link.url) is None)
     if not extras:

@@ -34,7 +34,8 @@ class Link(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Marker:
-    """Where the status marker sits, as byte offsets into the index file.
+    """Where the status marker sits, as byte offsets into the index file (or, as an entry keeps
+    it, into the entry's chunk: see ``Index.marker``).
 
     ``start``/``end`` cover the marker bytes (``TODO `` or ``[ ]``); for ``NONE`` both equal the
     offset of the item's first text byte, where a marker would be inserted.
@@ -61,13 +62,17 @@ class Entry:
     note: str | None  # root-relative POSIX path; a folder ends with "/"
     links: tuple[Link, ...]
     line: int  # 1-based line of the item in the file
-    marker: Marker
+    # Offsets from the start of its chunk (``Index.chunk_starts``), so that a marker edit, which
+    # shifts every later byte, leaves the entries of other chunks as they are. ``Index.marker``
+    # gives the offsets into the file.
+    local_marker: Marker
     key: str  # identity that survives re-parsing (title + note + occurrence)
     position: int  # index in document order
     haystack: str = ""  # lower-cased title + category, for the live filter
     escapes_root: bool = False  # its first local link points outside the root
     depth: int = 0  # how many list items enclose it (0 for a top-level item)
     text: str = ""  # the item's own text in one line (title, links, description), marker removed
+    chunk: int = 0  # which of the index's parsed chunks holds it
 
     @property
     def web_links(self) -> tuple[Link, ...]:
@@ -148,10 +153,22 @@ class Index:
     uses_done_word: bool = False
     todo_style: str = "TODO "  # how this file writes a TODO marker
     checked_style: str = "x"  # how this file ticks a task box: "x" or "X"
+    chunk_starts: tuple[int, ...] = (0,)  # byte offset of each parsed chunk (see Entry.chunk)
 
     @property
     def todo_count(self) -> int:
         return sum(1 for e in self.entries if e.status is Status.TODO)
+
+    def marker(self, entry: Entry) -> Marker:
+        """Where one of this index's entries has its status marker, as offsets into ``data``."""
+        local = entry.local_marker
+        begin = self.chunk_starts[entry.chunk]
+        if not begin:
+            return local
+        word_start, word_end = local.word_start, local.word_end
+        if word_end:
+            word_start, word_end = word_start + begin, word_end + begin
+        return Marker(local.kind, local.start + begin, local.end + begin, word_start, word_end)
 
     def by_key(self) -> dict[str, Entry]:
         return {e.key: e for e in self.entries}

@@ -9,6 +9,7 @@ that merely starts with a horizontal rule and misses frontmatter after a BOM. It
 still the one used (``yaml.SafeLoader``), but only after the block passed a size cap and a node
 budget that defuses alias bombs; values are shown as written in the file, so ``status: no`` stays
 ``no`` instead of YAML 1.1's ``False``. TOML ``+++`` frontmatter is parsed with ``tomllib``.
+Both are imported by the first note that has such frontmatter, not by the app's first screen.
 """
 
 from __future__ import annotations
@@ -17,22 +18,21 @@ import codecs
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from app.core.errors import ReadnotesError
 from app.core.links import safe_path
 from app.core.names import is_noise
 from app.core.sanitize import inert, inert_line
+
+if TYPE_CHECKING:
+    import yaml
 
 FRONTMATTER_MAX_BYTES = 64 * 1024
 _NODE_BUDGET = 5_000
@@ -53,10 +53,6 @@ _YAML_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 _TOML_OPEN = re.compile(r"\+\+\+[ \t]*\r?\n")
 _TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 _JSON_OPEN = re.compile(r"\{[ \t]*\r?\n")
-
-_ComposeLoader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
-)
 
 
 class NoteKind(StrEnum):
@@ -398,8 +394,14 @@ def _split_delimited(
 
 def _parse_yaml(block: str) -> _Parsed:
     """Compose first (no objects built), check the size, then let the safe loader judge the tags."""
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
+        yaml, "CSafeLoader", yaml.SafeLoader
+    )
     try:
-        node = yaml.compose(block, Loader=_ComposeLoader)
+        node = yaml.compose(block, Loader=loader)
     except Exception as error:  # YAMLError, RecursionError: never let a note raise
         return f"Frontmatter is not valid YAML ({_yaml_problem(error)}); shown as text"
     if node is None:
@@ -426,6 +428,8 @@ def _within_budget(root: yaml.Node, budget: int, depth_limit: int) -> bool:
     Composing an alias bomb is cheap (aliases share nodes); walking or building it is not, and a
     deep one would overflow the recursion of whoever walks it next.
     """
+    import yaml
+
     stack: list[tuple[yaml.Node, int]] = [(root, 0)]
     while stack:
         budget -= 1
@@ -446,6 +450,8 @@ def _meta_from_yaml(node: yaml.MappingNode) -> list[tuple[str, str]]:
 
 def _as_written(node: yaml.Node) -> str:
     """A value as the file spells it: ``no`` stays ``no``, a date keeps its own form."""
+    import yaml
+
     if isinstance(node, yaml.ScalarNode):
         return " ".join(str(node.value).split())
     if isinstance(node, yaml.SequenceNode):
@@ -456,6 +462,8 @@ def _as_written(node: yaml.Node) -> str:
 
 
 def _tags_from_yaml(node: yaml.MappingNode) -> tuple[str, ...]:
+    import yaml
+
     for key, value in node.value:
         if isinstance(key, yaml.ScalarNode) and str(key.value).lower() in _TAG_KEYS:
             if isinstance(value, yaml.SequenceNode):
@@ -469,6 +477,8 @@ def _tags_from_yaml(node: yaml.MappingNode) -> tuple[str, ...]:
 
 
 def _parse_toml(block: str) -> _Parsed:
+    import tomllib
+
     try:
         table = tomllib.loads(block)
     except (tomllib.TOMLDecodeError, RecursionError) as error:
@@ -517,6 +527,8 @@ def _short(text: str) -> str:
 
 def _yaml_problem(error: Exception) -> str:
     """One short line: PyYAML's messages span several lines and quote the offending text."""
+    import yaml
+
     if isinstance(error, RecursionError):
         return "nested too deeply"
     if isinstance(error, yaml.MarkedYAMLError) and error.problem:

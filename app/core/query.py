@@ -83,9 +83,25 @@ def filter_entries(
     words = query.words
     status = query.status
     lookup = tags or {}
-    out: list[Entry] = []
     plain = not any(word.startswith("#") for word in words)
-    for entry in index.entries if within is None else within:
+    source = index.entries if within is None else within
+    if plain and words and status is None:  # what typing in the filter asks: one comprehension
+        if len(words) == 1:
+            (word,) = words
+            return [
+                e
+                for e in source
+                if word in e.haystack
+                or (e.key in lookup and _words_match(words, e.haystack, lookup[e.key]))
+            ]
+        return [
+            e
+            for e in source
+            if all(word in e.haystack for word in words)
+            or (e.key in lookup and _words_match(words, e.haystack, lookup[e.key]))
+        ]
+    out: list[Entry] = []
+    for entry in source:
         if status is not None and entry.status is not status:
             continue
         if words:

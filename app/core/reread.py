@@ -14,7 +14,9 @@ next change on disk (every burst re-reads) brings the index back by itself.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +49,24 @@ def reread_index(path: Path, known: Index | None, *, grace: float = GRACE_S) -> 
     if known is not None and hashlib.sha256(data).hexdigest() == known.digest:
         return Reread(None)
     return Reread(parse_index(data, index_path))
+
+
+def read_ahead(path: Path) -> Future[Reread]:
+    """The first read of the index, started in a thread before the browser's UI is imported.
+
+    Importing Textual takes longer than reading (or loading the parsed chunks of) most indexes,
+    so the first layout can already show the index instead of a loading screen.
+    """
+    future: Future[Reread] = Future()
+
+    def read() -> None:
+        try:
+            future.set_result(reread_index(path, None))
+        except BaseException as error:  # handed to whoever waits for the result
+            future.set_exception(error)
+
+    threading.Thread(target=read, name="readnotes-read-ahead", daemon=True).start()
+    return future
 
 
 def _read(path: Path, known: Index | None) -> tuple[Path, bytes] | str:

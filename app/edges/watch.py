@@ -13,10 +13,12 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import watchfiles
+from typing import TYPE_CHECKING
 
 from app.core.names import SKIPPED_FOLDERS, is_noise
+
+if TYPE_CHECKING:
+    import watchfiles
 
 DEBOUNCE_MS = 50
 STEP_MS = 10
@@ -90,6 +92,8 @@ async def watch_folder(
     When the root disappears, yield once with ``root_missing`` and wait for it to come back, then
     yield again (``root_missing=False``, ``index_touched=True``) and watch anew.
     """
+    import watchfiles  # here, not at the top: the watcher starts after the first screen
+
     stop = stop or asyncio.Event()
     extra = _outside_index_folder(root, index_path)
     while not stop.is_set():

@@ -11,11 +11,13 @@ import asyncio
 import gc
 import posixpath
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -28,11 +30,9 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Tree
 from textual.worker import Worker, WorkerState
 
-from app.core.add import AddResult, NoteChoice, add_entry
 from app.core.config import Config
 from app.core.edit import MarkResult, mark
 from app.core.errors import ReadnotesError
-from app.core.frontmatter_edit import write_done_date
 from app.core.images import resolve_image
 from app.core.links import AnchorLink, NoteLink, Refused, WebLink, resolve_link, safe_path
 from app.core.model import Category, Entry, Index, Status
@@ -41,29 +41,35 @@ from app.core.parse import find_index
 from app.core.query import Query, filter_entries, narrows
 from app.core.reread import Reread, reread_index
 from app.core.sanitize import inert_line
-from app.core.search import Hit
 from app.core.state import FolderState, Remembered, StateStore, default_state_dir, folder_key
 from app.edges.browser import OpenResult, open_url, url_is_openable
 from app.edges.clipboard import CopyResult, copy_native
 from app.edges.editor import editor_command, run_editor
 from app.edges.opener import open_file
 from app.edges.watch import FolderChange, watch_folder
-from app.ui.add_screen import AddRequest, AddScreen
 from app.ui.commands import GoToEntryProvider
 from app.ui.filter_bar import FilterBar
 from app.ui.footer import KeysFooter
-from app.ui.help_screen import HelpScreen, KeySection, key_rows
 from app.ui.history import History, Place, PlaceKind
 from app.ui.note_pane import NotePane
 from app.ui.note_view import NoteView
-from app.ui.outline import OutlineScreen
 from app.ui.palette import TagsProvider, ThemesProvider
 from app.ui.preview import Preview, category_preview, entry_preview, note_preview
+from app.ui.preview_cache import Cached, PreviewCache, keepable
 from app.ui.render import HeadingRef
-from app.ui.search_screen import SearchOutcome, SearchScreen
+from app.ui.render import Rendered as RenderedNote
 from app.ui.settings import ui_problems, usable_keymap, usable_theme
 from app.ui.status_line import OverallProgress, StatusLine
 from app.ui.tree import IndexTree, Item
+
+# What only a key or a command opens (adding, searching, the outline, help, frontmatter dates) is
+# imported when first used: the first screen does not wait for it (app.core.add brings PyYAML).
+if TYPE_CHECKING:
+    from app.core.add import AddResult
+    from app.core.search import Hit
+    from app.ui.add_screen import AddRequest
+    from app.ui.help_screen import KeySection
+    from app.ui.search_screen import SearchOutcome
 
 STATUS_CYCLE: dict[Status | None, Status | None] = {
     None: Status.TODO,
@@ -72,6 +78,10 @@ STATUS_CYCLE: dict[Status | None, Status | None] = {
 }
 _FOLDER_NOTES = ("README.md", "index.md", "readme.md")
 WATCH_FALLBACK_DELAY = 0.5  # seconds: when the index never shows, start the watcher anyway
+# The entries whose notes are read and rendered ahead, by tree line from the cursor's: the
+# next move's preview is then painted in the frame that moves the cursor.
+READ_AHEAD_STEPS = (1, -1, 2)
+MARK_KEYS_DELAY = 0.2  # seconds a mark may take before the footer greys out its keys
 OVERVIEW_DELAY = 0.15  # seconds of no typing in the filter before a category overview re-renders
 
 
@@ -131,9 +141,16 @@ class ReadnotesApp(App[int]):
         poll: bool = False,
         config: Config | None = None,
         state: StateStore | None = None,
+        first_read: Future[Reread] | None = None,
     ) -> None:
         super().__init__()
         self.index_path = index_path
+        self._first_read = first_read  # the index read ahead while the UI was imported
+        self._todo_known: tuple[Index, int] | None = None
+        self._entries_by_key: tuple[Index, dict[str, Entry]] | None = None
+        self._previews = PreviewCache()
+        self._reading_ahead = False
+        self._progress_shown: tuple[int, int] | None = None
         self.poll = poll  # for the folder watcher: poll instead of inotify
         self.config = config or Config()
         self.state = state  # None: remember nothing (tests, unless they pass a store)
@@ -156,6 +173,7 @@ class ReadnotesApp(App[int]):
         self._base: str | None = None  # what the preview's links are relative to
         self._undo: list[UndoMark] = []
         self._marking = False
+        self._mark_keys_timer: Timer | None = None
         self._problem: str | None = None  # why the index on screen may not be the file's
         self._shown: int | None = None  # entries passing the filter (None: no filter)
         self._folder_gone = False
@@ -178,7 +196,7 @@ class ReadnotesApp(App[int]):
         yield Header()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield FilterBar(id="filter")
+                yield FilterBar(id="filter", on_change=self._filter_typed)
                 yield IndexTree(id="tree")
             yield NotePane(id="note-pane")
         with Horizontal(id="status-row"):
@@ -206,8 +224,14 @@ class ReadnotesApp(App[int]):
         self.sub_title = inert_line(str(self.index_path))
         self.status_line.show_message(f"Loading {self.index_path} …")
         self.index_tree.focus()
+        self.index_tree.on_cursor = self._cursor_moved
         self._apply_settings()
-        self.request_reload()
+        first = self._first_read
+        if first is not None and first.done() and first.exception() is None:
+            self._first_read = None  # read already: the first frame shows it, not "Loading"
+            self._reread_finished(None, first.result())
+        else:
+            self.request_reload()
         # The watcher arms inotify over the whole folder on the event loop: after the first
         # screen (below, in show_index), or after a moment when there is no index to show.
         self.set_timer(WATCH_FALLBACK_DELAY, self._start_watching)
@@ -323,6 +347,9 @@ class ReadnotesApp(App[int]):
     # arguments, and that of a 10,000-entry Index blocks the event loop for ~100 ms.
     @work(thread=True, group="reload", name="reload", description="reload", exit_on_error=False)
     def reread(self, known: Index | None) -> tuple[Index | None, Reread]:
+        first, self._first_read = self._first_read, None
+        if first is not None and known is None:
+            return known, first.result()  # the read ahead, still running at mount
         return known, reread_index(self.index_path, known)
 
     def _reread_finished(self, known: Index | None, result: Reread) -> None:
@@ -505,7 +532,7 @@ class ReadnotesApp(App[int]):
             if problem is not None:
                 self.status_line.show_message(problem)
             return
-        todo = index.todo_count  # a count over every entry: once
+        todo = self._todo_count(index)
         self.status_line.show_status(
             len(index.entries),
             todo,
@@ -513,7 +540,17 @@ class ReadnotesApp(App[int]):
             shown=self._shown,
             problem=problem,
         )
-        self.query_one("#progress", OverallProgress).show_progress(len(index.entries), todo)
+        progress = (len(index.entries), todo)
+        if progress != self._progress_shown:  # not on every filter keystroke
+            self._progress_shown = progress
+            self.query_one("#progress", OverallProgress).show_progress(*progress)
+
+    def _todo_count(self, index: Index) -> int:
+        """A count over every entry: once per model, not on every filter keystroke."""
+        known = self._todo_known
+        if known is None or known[0] is not index:
+            known = self._todo_known = (index, index.todo_count)
+        return known[1]
 
     def _set_query(self, query: Query) -> None:
         if query == self.filter_query:
@@ -538,9 +575,8 @@ class ReadnotesApp(App[int]):
         if self._place is not None and self._place.kind is PlaceKind.CATEGORY:
             self._refresh_preview(force=True)
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self._set_query(Query(event.value, self.filter_query.status))
+    def _filter_typed(self, text: str) -> None:
+        self._set_query(Query(text, self.filter_query.status))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
@@ -556,7 +592,7 @@ class ReadnotesApp(App[int]):
         self.screen.set_focus(self.filter_bar)
 
     def action_clear_text_filter(self) -> None:
-        self.filter_bar.value = ""  # posts Input.Changed, but the query is set right away
+        self.filter_bar.value = ""
         self.filter_bar.display = False
         self._set_query(Query("", self.filter_query.status))
         self.index_tree.focus()
@@ -565,6 +601,12 @@ class ReadnotesApp(App[int]):
         self._set_query(Query(self.filter_query.text, STATUS_CYCLE[self.filter_query.status]))
 
     # -- the preview --------------------------------------------------------------------------
+
+    def _cursor_moved(self, item: Item | None) -> None:
+        """The reader moved the tree cursor: a preview at hand is shown in the same frame."""
+        place = self._place_of(item)
+        if place is not None:
+            self._show_place(place)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
         place = self._place_of(event.node.data)
@@ -622,9 +664,74 @@ class ReadnotesApp(App[int]):
                     self.filter_query.describe(),
                 )
                 self._present(preview, keep_scroll=keep_scroll, anchor=anchor)
+                self._read_ahead()
             return
+        entry = self._entry_by_key(index, place.key) if place.kind is PlaceKind.ENTRY else None
+        if entry is not None:
+            cached = self._previews.get(entry)
+            if cached is None and entry.note is None:  # nothing to read: made here
+                cached = Cached(entry_preview(entry, None), None, None)
+                self._previews.put(entry, cached)
+            if cached is not None:  # shown in the frame that moved the cursor
+                self.workers.cancel_group(self, "preview")
+                self._present(
+                    cached.preview, version=cached.version, keep_scroll=keep_scroll, anchor=anchor
+                )
+                self._refresh_keys()
+                self._read_ahead()
+                return
         self.load_preview(index, place, keep_scroll, anchor)
         self._refresh_keys()
+
+    def _entry_by_key(self, index: Index, key: str) -> Entry | None:
+        known = self._entries_by_key
+        if known is None or known[0] is not index:
+            known = self._entries_by_key = (index, index.by_key())
+        return known[1].get(key)
+
+    def _read_ahead(self) -> None:
+        """Read and render the notes of the entries around the cursor, for the next move."""
+        index = self.index
+        tree = self.index_tree
+        if index is None or self._reading_ahead:
+            return
+        wanted: list[Entry] = []
+        for step in READ_AHEAD_STEPS:
+            node = tree.get_node_at_line(tree.cursor_line + step)
+            item = node.data if node is not None else None
+            if isinstance(item, Entry) and item.note is not None and item not in self._previews:
+                wanted.append(item)
+        if wanted:
+            self._reading_ahead = True
+            self.read_ahead(index, wanted, self.note_view.width_for_render())
+
+    @work(thread=True, group="read-ahead", name="read-ahead", exit_on_error=False)
+    def read_ahead(self, index: Index, entries: list[Entry], width: int) -> None:
+        """Off the event loop: each entry's preview and its render, handed over one by one."""
+        try:
+            for entry in entries:
+                if entry.note is None:
+                    continue
+                doc = load_note(index.root, entry.note)
+                preview = entry_preview(entry, doc)
+                cached = keepable(preview, doc)
+                if cached is None:
+                    continue
+                rendered = self.note_view.render_ahead(preview.body, preview.base, width)
+                self.call_from_thread(self._read_ahead_done, entry, cached, rendered)
+        except RuntimeError:  # the app is shutting down
+            return
+        finally:
+            with suppress(RuntimeError):
+                self.call_from_thread(self._read_ahead_finished)
+
+    def _read_ahead_done(self, entry: Entry, cached: Cached, rendered: RenderedNote) -> None:
+        self._previews.put(entry, cached)
+        preview = cached.preview
+        self.note_view.remember(preview.doc_key, render_version(preview, cached.version), rendered)
+
+    def _read_ahead_finished(self) -> None:
+        self._reading_ahead = False
 
     @work(
         thread=True,
@@ -636,17 +743,20 @@ class ReadnotesApp(App[int]):
     )
     def load_preview(
         self, index: Index, place: Place, keep_scroll: bool, anchor: str | None
-    ) -> tuple[Place, Preview | None, object, bool, str | None]:
+    ) -> tuple[Place, Preview | None, object, bool, str | None, tuple[Entry, Cached] | None]:
         """Read the note off the event loop; the result is dropped if the cursor moved on."""
         if place.kind is PlaceKind.NOTE:
             doc = load_note(index.root, place.key)
-            return place, note_preview(doc), doc.mtime_ns, keep_scroll, anchor
+            return place, note_preview(doc), doc.mtime_ns, keep_scroll, anchor, None
         entry = index.find(place.key)
         if entry is None:
-            return place, None, None, keep_scroll, anchor
+            return place, None, None, keep_scroll, anchor, None
         note = load_note(index.root, entry.note) if entry.note is not None else None
         version = note.mtime_ns if note is not None else None
-        return place, entry_preview(entry, note), version, keep_scroll, anchor
+        preview = entry_preview(entry, note)
+        kept = keepable(preview, note)  # for the next visit (stored on the event loop)
+        keep = (entry, kept) if kept is not None else None
+        return place, preview, version, keep_scroll, anchor, keep
 
     def _present(
         self,
@@ -662,8 +772,7 @@ class ReadnotesApp(App[int]):
             preview.body,
             preview.base,
             preview.header,
-            # The body's hash too: a folder listing or an overview has no mtime to tell it changed
-            version=(version, hash(preview.body), tuple(line.plain for line in preview.header)),
+            version=render_version(preview, version),
             keep_scroll=keep_scroll,
             anchor=anchor,
         )
@@ -699,6 +808,8 @@ class ReadnotesApp(App[int]):
     # -- search every note ------------------------------------------------------------------
 
     def action_search(self) -> None:
+        from app.ui.search_screen import SearchScreen
+
         if self.index is not None and self.screen is self.screen_stack[0]:
             self.push_screen(SearchScreen(self.index, self._search_query), self._open_search_hit)
 
@@ -733,6 +844,8 @@ class ReadnotesApp(App[int]):
             )
 
     def action_outline(self) -> None:
+        from app.ui.outline import OutlineScreen
+
         headings = self.note_view.headings
         if not headings or isinstance(self.screen, OutlineScreen):
             return
@@ -863,7 +976,9 @@ class ReadnotesApp(App[int]):
         undoing: UndoMark | None,
     ) -> None:
         self._marking = True
-        self._refresh_keys()
+        # The footer greys out the keys that wait for the write only when it takes a while:
+        # its recompose, before and after, would cost more than the mark itself.
+        self._mark_keys_timer = self.set_timer(MARK_KEYS_DELAY, self._refresh_keys)
         self.mark_entry(index, key, status, previous, undoing)
 
     @work(
@@ -905,9 +1020,13 @@ class ReadnotesApp(App[int]):
     @work(thread=True, group="done-date", name="done-date", exit_on_error=False)
     def record_done_date(self, root: Path, note: str, day: date) -> bool:
         """``done: <day>`` in the note's frontmatter; a refusal comes back as a notice."""
+        from app.core.frontmatter_edit import write_done_date
+
         return write_done_date(root, note, day)
 
     def action_add_entry(self) -> None:
+        from app.ui.add_screen import AddScreen
+
         index = self.index
         if index is None or self._marking or isinstance(self.screen, AddScreen):
             return
@@ -924,15 +1043,7 @@ class ReadnotesApp(App[int]):
 
     @work(thread=True, group="add", name="add", description="add", exit_on_error=False)
     def add_to_index(self, index: Index, request: AddRequest) -> AddResult:
-        return add_entry(
-            index.path,
-            title=request.title,
-            category=request.category,
-            urls=request.links,
-            todo=request.todo,
-            note=NoteChoice.NEW if request.note else None,
-            known=index,
-        )
+        return add_entry(index, request)
 
     def _add_finished(self, result: AddResult) -> None:
         """Show the new index with the cursor on the new entry, its note in the preview."""
@@ -1050,6 +1161,8 @@ class ReadnotesApp(App[int]):
     # -- help and the command palette ---------------------------------------------------------
 
     def key_sections(self) -> list[KeySection]:
+        from app.ui.help_screen import KeySection, key_rows
+
         palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Command palette")
         return [
             KeySection("Tree", key_rows(self, IndexTree.BINDINGS)),
@@ -1064,6 +1177,8 @@ class ReadnotesApp(App[int]):
         ]
 
     def action_help(self) -> None:
+        from app.ui.help_screen import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.key_sections()))
 
@@ -1099,12 +1214,17 @@ class ReadnotesApp(App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        wrote = worker.name in ("mark", "add") and worker.is_finished
+        if wrote:  # before its result is shown, which checks the keys: the footer changes once
+            self._marking = False
+            if self._mark_keys_timer is not None:
+                self._mark_keys_timer.stop()
+                self._mark_keys_timer = None
         if worker.state is WorkerState.SUCCESS:
             self._worker_succeeded(worker.name, worker.result)
         elif worker.state is WorkerState.ERROR:
             self._worker_failed(worker.name, worker.error)
-        if worker.name in ("mark", "add") and worker.is_finished:
-            self._marking = False
+        if wrote:
             self._refresh_keys()
         if worker.is_finished:
             self._after_worker(worker.name)
@@ -1120,9 +1240,12 @@ class ReadnotesApp(App[int]):
                     self._apply_filter()
                     self._restore_cursor(final=True)
         elif name == "preview":
-            place, preview, version, keep_scroll, anchor = result
+            place, preview, version, keep_scroll, anchor, keep = result
+            if keep is not None:
+                self._previews.put(*keep)
             if place == self._place and preview is not None:
                 self._present(preview, version=version, keep_scroll=keep_scroll, anchor=anchor)
+                self._read_ahead()
         elif name == "mark":
             self._mark_finished(*result)
         elif name == "add":
@@ -1146,6 +1269,31 @@ class ReadnotesApp(App[int]):
         self.notify(message, title="readnotes", severity="error")
 
 
+def render_version(preview: Preview, version: object) -> object:
+    """What tells one render of ``preview`` from another, for the preview's render cache.
+
+    The note's mtime, and the body's hash too: a folder listing or an overview has no mtime to
+    tell it changed; the header's text, since an entry's status or links may change alone.
+    """
+    return (version, hash(preview.body), tuple(line.plain for line in preview.header))
+
+
+def add_entry(index: Index, request: AddRequest) -> AddResult:
+    """Add the entry asked for to the index file, planned from ``index`` while it still holds."""
+    from app.core.add import NoteChoice
+    from app.core.add import add_entry as add
+
+    return add(
+        index.path,
+        title=request.title,
+        category=request.category,
+        urls=request.links,
+        todo=request.todo,
+        note=NoteChoice.NEW if request.note else None,
+        known=index,
+    )
+
+
 def _index_file(path: Path) -> Path:
     """The index a folder stands for: remembered places are keyed by the index file."""
     try:
@@ -1165,10 +1313,18 @@ def _app_actions() -> tuple[tuple[str, tuple[object, ...]], ...]:
     return tuple(dict.fromkeys((name, params) for _, name, params in parsed))
 
 
-def run_app(path: Path, poll: bool = False, config: Config | None = None) -> int:
-    """Run the browser on ``path`` (a notes folder or an index file); the exit code."""
+def run_app(
+    path: Path,
+    poll: bool = False,
+    config: Config | None = None,
+    first_read: Future[Reread] | None = None,
+) -> int:
+    """Run the browser on ``path`` (a notes folder or an index file); the exit code.
+
+    ``first_read``: the index, read ahead by the caller (:func:`app.core.reread.read_ahead`).
+    """
     state = StateStore(default_state_dir())
-    app = ReadnotesApp(path, poll=poll, config=config, state=state)
+    app = ReadnotesApp(path, poll=poll, config=config, state=state, first_read=first_read)
     # The modules just imported live as long as the process: keep the collector from walking
     # them while the screen is built (the parser freezes the model it builds the same way).
     gc.freeze()

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 
-from app.core.search import match_spans
-
 __all__ = ["FindMatch", "find_matches", "highlight", "match_for_hit"]
 
 
@@ -35,6 +33,8 @@ def find_matches(lines: Sequence[Sequence[Segment]], query: str) -> list[FindMat
     """Every occurrence of ``query`` (case-insensitive) in the lines, top to bottom."""
     if not query:
         return []
+    from app.core.search import match_spans  # the first find, not the first screen, loads it
+
     found: list[FindMatch] = []
     for number, line in enumerate(lines):
         spans = match_spans(plain(line), query)

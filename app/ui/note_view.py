@@ -271,6 +271,30 @@ class NoteView(ScrollView, can_focus=True):
         self._pending_anchor = anchor
         self._start_render()
 
+    def width_for_render(self) -> int:
+        """The width a document shown now would be rendered at."""
+        return self._content_width()
+
+    def render_ahead(self, body: str, base: str | None, width: int) -> RenderedNote:
+        """Render a whole document for ``remember``; safe in a thread (reads no widget state
+        that changes)."""
+        probe = partial(probe_image, self.root, base) if self.root is not None else None
+        return render_markdown(body, width=width, theme=self.render_theme, image_probe=probe)
+
+    def remember(self, doc_key: Hashable, version: object, rendered: RenderedNote) -> None:
+        """Keep a render made ahead (``render_ahead``): a later `show` of that document and
+        version at that width paints it at once."""
+        if not rendered.complete:
+            return
+        key = (doc_key, version, rendered.width)
+        self._renders[key] = rendered
+        self._renders.move_to_end(key)
+        while len(self._renders) > self.CACHE_SIZE:
+            self._renders.popitem(last=False)
+
+    def has_render(self, doc_key: Hashable, version: object, width: int) -> bool:
+        return (doc_key, version, width) in self._renders
+
     def clear(self) -> None:
         """Show nothing (and drop any render in progress)."""
         self._generation += 1
@@ -457,11 +481,17 @@ class NoteView(ScrollView, can_focus=True):
                 image_probe=self._image_probe(request),
             )
             self._apply(request, header, first)
-            if first.complete:
-                self.workers.cancel_group(self, "render")
-                return
-            first_blocks = 0
+            self.workers.cancel_group(self, "render")
+            if not first.complete:
+                # The rest once the first screen is painted: a thread started now competes
+                # with that frame for the interpreter (a big category's overview: ~50 ms).
+                self.call_after_refresh(self._render_rest, request, width, header)
+            return
         self._render_worker(request, width, header, first_blocks)
+
+    def _render_rest(self, request: _Request, width: int, header: list[_Line]) -> None:
+        if request is self._request:  # not if another document was asked for meanwhile
+            self._render_worker(request, width, header, 0)
 
     def _image_probe(self, request: _Request) -> ImageProbe | None:
         if self.root is None:
@@ -514,11 +544,7 @@ class NoteView(ScrollView, can_focus=True):
         first_paint = self._applied_generation != request.generation
         self._applied_generation = request.generation
         if rendered.complete:
-            key = self._cache_key(request, rendered.width)
-            self._renders[key] = rendered
-            self._renders.move_to_end(key)
-            while len(self._renders) > self.CACHE_SIZE:
-                self._renders.popitem(last=False)
+            self.remember(request.doc_key, request.version, rendered)
         self._set_content(header, rendered, scroll_home=first_paint and not request.keep_scroll)
         if request.scroll_fraction is not None and rendered.complete:
             self.scroll_to_line(round(request.scroll_fraction * self.line_count))
@@ -558,10 +584,35 @@ class NoteView(ScrollView, can_focus=True):
             self._current_match = None if not count else min(previous or 0, count - 1)
             self._find_changed(scroll=False)
         width = max(rendered.width, self._content_width())
-        self.virtual_size = Size(width, len(header) + len(rendered.lines))
+        self._set_virtual_size(Size(width, len(header) + len(rendered.lines)))
         if scroll_home:
             self.scroll_to(x=0, y=0, animate=False, immediate=True)
         self.refresh()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """A new document's size, without laying out the whole screen again.
+
+        Setting ``virtual_size`` asks for a layout of every widget (a ``ScrollView`` may be
+        sized by its content); this one's size comes from the stylesheet, and only its
+        scrollbar follows the content: when it stays shown (or hidden), it is updated directly,
+        and the preview is painted in the frame that moved the cursor. When it appears or goes,
+        the content region changes: then the screen is laid out as Textual does.
+        """
+        if size == self.virtual_size:
+            return
+        container = self.container_size
+        scrollbar = self.styles.overflow_y == "scroll" or (
+            self.styles.overflow_y == "auto" and size.height > container.height
+        )
+        if (
+            not container  # not laid out yet
+            or size.width != self.virtual_size.width
+            or scrollbar != self.show_vertical_scrollbar  # the content region changes
+        ):
+            self.virtual_size = size
+            return
+        self.set_reactive(NoteView.virtual_size, size)
+        self._scroll_update(size)
 
     def _anchor_line(self, anchor: str) -> int | None:
         anchors = self._rendered.anchors

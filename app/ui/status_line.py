@@ -38,10 +38,12 @@ class StatusLine(Static):
         shown: int | None = None,
         problem: str | None = None,
     ) -> None:
-        self.update(status_text(total, todo, filters, shown, problem))
+        # Its size is set by the stylesheet (one line, the row's width), never by the text:
+        # no layout pass, so a filter keystroke repaints it in the same frame as the echo.
+        self.update(status_text(total, todo, filters, shown, problem), layout=False)
 
     def show_message(self, message: str) -> None:
-        self.update(Text(inert_line(message)))
+        self.update(Text(inert_line(message)), layout=False)
 
 
 def progress_text(total: int, todo: int) -> Text:

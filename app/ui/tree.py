@@ -8,8 +8,11 @@ put back on the same entry by its key and the same categories are expanded again
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import attrgetter, is_, is_not
 from typing import ClassVar
 
 from rich.style import Style
@@ -53,27 +56,32 @@ def entry_label(entry: Entry) -> Text:
     return Text(mark + inert_line(entry.title), spans=[Span(0, len(mark), style)], end="")
 
 
+_BOLD, _DIM, _YELLOW = Style(bold=True), Style(dim=True), Style(color="yellow")
+
+
 def category_label(category: Category, counts: Counts) -> Text:
-    label = Text.assemble((inert_line(category.title), "bold"), (f"  {counts.total}", "dim"))
-    if counts.todo:
-        label.append(f" · {counts.todo} TODO", style="yellow")
-    return label
+    # Built directly, as entry labels are: a filter keystroke relabels hundreds of categories.
+    title = inert_line(category.title)
+    total = f"  {counts.total}"
+    end = len(title) + len(total)
+    spans = [Span(0, len(title), _BOLD), Span(len(title), end, _DIM)]
+    if not counts.todo:
+        return Text(title + total, spans=spans, end="")
+    todo = f" · {counts.todo} TODO"
+    spans.append(Span(end, end + len(todo), _YELLOW))
+    return Text(title + total + todo, spans=spans, end="")
 
 
-def count_by_category(entries: Iterable[Entry]) -> dict[str, Counts]:
-    """Counts for every category key, each entry counted in all of its ancestors."""
+def count_by_category(
+    entries: Iterable[Entry], own: dict[tuple[str, ...], list[int]] | None = None
+) -> dict[str, Counts]:
+    """Counts for every category key, each entry counted in all of its ancestors.
+
+    ``own``: the entries' ``_own_counts``, when the caller has them already.
+    """
     # Counted per category first, then added up the ancestors: one dict lookup per entry.
-    own: dict[tuple[str, ...], list[int]] = {}
-    todo_status = Status.TODO
-    for entry in entries:
-        slot = own.get(entry.category)
-        if slot is None:
-            slot = own[entry.category] = [0, 0]
-        slot[0] += 1
-        if entry.status is todo_status:
-            slot[1] += 1
     totals: dict[str, list[int]] = {}
-    for path, (total, todo) in own.items():
+    for path, (total, todo) in (_own_counts(entries) if own is None else own).items():
         for depth in range(len(path) + 1):
             key = "\x1f".join(path[:depth])
             slot = totals.get(key)
@@ -83,6 +91,27 @@ def count_by_category(entries: Iterable[Entry]) -> dict[str, Counts]:
                 slot[0] += total
                 slot[1] += todo
     return {key: Counts(total, todo) for key, (total, todo) in totals.items()}
+
+
+def _own_counts(entries: Iterable[Entry]) -> dict[tuple[str, ...], list[int]]:
+    """Entries and TODO entries per category path (not its ancestors)."""
+    # Counted in C (``Counter`` over ``map``), keyed by the path's id: a category's entries share
+    # one path tuple, and a tuple's hash is not cached. This runs on every filter keystroke.
+    entries = entries if isinstance(entries, list) else list(entries)
+    categories = list(map(_CATEGORY, entries))
+    ids = list(map(id, categories))
+    paths = dict(zip(ids, categories, strict=True))
+    totals = Counter(ids)
+    todos = Counter(compress(ids, map(is_, map(_STATUS, entries), repeat(Status.TODO))))
+    merged: dict[tuple[str, ...], list[int]] = {}
+    for ident, total in totals.items():
+        slot = merged.setdefault(paths[ident], [0, 0])  # equal paths from different tuples
+        slot[0] += total
+        slot[1] += todos.get(ident, 0)
+    return merged
+
+
+_CATEGORY, _STATUS = attrgetter("category"), attrgetter("status")
 
 
 class IndexTree(Tree[Item]):
@@ -122,12 +151,17 @@ class IndexTree(Tree[Item]):
         event.prevent_default()
         event.stop()
 
+    on_cursor: Callable[[Item | None], None] | None = None
+    """Told at once when the reader moves the cursor (``NodeHighlighted`` comes later)."""
+    _building = False  # class-level: the base class moves the cursor during ``__init__``
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Text("index"), id=id)
         self.show_root = False
         self.guide_depth = 2
         self._index: Index | None = None
         self._visible: set[str] | None = None  # entry keys that pass the filter; None: all
+        self._matches: list[Entry] | None = None  # the entries that pass it, as last shown
         self._counts: dict[str, Counts] = {}
         self._filtering = False
         self._expanded_before_filter: set[str] = set()
@@ -176,12 +210,20 @@ class IndexTree(Tree[Item]):
 
     def show_index(self, index: Index, matches: list[Entry] | None) -> None:
         """Show ``index`` with only ``matches`` (None: no filter), keeping the reader's place."""
+        self._building = True  # the cursor moves while the tree is rebuilt: no ``on_cursor``
+        try:
+            self._show_index(index, matches)
+        finally:
+            self._building = False
+
+    def _show_index(self, index: Index, matches: list[Entry] | None) -> None:
         filtering = matches is not None
-        visible = None if matches is None else {e.key for e in matches}
-        if index is self._index and filtering == self._filtering and visible == self._visible:
+        if index is self._index and filtering == self._filtering and matches == self._matches:
             return  # a keystroke that changed no match: the tree on screen is already right
+        self._matches = matches
+        visible = None if matches is None else {e.key for e in matches}
         if self._can_update_in_place(index, filtering, visible, matches):
-            self._update_in_place(index, matches)
+            self._update_in_place(index)
             return
         first = self._index is None
         old_item = self.cursor_item
@@ -204,9 +246,10 @@ class IndexTree(Tree[Item]):
         self._index = index
         self._filtering = filtering
         self._visible = visible
-        self._counts = count_by_category(matches if matches is not None else index.entries)
+        own = _own_counts(matches if matches is not None else index.entries)
+        self._counts = count_by_category([], own)
         if filtering:
-            expanded = self._matching_categories(index, matches or [])
+            expanded = self._matching_categories(index, own)
         self._rebuild(index, expanded)
         self._restore_cursor(index, old_item)
 
@@ -227,26 +270,29 @@ class IndexTree(Tree[Item]):
             return False
         if len(old.entries) != len(index.entries) or not _same_categories(old, index):
             return False
-        if any(a.key != b.key for a, b in zip(old.entries, index.entries, strict=True)):
+        replaced = _replaced(old.entries, index.entries)
+        if any(a.key != b.key or a.category != b.category for a, b in replaced):
             return False
         if filtering:  # a rebuild would open the categories holding matches again
-            counts = count_by_category(matches or [])
-            opened = self._matching_categories(index, matches or [], counts)
+            own = _own_counts(matches or [])
+            opened = self._matching_categories(index, own, count_by_category([], own))
             return opened == self.expanded_keys()
         return True
 
-    def _update_in_place(self, index: Index, matches: list[Entry] | None) -> None:
+    def _update_in_place(self, index: Index) -> None:
         """Point the nodes at the new model; relabel the entries whose status changed and the
         categories whose counts changed."""
         old = self._index
         assert old is not None
-        counts = count_by_category(matches if matches is not None else index.entries)
+        counts = dict(self._counts)  # the same entries shown: only TODO counts can change
         widths_changed = False
-        labels: dict[Entry, Text] = {}
-        for before, after in zip(old.entries, index.entries, strict=True):
-            label = self._labels.get(before)
+        labels = dict(self._labels)
+        for before, after in _replaced(old.entries, index.entries):
+            label = labels.pop(before, None)
             if label is not None and before.status is after.status:
                 labels[after] = label
+            if before.status is not after.status and self._is_visible(after):
+                _count_todo(counts, after.category, 1 if after.status is Status.TODO else -1)
             node = self._entry_nodes.get(after.key)
             if node is None:
                 continue
@@ -271,8 +317,25 @@ class IndexTree(Tree[Item]):
     def _relabel(self, node: Node, label: Text) -> bool:
         """A node's new label, repainted alone; whether its width changed."""
         width = node.label.cell_len if isinstance(node.label, Text) else -1
-        node.set_label(label)
+        if node.is_expanded and node.children:
+            # ``set_label`` counts as a change to every line below the node, and they would all
+            # be rendered again: a mark relabels the categories above the entry, a whole screen.
+            node._label = label
+            self._repaint_line(node)
+        else:
+            node.set_label(label)
         return label.cell_len != width
+
+    def _repaint_line(self, node: Node) -> None:
+        """Render the node's own line again (its cached rendering is dropped) and repaint it."""
+        self._line_count()  # node lines are computed lazily
+        line = node.line
+        if line < 0:
+            return  # inside a collapsed category: rendered when it is shown
+        cache = self._line_cache
+        for key in [key for key in cache.keys() if key[0] == line]:  # noqa: SIM118 (no __iter__)
+            cache.discard(key)
+        self._refresh_line(line)
 
     def _initial_expansion(self, index: Index) -> set[str]:
         """Everything for a small index; else the first level, while it adds few leaves."""
@@ -289,14 +352,17 @@ class IndexTree(Tree[Item]):
         return expanded
 
     def _matching_categories(
-        self, index: Index, matches: list[Entry], counts: dict[str, Counts] | None = None
+        self,
+        index: Index,
+        own_counts: dict[tuple[str, ...], list[int]],
+        counts: dict[str, Counts] | None = None,
     ) -> set[str]:
-        """Categories holding matches, in document order, while they add few enough leaves."""
+        """Categories holding matches, in document order, while they add few enough leaves.
+
+        ``own_counts``: the matches' ``_own_counts``.
+        """
         counts = self._counts if counts is None else counts
-        own: dict[str, int] = {}
-        for entry in matches:
-            key = "\x1f".join(entry.category)
-            own[key] = own.get(key, 0) + 1
+        own = {"\x1f".join(path): total for path, (total, _) in own_counts.items()}
         expanded: set[str] = set()
         leaves = 0
         for category in index.categories()[1:]:
@@ -370,6 +436,15 @@ class IndexTree(Tree[Item]):
         self._fill(event.node)
 
     # -- the cursor -----------------------------------------------------------------------------
+
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        super().watch_cursor_line(previous_line, line)
+        # ``NodeHighlighted`` bubbles to the app after the screen has painted the moved
+        # highlight: a preview shown from it comes a frame or two later. Called here, a preview
+        # the app already has is painted in the same frame as the highlight.
+        if previous_line != line and not self._building and self.on_cursor is not None:
+            node = self.cursor_node
+            self.on_cursor(node.data if node is not None else None)
 
     def _restore_cursor(self, index: Index, old: Item | None) -> None:
         node: Node | None = None
@@ -485,6 +560,21 @@ class IndexTree(Tree[Item]):
             node.toggle()
         elif isinstance(node.data, Entry):
             self.post_message(self.EntryActivated(node.data))
+
+
+def _count_todo(counts: dict[str, Counts], path: tuple[str, ...], change: int) -> None:
+    """One TODO more (or fewer) in the category at ``path`` and in each of its ancestors."""
+    for depth in range(len(path) + 1):
+        key = "\x1f".join(path[:depth])
+        known = counts.get(key)
+        if known is not None:
+            counts[key] = Counts(known.total, known.todo + change)
+
+
+def _replaced(old: list[Entry], new: list[Entry]) -> Iterator[tuple[Entry, Entry]]:
+    """The pairs of entries at the same position that are not the same object (compared in C:
+    after a mark, which re-parses one chunk, all but a few are)."""
+    return compress(zip(old, new, strict=True), map(is_not, old, new))
 
 
 def _same_categories(old: Index, new: Index) -> bool:

@@ -29,7 +29,8 @@ def snapshot(index: Index) -> tuple[object, ...]:
         )
 
     entries = [
-        (e.to_json(), e.key, e.marker, e.depth, e.text, e.escapes_root) for e in index.entries
+        (e.to_json(), e.key, index.marker(e), e.depth, e.text, e.escapes_root)
+        for e in index.entries
     ]
     return (index.title, tree(index.tree), entries, index.warnings, index.todo_style)
 

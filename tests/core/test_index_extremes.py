@@ -73,7 +73,7 @@ def test_a_ten_megabyte_line_is_shortened_with_a_warning(tmp_path: Path) -> None
         "1 link label longer than 2,000 characters was shortened",
         "1 title longer than 2,000 characters was shortened",
     ]
-    assert entry.marker.kind is MarkerKind.TODO_WORD
+    assert entry.local_marker.kind is MarkerKind.TODO_WORD
     mark(path, entry.key, Status.DONE)
     assert path.read_bytes() == f"# {'H' * 3000}\n\n* [{title}](https://long)\n".encode()
     cli = readnotes("list", tmp_path)

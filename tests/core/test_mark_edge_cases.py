@@ -31,7 +31,7 @@ def test_a_lone_marker_word_is_the_title_not_a_marker(tmp_path: Path, line: byte
     original = line + b"\n* TODO [B](https://b)\n"
     path = write_index(tmp_path, original)
     first, second = load_index(path).entries
-    assert (first.title, first.status, first.marker.kind) == (
+    assert (first.title, first.status, first.local_marker.kind) == (
         line[2:].decode().strip(),
         Status.DONE,
         MarkerKind.NONE,

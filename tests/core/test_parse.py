@@ -200,7 +200,7 @@ def test_a_symlink_out_of_the_root_is_flagged(tmp_path: Path) -> None:
 )
 def test_status_markers(tmp_path: Path, line: str, status: Status, kind: MarkerKind) -> None:
     entry = parse(line + "\n", tmp_path).entries[0]
-    assert (entry.status, entry.marker.kind) == (status, kind)
+    assert (entry.status, entry.local_marker.kind) == (status, kind)
 
 
 def test_todo_marker_is_not_part_of_the_title(tmp_path: Path) -> None:
@@ -226,7 +226,8 @@ def test_invalid_utf8_is_read_with_a_warning_and_offsets_stay_exact(tmp_path: Pa
     index = parse(data, tmp_path)
     assert index.warnings and "UTF-8" in index.warnings[0]
     entry = index.entries[0]
-    assert data[entry.marker.start : entry.marker.end] == b"TODO "
+    marker = index.marker(entry)
+    assert data[marker.start : marker.end] == b"TODO "
     assert index.entries[1].title == "ok"
 
 
@@ -287,7 +288,7 @@ def test_awesome_go_skips_its_table_of_contents() -> None:
 
 def test_coding_interview_university_checkboxes() -> None:
     index = load_index(CORPORA / "jwasham__coding-interview-university__README.md")
-    boxes = [e for e in index.entries if e.marker.kind is MarkerKind.CHECKBOX]
+    boxes = [e for e in index.entries if e.local_marker.kind is MarkerKind.CHECKBOX]
     assert len(boxes) == 463
     assert all(e.status is Status.TODO for e in boxes)
     assert index.title == "Coding Interview University"

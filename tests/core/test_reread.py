@@ -10,7 +10,7 @@ from app.core.edit import mark
 from app.core.errors import EditError
 from app.core.model import Status
 from app.core.parse import load_index
-from app.core.reread import reread_index
+from app.core.reread import read_ahead, reread_index
 from tests.conftest import write_index
 
 TEXT = "# Notes\n\n* TODO [A](./a.md)\n* [B](./b.md)\n"
@@ -70,3 +70,18 @@ def test_with_no_model_yet_whatever_is_there_is_shown(tmp_path: Path) -> None:
     assert result.index is not None and result.index.entries == []
     index.unlink()
     assert "No such file" in (reread_index(index, None).problem or "")
+
+
+def test_a_read_ahead_gives_what_a_first_read_gives(tmp_path: Path) -> None:
+    index = write_index(tmp_path, TEXT)
+    ahead = read_ahead(index).result(timeout=10)
+    assert ahead.problem is None and ahead.index is not None
+    assert [e.title for e in ahead.index.entries] == ["A", "B"]
+    assert ahead.index.digest == load_index(index).digest
+
+
+def test_a_read_ahead_of_a_vanished_index_says_why(tmp_path: Path) -> None:
+    index = write_index(tmp_path, TEXT)
+    index.unlink()
+    ahead = read_ahead(index).result(timeout=10)
+    assert ahead.index is None and ahead.problem is not None

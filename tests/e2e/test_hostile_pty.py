@@ -154,7 +154,9 @@ def journey(terminal: RecordingTerminal) -> list[str]:
     # the index title (header), the category (tree and preview)
     seen.append(terminal.wait_for(expect("Notes ", "Cat ", "○ Title")))
     # the entry: title, description, the note's frontmatter, body, code block, link text
-    seen.append(terminal.press_and_wait(b"j", expect("author: by", "Paragraph", "code ")))
+    # (every channel awaited: a frame may arrive over several reads)
+    channels = ("desc", "author: by", "Body", "Paragraph", "code ", "See link")
+    seen.append(terminal.press_and_wait(b"j", expect(*channels)))
     # a notice quoting the title: the mark
     seen.append(terminal.press_and_wait(b"x", expect("Marked done: Title")))
     # a refused URL with a C1 control in it

@@ -135,7 +135,7 @@ def line_of_offset(data: bytes, offset: int) -> int:
 def assert_positions_are_sound(index: Index, data: bytes) -> None:
     for entry in index.entries:
         assert 1 <= entry.line <= line_count(data)
-        marker = entry.marker
+        marker = index.marker(entry)
         assert 0 <= marker.start <= marker.end <= len(data)
         span = data[marker.start : marker.end]
         if marker.kind is MarkerKind.TODO_WORD:
@@ -159,7 +159,7 @@ def round_trips(entry: Entry, original: Index, marked: Index) -> bool:
     as no marker. A box also marked with a TODO word (``[x] TODO``) loses the word on ``done``,
     and ``TODO DONE x`` reads ``DONE x`` once done.
     """
-    marker = entry.marker
+    marker = original.marker(entry)
     span = original.data[marker.start : marker.end]
     if marker.word_has_todo:
         return False
@@ -210,8 +210,8 @@ def test_mark_there_and_back_touches_one_line_and_restores_the_bytes(
         return
     marked = path.read_bytes()
     assert first.changed and first.entry.status is there
-    assert changed_lines(data, marked) == [line_of_offset(data, entry.marker.start)]
-    assert marker_sits_on_the_items_line_or_starts_its_own(data, entry)
+    assert changed_lines(data, marked) == [line_of_offset(data, index.marker(entry).start)]
+    assert marker_sits_on_the_items_line_or_starts_its_own(index, entry)
 
     reversible = round_trips(entry, index, first.index)
     second = mark_or_refuse(path, first.entry.key, entry.status)
@@ -221,7 +221,7 @@ def test_mark_there_and_back_touches_one_line_and_restores_the_bytes(
         assert changed_lines(marked, path.read_bytes()) == changed_lines(data, marked)
     if reversible:
         assert path.read_bytes() == data
-    event(f"{'round trip' if reversible else 'one way'} from {entry.marker.kind}")
+    event(f"{'round trip' if reversible else 'one way'} from {entry.local_marker.kind}")
 
 
 def mark_or_refuse(path: Path, key: str, status: Status) -> MarkResult | None:
@@ -242,9 +242,10 @@ def changed_lines(before: bytes, after: bytes) -> list[int]:
     return [number for number, (a, b) in enumerate(zip(old, new, strict=True), 1) if a != b]
 
 
-def marker_sits_on_the_items_line_or_starts_its_own(data: bytes, entry: Entry) -> bool:
+def marker_sits_on_the_items_line_or_starts_its_own(index: Index, entry: Entry) -> bool:
     """``-`` alone on a line, its text below: the marker is the first thing on that line."""
-    start = entry.marker.start
+    data = index.data
+    start = index.marker(entry).start
     if line_of_offset(data, start) == entry.line:
         return True
     return not data[data.rfind(b"\n", 0, start) + 1 : start].strip(b" \t>")

@@ -13,6 +13,7 @@ from app_harness import (
     preview_text,
     started,
     wait_until,
+    widget_text,
 )
 
 PHI = b"* TODO [Textbooks Are All You Need II: phi-1.5 technical report]"
@@ -101,3 +102,26 @@ async def test_x_is_refused_with_a_notice_when_the_entry_is_gone(notes_copy: Pat
         await press(pilot, "x")
         assert index.read_bytes() == without
         assert any("no longer in the index" in n for n in notices(app))
+
+
+async def test_the_counts_on_screen_follow_a_mark(notes_copy: Path) -> None:
+    """The category lines above the entry are painted again with their new TODO counts."""
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "Attention Is All You Need")
+        shown = widget_text(app, app.index_tree)
+        assert "Paper notes  10 · 1 TODO" in shown
+        assert "Large Language Model  10 · 1 TODO" in shown
+        assert "✓ Attention Is All You Need" in shown
+        await press(pilot, "x")
+        shown = widget_text(app, app.index_tree)
+        assert "Paper notes  10 · 2 TODO" in shown
+        assert "Large Language Model  10 · 2 TODO" in shown
+        assert "○ Attention Is All You Need" in shown
+        assert "✓ 8-Bit Optimizers via Block-wise Quantizat" in shown  # cut at the pane
+        await press(pilot, "u")
+        shown = widget_text(app, app.index_tree)
+        assert "Paper notes  10 · 1 TODO" in shown
+        assert "Large Language Model  10 · 1 TODO" in shown
+        assert "✓ Attention Is All You Need" in shown

@@ -1,0 +1,348 @@
+"""A mark re-parses only the chunk it edits, and gives exactly the model a full parse gives.
+
+Each mark here is checked against a fresh parse of the bytes written (no cache): every entry's
+fields, its marker as offsets into the file, the categories with their counts, the file's styles.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from app.core import edit as edit_module
+from app.core import parse as parse_module
+from app.core.edit import mark
+from app.core.errors import EditError
+from app.core.model import Category, Index, Status
+from app.core.parse import load_index, parse_index
+from tests.conftest import write_index
+
+
+def model(index: Index) -> tuple[object, ...]:
+    """Everything a model says, with markers as offsets into the file."""
+
+    def tree(category: Category) -> object:
+        return (
+            category.title,
+            category.level,
+            category.line,
+            category.path,
+            category.total,
+            category.todo,
+            [entry.key for entry in category.entries],
+            [tree(child) for child in category.children],
+        )
+
+    entries = [
+        (
+            e.title,
+            e.category,
+            e.status,
+            e.note,
+            e.links,
+            e.line,
+            index.marker(e),
+            e.key,
+            e.position,
+            e.haystack,
+            e.escapes_root,
+            e.depth,
+            e.text,
+        )
+        for e in index.entries
+    ]
+    return (
+        index.path,
+        index.root,
+        index.title,
+        tree(index.tree),
+        entries,
+        index.data,
+        index.digest,
+        index.warnings,
+        index.uses_done_word,
+        index.todo_style,
+        index.checked_style,
+        index.todo_count,
+    )
+
+
+def assert_same_as_a_full_parse(index: Index, path: Path) -> None:
+    data = path.read_bytes()
+    assert index.data == data
+    fresh = parse_index(data, path, cache={})
+    assert model(index) == model(fresh)
+    assert all(
+        entry is index.entries[entry.position] for c in index.categories() for entry in c.entries
+    )
+
+
+class FullParses:
+    """Counts the whole-file parses a mark falls back to."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        original = edit_module.parse_index
+
+        def counting(data: bytes, path: Path) -> Index:
+            self.count += 1
+            return original(data, path)
+
+        monkeypatch.setattr(edit_module, "parse_index", counting)
+
+
+def sections(count: int) -> bytes:
+    parts = ["# Reading\n\n"]
+    for n in range(count):
+        parts.append(
+            f"## Section {n}\n\n"
+            f"* TODO [Paper {n}a](./notes/{n}a.md) [[paper](https://p/{n}a)]\n"
+            f"* [Paper {n}b](https://p/{n}b)\n"
+            f"  * TODO: nested {n}c\n"
+            f"* DONE Paper {n}d\n"
+            f"- [ ] Task {n}e\n"
+            f"- [X] Task {n}f\n\n"
+        )
+    return "".join(parts).encode()
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_a_mark_in_any_chunk_reparses_that_chunk_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    path = write_index(tmp_path, sections(9))
+    index = load_index(path)
+    section = {"first": 0, "middle": 4, "last": 8}[where]
+    parses = FullParses(monkeypatch)
+    chunks: list[bytes] = []
+    parse_chunk = parse_module._parse_chunk
+
+    def counting(chunk: bytes, *args: object) -> parse_module.ChunkResult:
+        chunks.append(chunk)
+        return parse_chunk(chunk, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parse_module, "_parse_chunk", counting)
+    for letter in "abcdef":
+        entry = next(e for e in index.entries if e.title.endswith(f"{section}{letter}"))
+        wanted = Status.DONE if entry.status is Status.TODO else Status.TODO
+        result = mark(path, entry.key, wanted, known=index)
+        assert result.changed and result.entry.status is wanted
+        assert result.entry is result.index.entries[entry.position]
+        assert len(chunks) == 1 and f"## Section {section}\n".encode() in chunks[0]
+        chunks.clear()
+        assert_same_as_a_full_parse(result.index, path)
+        chunks.clear()
+        index = result.index
+    assert parses.count == 0
+    again = parse_index(path.read_bytes(), path)  # a reload: every chunk is in the cache
+    assert not chunks
+    assert model(again) == model(index)
+
+
+def test_marks_there_and_back_restore_the_bytes_and_the_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One way of writing each marker, so that the way back writes the bytes that were there.
+    original = sections(5).replace(b"DONE ", b"").replace(b"TODO:", b"TODO").replace(b"X", b"x")
+    path = write_index(tmp_path, original)
+    first = load_index(path)
+    parses = FullParses(monkeypatch)
+    index = first
+    for entry in first.entries:
+        there = Status.DONE if entry.status is Status.TODO else Status.TODO
+        index = mark(path, entry.key, there, known=index).index
+        index = mark(path, entry.key, entry.status, known=index).index
+        assert path.read_bytes() == original
+    assert parses.count == 0
+    assert model(index) == model(first)
+
+
+def test_the_old_model_is_left_as_it_was(tmp_path: Path) -> None:
+    path = write_index(tmp_path, sections(3))
+    index = load_index(path)
+    before = model(index)
+    entry = index.entries[7]
+    mark(path, entry.key, Status.DONE, known=index)
+    assert model(index) == before
+
+
+@pytest.mark.parametrize(
+    "line",
+    [b"- TODO # x", b"- TODO [ ] x", b"- TODO 1. x", b"- TODO - x"],
+)
+def test_a_mark_that_would_change_how_the_chunk_reads_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: bytes
+) -> None:
+    original = b"## A\n\n- [a](https://a)\n\n## B\n\n" + line + b"\n- [b](https://b)\n\n## C\n"
+    path = write_index(tmp_path, original)
+    index = load_index(path)
+    entry = next(e for e in index.entries if e.line == 7)
+    parses = FullParses(monkeypatch)
+    with pytest.raises(EditError, match="nothing was written"):
+        mark(path, entry.key, Status.DONE, known=index)
+    assert path.read_bytes() == original
+    assert parses.count == 1  # the chunk read differently: the whole file decided
+
+
+def test_an_edit_that_would_open_a_fence_over_the_next_heading_is_left_to_a_full_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text after ``TODO`` starts a fence on its own line: the chunk parses the same (the
+    fence holds nothing of its own), but the heading after it would be swallowed."""
+    original = b"## A\n\n-\n  TODO ```\n\n## B\n\n- [b](https://b)\n"
+    path = write_index(tmp_path, original)
+    index = load_index(path)
+    parses = FullParses(monkeypatch)
+    entry = index.entries[0]
+    edited = edit_module.apply_splices(
+        original, edit_module.status_splices(index, entry, Status.DONE)
+    )
+    assert edited == original.replace(b"TODO ```", b"```")
+    assert parse_module.reparse_marked(index, edited, entry, Status.DONE) is None
+    try:
+        result = mark(path, entry.key, Status.DONE, known=index)
+    except EditError:
+        assert path.read_bytes() == original
+    else:
+        assert_same_as_a_full_parse(result.index, path)
+    assert parses.count == 1
+
+
+def test_reference_definitions_in_the_file_are_kept_in_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = (
+        b"## A\n\n- TODO [Paper][p]\n- [ ] [Code][c]\n\n## B\n\n- TODO [Other][p]\n\n"
+        b"[p]: https://p\n[c]: https://c\n"
+    )
+    path = write_index(tmp_path, original)
+    index = load_index(path)
+    parses = FullParses(monkeypatch)
+    for entry in list(index.entries):
+        index = mark(path, entry.key, Status.DONE, known=index).index
+        assert_same_as_a_full_parse(index, path)
+    assert parses.count == 0
+    assert [e.links[0].url for e in index.entries] == ["https://p", "https://c", "https://p"]
+
+
+def test_a_model_not_parsed_here_is_parsed_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_index(tmp_path, sections(3))
+    index = load_index(path)
+    monkeypatch.setattr(parse_module, "_PARSED", {})
+    parses = FullParses(monkeypatch)
+    result = mark(path, index.entries[3].key, Status.TODO, known=index)
+    assert parses.count == 1
+    assert_same_as_a_full_parse(result.index, path)
+
+
+# -- generated indexes ---------------------------------------------------------------------------
+
+_ITEMS = [
+    "- [ ] task {n}",
+    "- [x] task {n}",
+    "- [X] task {n}",
+    "* TODO paper {n}",
+    "* TODO: paper {n}",
+    "* TODO\tpaper {n}",
+    "* DONE paper {n}",
+    "* DONE: paper {n}",
+    "* plain {n}",
+    "* [linked {n}](./n/{n}.md) - about it",
+    "1. TODO numbered {n}",
+    "2) [ ] numbered {n}",
+    "  - TODO nested {n}",
+    "    * [x] deeper {n}",
+    "- [ ] TODO both {n}",
+    "- [x] TODO both {n}",
+    "- TODO # heading {n}",
+    "- TODO [ ] box {n}",
+    "- TODO 1. list {n}",
+    "- TODO [ref {n}][r]",
+    "- TODO [d{n}]: https://d",
+    "* TODO ```fence {n}",
+    "-\n  TODO below {n}",
+    "> - TODO quoted {n}",
+    "* \\*escaped {n}",
+]
+_OTHER = [
+    "",
+    "Some text.",
+    "```\n- TODO in code\n```",
+    "<!-- a comment\n- TODO hidden -->",
+    "<details>\n\n- TODO in html\n\n</details>",
+    "[r]: https://r",
+    "#nothead",
+    "---",
+]
+
+
+@st.composite
+def indexes(draw: st.DrawFn) -> bytes:
+    lines: list[str] = []
+    if draw(st.booleans()):
+        lines += ["---", "title: Notes", "---", ""]
+    if draw(st.booleans()):
+        lines += ["# Title", ""]
+    counter = 0
+    for section in range(draw(st.integers(1, 6))):
+        level = draw(st.sampled_from(["#", "##", "###"]))
+        lines += [f"{level} Section {section}", ""]
+        for _ in range(draw(st.integers(0, 6))):
+            if draw(st.integers(0, 4)) == 0:
+                lines.append(draw(st.sampled_from(_OTHER)))
+            else:
+                counter += 1
+                lines.append(draw(st.sampled_from(_ITEMS)).format(n=counter))
+        lines.append("")
+    text = "\n".join(lines)
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    bom = b"\xef\xbb\xbf" if draw(st.integers(0, 5)) == 0 else b""
+    return bom + text.encode()
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=indexes(), picks=st.lists(st.integers(0, 1000), min_size=1, max_size=4))
+def test_property_a_mark_gives_the_model_a_full_parse_gives(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, picks: list[int]
+) -> None:
+    path = write_index(tmp_path_factory.mktemp("marks"), data)
+    index = parse_index(data, path)
+    quick = 0
+    for pick in picks:
+        if not index.entries:
+            event("no entries")
+            return
+        entry = index.entries[pick % len(index.entries)]
+        wanted = Status.DONE if entry.status is Status.TODO else Status.TODO
+        new = path.read_bytes()
+        splices = edit_module.status_splices(index, entry, wanted)
+        fast = parse_module.reparse_marked(
+            index, edit_module.apply_splices(new, splices), entry, wanted
+        )
+        quick += fast is not None
+        try:
+            result = mark(path, entry.key, wanted, known=index)
+        except EditError:
+            assert fast is None
+            assert path.read_bytes() == new
+            event("refused")
+            continue
+        if not result.changed:
+            event("already so")
+            continue
+        assert result.entry.status is wanted and result.entry.key == entry.key
+        assert_same_as_a_full_parse(result.index, path)
+        if fast is not None:
+            assert model(fast) == model(result.index)
+        index = result.index
+    event(f"re-parsed one chunk: {min(quick, 2)}+")

@@ -1,0 +1,157 @@
+"""What a keystroke changes is on screen in the frame that echoes it (issue 5).
+
+The filter's result and a read-ahead preview are applied synchronously, from the input's value
+watcher and the tree's cursor watcher, not from messages that bubble to the app after the
+screen has painted. These tests do what the key does and look before the event loop runs
+again; then they check the cache is never served stale.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from app_harness import SIZE, go_to, make_app, settle, started, wait_until
+
+from app.core.model import Entry
+from app.ui.app import ReadnotesApp
+
+
+async def test_a_filter_keystroke_updates_tree_and_status_before_the_next_frame(
+    notes_copy: Path,
+) -> None:
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("slash")
+        app.filter_bar.insert_text_at_cursor("zeph")  # what typing does, without awaiting
+        assert app.filter_query.text == "zeph"
+        assert "filter: zeph · 1 shown" in str(app.status_line.render())
+        shown = [node.data.title for node in _entry_nodes(app)]
+        assert shown == ["Zephyr: Direct Distillation of LM Alignment"]
+        await settle(pilot)  # and the message that follows changes nothing
+        assert app.filter_query.text == "zeph"
+
+
+async def test_keys_typed_in_one_burst_end_on_the_last_text(notes_copy: Path) -> None:
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("slash", "l", "o", "r", "a", "backspace", "backspace")
+        await settle(pilot)
+        assert app.filter_query.text == "lo"
+        assert app.filter_bar.value == "lo"
+
+
+def _entry_nodes(app: ReadnotesApp) -> list:  # type: ignore[type-arg]
+    tree = app.index_tree
+    nodes = [tree.get_node_at_line(line) for line in range(tree.last_line + 1)]
+    return [node for node in nodes if node is not None and isinstance(node.data, Entry)]
+
+
+def _next_entry_below(app: ReadnotesApp) -> Entry:
+    tree = app.index_tree
+    node = tree.get_node_at_line(tree.cursor_line + 1)
+    assert node is not None and isinstance(node.data, Entry)
+    return node.data
+
+
+async def test_the_next_note_is_read_ahead_and_shown_with_the_cursor_move(
+    notes_copy: Path,
+) -> None:
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "LaMini")
+        following = _next_entry_below(app)
+        assert following.note is not None
+        await settle(pilot)  # the read-ahead worker
+        await wait_until(pilot, lambda: following in app._previews)
+        app.index_tree.action_cursor_down()  # what ``j`` does; no await: same frame
+        assert app.note_view.doc_key == f"entry:{following.key}"
+        assert app.note_view.is_complete
+        assert following.title.split(":")[0] in preview_text_now(app)
+
+
+def preview_text_now(app: ReadnotesApp) -> str:
+    """The preview's lines as the next frame paints them (the compositor has not run yet)."""
+    view = app.note_view
+    return "\n".join(
+        "".join(segment.text for segment in line) for line in (*view._header, *view.rendered.lines)
+    )
+
+
+async def test_a_note_saved_after_it_was_read_ahead_is_read_again(notes_copy: Path) -> None:
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "LaMini")
+        following = _next_entry_below(app)
+        assert following.note is not None
+        await wait_until(pilot, lambda: following in app._previews)
+        note = notes_copy / following.note
+        note.write_text(note.read_text() + "\nA line written after the read-ahead.\n")
+        os.utime(note, ns=(1, 1))  # even an mtime going backwards tells it changed
+        await pilot.press("j")
+        await settle(pilot)
+        await wait_until(pilot, lambda: "written after the read-ahead" in preview_text_now(app))
+
+
+async def test_moving_back_shows_the_previous_note_from_the_cache(notes_copy: Path) -> None:
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        first = await go_to(pilot, "LaMini")
+        await pilot.press("j")
+        await settle(pilot)
+        app.index_tree.action_cursor_up()
+        assert app.note_view.doc_key == f"entry:{first.key}"
+        assert "LaMini" in preview_text_now(app)
+
+
+async def test_scrollbars_follow_each_note_without_a_layout(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    long_body = "\n\n".join(f"Paragraph {n}." for n in range(200))
+    (folder / "long.md").write_text(f"# Long\n\n{long_body}\n")
+    (folder / "short.md").write_text("# Short\n\nOne line.\n")
+    (folder / "README.md").write_text(
+        "# Index\n\n## Notes\n\n- [Long](long.md)\n- [Short](short.md)\n"
+    )
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "Long")
+        view = app.note_view
+        assert view.show_vertical_scrollbar
+        assert view.max_scroll_y == view.virtual_size.height - view.scrollable_content_region.height
+        await pilot.press("end")
+        await go_to(pilot, "Short")
+        await settle(pilot)
+        assert not view.show_vertical_scrollbar
+        assert view.scroll_y == 0
+        await go_to(pilot, "Long")
+        await settle(pilot)
+        assert view.show_vertical_scrollbar
+        assert view.scroll_y == 0
+
+
+async def test_the_footer_greys_keys_in_place_as_the_cursor_moves(notes_copy: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+
+        def open_key() -> FooterKey:
+            return next(k for k in app.query(FooterKey) if k.action == "open_primary")
+
+        await go_to(pilot, "Ray")  # an entry without a web link
+        await settle(pilot)
+        before = open_key()
+        assert before.has_class("-disabled")
+        await go_to(pilot, "LaMini")  # with one
+        await settle(pilot)
+        after = open_key()
+        assert after is before  # greyed in or out, not mounted again
+        assert not after.has_class("-disabled")
