@@ -154,7 +154,15 @@ def machine(load_at_start: float) -> list[tuple[str, str]]:
         ("Rich", version("rich")),
         ("commit", _commit()),
         ("terminal", "pty 120x36, TERM=xterm-256color, read through pyte " + version("pyte")),
+        ("bytecode", _bytecode()),
     ]
+
+
+def _bytecode() -> str:
+    """Whether the programs started reuse compiled bytecode: it decides much of a start."""
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return "compiled from source at every start (PYTHONDONTWRITEBYTECODE is set)"
+    return "cached after the first start (--bytecode, or PYTHONDONTWRITEBYTECODE unset)"
 
 
 def _commit() -> str:

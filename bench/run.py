@@ -51,6 +51,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--no-write", action="store_true", help=f"do not update {DOC.relative_to(REPO)}"
     )
+    parser.add_argument(
+        "--bytecode",
+        action="store_true",
+        help="let every program cache its compiled bytecode (into this run's folder), as a"
+        " user's Python does; by default the environment decides (PYTHONDONTWRITEBYTECODE)",
+    )
     args = parser.parse_args(argv)
     args.names = [name.replace("_", "-") for name in args.names]
     unknown = [name for name in args.names if name not in BENCHMARKS]
@@ -71,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["XDG_CACHE_HOME"] = os.environ["READNOTES_CACHE_DIR"] = str(
             Path(workdir) / "cache"
         )
+        if args.bytecode:  # both readnotes and the baselines: warmed by their untimed starts
+            os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+            os.environ["PYTHONPYCACHEPREFIX"] = str(Path(workdir) / "pycache")
         plan = Plan(Inputs(Path(workdir)), max(1, rounds), args.quick)
         for name in names:
             print(f"{name} …", file=sys.stderr, flush=True)
