@@ -13,6 +13,7 @@ import marshal
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,13 @@ def load(index_path: Path) -> dict[bytes, Any]:
 
 
 def save_later(index_path: Path, chunks: dict[bytes, Any]) -> None:
-    """Write the cache in the background: it must never slow down opening or saving."""
+    """Write the cache in the background: it must never slow down opening or saving.
+
+    Not a daemon thread: one killed at exit (a ``readnotes list`` ends right after parsing)
+    would leave a half-written temporary file behind, in a folder nobody looks at.
+    """
     snapshot = dict(chunks)
-    threading.Thread(target=_save, args=(index_path, snapshot), daemon=True).start()
+    threading.Thread(target=_save, args=(index_path, snapshot), name="parse-cache").start()
 
 
 def _save(index_path: Path, chunks: dict[bytes, Any]) -> None:
@@ -64,14 +69,37 @@ def _save(index_path: Path, chunks: dict[bytes, Any]) -> None:
     if target is None:
         return
     with _lock, contextlib.suppress(OSError, ValueError):
+        payload = marshal.dumps(chunks)  # before the file exists: the write is one call
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".chunks-", suffix=".tmp")
+        remove_stale_temps(target.parent)
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=_TEMP_PREFIX, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(_FORMAT)
-                stream.write(marshal.dumps(chunks))
+                stream.write(payload)
             os.replace(temp, target)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
+
+
+_TEMP_PREFIX = ".chunks-"
+STALE_SECONDS = 600  # a temporary file this old was left by a process that died writing it
+
+
+def remove_stale_temps(folder: Path, *, now: float | None = None) -> int:
+    """Remove cache temporaries that processes killed while writing left behind."""
+    now = time.time() if now is None else now
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if not (entry.name.startswith(_TEMP_PREFIX) and entry.name.endswith(".tmp")):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and (
+                    now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
+                ):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -161,3 +162,38 @@ def test_a_corrupt_cache_file_is_ignored(tmp_path: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(b"readnotes-chunks-1\n\x00garbage")
     assert parse_cache.load(path) == {}
+
+
+def test_a_command_that_exits_at_once_leaves_a_complete_cache_and_no_temporaries(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    sections = [
+        f"## Section {n}\n\n"
+        + "".join(f"* TODO [P {n}.{m}](https://p/{n}/{m})\n" for m in range(40))
+        for n in range(200)
+    ]
+    path = tmp_path / "README.md"
+    path.write_text("\n".join(sections))
+    cache = tmp_path / "cache"
+    env = {**os.environ, "READNOTES_CACHE_DIR": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "list", str(path)], env=env, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    names = [p.name for p in cache.iterdir()]
+    assert [name for name in names if name.endswith(".tmp")] == []
+    assert len([name for name in names if name.endswith(".marshal")]) == 1
+
+
+def test_temporaries_left_by_a_killed_writer_are_removed_once_stale(tmp_path: Path) -> None:
+    stale, fresh, other = (tmp_path / n for n in (".chunks-a.tmp", ".chunks-b.tmp", "x.tmp"))
+    for file in (stale, fresh, other):
+        file.write_bytes(b"readnotes-chunks-1\n")
+    old = time.time() - parse_cache.STALE_SECONDS - 5
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    assert parse_cache.remove_stale_temps(tmp_path) == 1
+    assert not stale.exists() and fresh.exists() and other.exists()
