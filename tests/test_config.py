@@ -306,3 +306,20 @@ def test_the_default_config_file_is_read(notes_copy: Path, private_settings: Pat
     assert result.returncode == 0, result.stderr
     note = (notes_copy / "papers/LLM/Phi1.5.md").read_text()
     assert note.startswith("---\ndone: ")
+
+
+def test_keys_of_screens_opened_later_can_be_remapped_from_a_fresh_start() -> None:
+    """The help, search, add and outline screens are imported when first opened; a keymap
+    naming their keys is still checked against them (in a fresh interpreter: no other test
+    has imported them)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from app.ui.settings import binding_ids\n"
+        "print(sorted({'help.close', 'add.cancel', 'search.close', 'outline.close'}"
+        " - binding_ids()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -18,7 +18,13 @@ from app.core.sanitize import inert_line
 
 def binding_ids() -> set[str]:
     """Every binding id a keymap can name."""
-    import app.ui.app  # noqa: F401  (imports every screen and widget of the browser)
+    # Every screen and widget of the browser, also those the app imports only when first
+    # opened: their keys can be remapped before they are ever shown.
+    import app.ui.add_screen
+    import app.ui.app
+    import app.ui.help_screen
+    import app.ui.outline
+    import app.ui.search_screen  # noqa: F401
 
     ids: set[str] = set()
     pending: list[type[DOMNode]] = [DOMNode]
@@ -40,6 +46,8 @@ def theme_names() -> set[str]:
 
 
 def usable_keymap(config: Config) -> dict[str, str]:
+    if not config.keys:  # nothing to check: the screens opened later stay unimported
+        return {}
     known = binding_ids()
     return {binding_id: keys for binding_id, keys in config.keys.items() if binding_id in known}
 
@@ -51,7 +59,7 @@ def usable_theme(config: Config) -> str | None:
 def ui_problems(config: Config) -> list[str]:
     """One line per binding id or theme the config names that does not exist."""
     problems: list[str] = []
-    known = binding_ids()
+    known = binding_ids() if config.keys else set()
     for binding_id in config.keys:
         if binding_id not in known:
             close = difflib.get_close_matches(binding_id, sorted(known), n=1)
