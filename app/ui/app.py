@@ -595,7 +595,8 @@ class ReadnotesApp(App[int]):
         self.filter_bar.value = ""
         self.filter_bar.display = False
         self._set_query(Query("", self.filter_query.status))
-        self.index_tree.focus()
+        # Now, as for ``/``: keys typed right after escape must reach the tree.
+        self.screen.set_focus(self.index_tree)
 
     def action_cycle_status(self) -> None:
         self._set_query(Query(self.filter_query.text, STATUS_CYCLE[self.filter_query.status]))

@@ -155,3 +155,14 @@ async def test_the_footer_greys_keys_in_place_as_the_cursor_moves(notes_copy: Pa
         after = open_key()
         assert after is before  # greyed in or out, not mounted again
         assert not after.has_class("-disabled")
+
+
+async def test_escape_hands_the_keys_back_to_the_tree_at_once(notes_copy: Path) -> None:
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("slash", "z", "e")
+        await settle(pilot)
+        app.action_clear_text_filter()  # what escape does; no await
+        assert app.focused is app.index_tree  # the next key, already queued, moves the cursor
+        assert not app.filter_bar.display and app.filter_query.text == ""
