@@ -696,9 +696,13 @@ class ReadnotesApp(App[int]):
         tree = self.index_tree
         if index is None or self._reading_ahead:
             return
+        if not self.note_view.width_known:  # before the first layout: at the real width, later
+            self.call_after_refresh(self._read_ahead)
+            return
         wanted: list[Entry] = []
         for step in READ_AHEAD_STEPS:
-            node = tree.get_node_at_line(tree.cursor_line + step)
+            line = tree.cursor_line + step
+            node = tree.get_node_at_line(line) if line >= 0 else None
             item = node.data if node is not None else None
             if isinstance(item, Entry) and item.note is not None and item not in self._previews:
                 wanted.append(item)

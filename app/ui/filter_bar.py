@@ -25,12 +25,15 @@ class FilterBar(Input):
         Binding("escape", "app.clear_text_filter", "Clear filter", id="filter.escape"),
     ]
 
+    # Class-level defaults: the base class may refresh or set its value during ``__init__``.
+    _on_change: Callable[[str], None] | None = None
+    _value_changing = False
+
     def __init__(
         self, *, on_change: Callable[[str], None] | None = None, id: str | None = None
     ) -> None:
         super().__init__(placeholder="words or #tag · enter: first match · esc: clear", id=id)
         self._on_change = on_change
-        self._value_changing = False
 
     def _watch_value(self, value: str) -> None:
         # ``Input`` asks for a layout of the whole screen on every change (it resets its virtual

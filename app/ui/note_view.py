@@ -271,6 +271,11 @@ class NoteView(ScrollView, can_focus=True):
         self._pending_anchor = anchor
         self._start_render()
 
+    @property
+    def width_known(self) -> bool:
+        """Whether the view has been laid out (before, renders use a guessed width)."""
+        return self.scrollable_content_region.width > 0
+
     def width_for_render(self) -> int:
         """The width a document shown now would be rendered at."""
         return self._content_width()

@@ -14,6 +14,8 @@ from pathlib import Path
 from app_harness import SIZE, go_to, make_app, settle, started, wait_until
 
 from app.core.model import Entry
+from app.core.parse import find_index
+from app.core.reread import read_ahead
 from app.ui.app import ReadnotesApp
 
 
@@ -166,3 +168,29 @@ async def test_escape_hands_the_keys_back_to_the_tree_at_once(notes_copy: Path) 
         app.action_clear_text_filter()  # what escape does; no await
         assert app.focused is app.index_tree  # the next key, already queued, moves the cursor
         assert not app.filter_bar.display and app.filter_query.text == ""
+
+
+async def test_notes_read_ahead_at_startup_are_rendered_at_the_pane_s_width(
+    tmp_path: Path,
+) -> None:
+    from app.ui.app import render_version
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.md").write_text(f"# Note {name}\n\n" + "Words to wrap. " * 40 + "\n")
+    (folder / "README.md").write_text("# Index\n\n## Notes\n\n- [A](a.md)\n- [B](b.md)\n")
+    first_read = read_ahead(find_index(folder))  # as the program starts: shown at mount,
+    first_read.result(timeout=10)  # before the first layout gives the pane its width
+    app = ReadnotesApp(folder, first_read=first_read)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        first = _next_entry_below(app)  # the cursor starts on the first category
+        await wait_until(pilot, lambda: first in app._previews)
+        await settle(pilot)
+        cached = app._previews.get(first)
+        assert cached is not None
+        version = render_version(cached.preview, cached.version)
+        width = app.note_view.width_for_render()
+        assert width != 80  # the pane's real width, not the guess made before any layout
+        assert app.note_view.has_render(cached.preview.doc_key, version, width)
