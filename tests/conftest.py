@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.model import Category, Entry, Index
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "notes"
 CORPORA = Path(__file__).resolve().parent / "corpora"
@@ -47,3 +49,49 @@ def write_index(folder: Path, text: str | bytes, name: str = "README.md") -> Pat
     path = folder / name
     path.write_bytes(text.encode() if isinstance(text, str) else text)
     return path
+
+
+def model_view(index: Index, *, layout: bool = True) -> tuple[object, ...]:
+    """Every field of a model, entries and categories included, for comparing two models.
+
+    Markers appear as offsets into the file. ``layout=False`` leaves out how the file was cut
+    into chunks (each entry's chunk and chunk-relative marker, the chunk starts), to compare a
+    chunked parse with a parse of the whole file at once. Also checks that the categories hold
+    the very entries of ``index.entries``.
+    """
+    chunked = ("chunk", "local_marker")
+
+    def entry(e: Entry) -> tuple[object, ...]:
+        assert index.entries[e.position] is e
+        names = [n for n in Entry.__slots__ if layout or n not in chunked]
+        fields = tuple(getattr(e, name) for name in names)
+        return (*fields, index.marker(e), type(e.local_marker), type(e.status))
+
+    def tree(category: Category) -> tuple[object, ...]:
+        assert all(index.entries[e.position] is e for e in category.entries)
+        return (
+            category.title,
+            category.level,
+            category.line,
+            category.path,
+            [e.position for e in category.entries],
+            category.total,
+            category.todo,
+            [tree(child) for child in category.children],
+        )
+
+    return (
+        index.path,
+        index.root,
+        index.title,
+        tree(index.tree),
+        [entry(e) for e in index.entries],
+        index.data,
+        index.digest,
+        index.warnings,
+        index.uses_done_word,
+        index.todo_style,
+        index.checked_style,
+        index.todo_count,
+        index.chunk_starts if layout else None,
+    )

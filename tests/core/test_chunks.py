@@ -12,28 +12,9 @@ from hypothesis import strategies as st
 
 from app.core import parse as parse_module
 from app.core import parse_cache
-from app.core.model import Category, Index
+from app.core.model import Index
 from app.core.parse import chunk_bounds, parse_index
-from tests.conftest import CORPUS_FILES, SAMPLE
-
-
-def snapshot(index: Index) -> tuple[object, ...]:
-    def tree(category: Category) -> object:
-        return (
-            category.title,
-            category.level,
-            category.line,
-            category.total,
-            category.todo,
-            [e.key for e in category.entries],
-            [tree(child) for child in category.children],
-        )
-
-    entries = [
-        (e.to_json(), e.key, index.marker(e), e.depth, e.text, e.escapes_root)
-        for e in index.entries
-    ]
-    return (index.title, tree(index.tree), entries, index.warnings, index.todo_style)
+from tests.conftest import CORPUS_FILES, SAMPLE, model_view
 
 
 def _front_matter_and_the_rest(data: bytes, start: int = 0) -> list[tuple[int, int]]:
@@ -57,8 +38,8 @@ def test_chunked_and_whole_parses_agree_on_real_indexes(
 ) -> None:
     data = source.read_bytes()
     assert len(chunk_bounds(data)) > 1 or len(data) < 1000
-    assert snapshot(parse_index(data, source, cache={})) == snapshot(
-        whole(data, source, monkeypatch)
+    assert model_view(parse_index(data, source, cache={}), layout=False) == model_view(
+        whole(data, source, monkeypatch), layout=False
     )
 
 
@@ -110,7 +91,9 @@ def test_property_chunked_equals_whole(
 ) -> None:
     data = ("\r\n" if crlf else "\n").join(lines).encode()
     path = Path("/nonexistent/README.md")
-    assert snapshot(parse_index(data, path, cache={})) == snapshot(whole(data, path, monkeypatch))
+    assert model_view(parse_index(data, path, cache={}), layout=False) == model_view(
+        whole(data, path, monkeypatch), layout=False
+    )
 
 
 def test_an_edit_reparses_only_its_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,7 +135,7 @@ def test_a_big_index_is_cached_on_disk_and_reused(tmp_path: Path) -> None:
     stored = parse_cache.load(path)
     assert len(stored) == len(chunk_bounds(data))
     again = parse_index(data, path, cache=dict(stored))
-    assert snapshot(again) == snapshot(first)
+    assert model_view(again, layout=False) == model_view(first, layout=False)
 
 
 def test_a_corrupt_cache_file_is_ignored(tmp_path: Path) -> None:

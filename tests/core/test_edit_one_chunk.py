@@ -16,65 +16,16 @@ from app.core import edit as edit_module
 from app.core import parse as parse_module
 from app.core.edit import mark
 from app.core.errors import EditError
-from app.core.model import Category, Index, Status
+from app.core.model import Index, Status
 from app.core.parse import load_index, parse_index
-from tests.conftest import write_index
-
-
-def model(index: Index) -> tuple[object, ...]:
-    """Everything a model says, with markers as offsets into the file."""
-
-    def tree(category: Category) -> object:
-        return (
-            category.title,
-            category.level,
-            category.line,
-            category.path,
-            category.total,
-            category.todo,
-            [entry.key for entry in category.entries],
-            [tree(child) for child in category.children],
-        )
-
-    entries = [
-        (
-            e.title,
-            e.category,
-            e.status,
-            e.note,
-            e.links,
-            e.line,
-            index.marker(e),
-            e.key,
-            e.position,
-            e.haystack,
-            e.escapes_root,
-            e.depth,
-            e.text,
-        )
-        for e in index.entries
-    ]
-    return (
-        index.path,
-        index.root,
-        index.title,
-        tree(index.tree),
-        entries,
-        index.data,
-        index.digest,
-        index.warnings,
-        index.uses_done_word,
-        index.todo_style,
-        index.checked_style,
-        index.todo_count,
-    )
+from tests.conftest import model_view, write_index
 
 
 def assert_same_as_a_full_parse(index: Index, path: Path) -> None:
     data = path.read_bytes()
     assert index.data == data
     fresh = parse_index(data, path, cache={})
-    assert model(index) == model(fresh)
+    assert model_view(index) == model_view(fresh)
     assert all(
         entry is index.entries[entry.position] for c in index.categories() for entry in c.entries
     )
@@ -139,7 +90,7 @@ def test_a_mark_in_any_chunk_reparses_that_chunk_alone(
     assert parses.count == 0
     again = parse_index(path.read_bytes(), path)  # a reload: every chunk is in the cache
     assert not chunks
-    assert model(again) == model(index)
+    assert model_view(again) == model_view(index)
 
 
 def test_marks_there_and_back_restore_the_bytes_and_the_model(
@@ -157,16 +108,16 @@ def test_marks_there_and_back_restore_the_bytes_and_the_model(
         index = mark(path, entry.key, entry.status, known=index).index
         assert path.read_bytes() == original
     assert parses.count == 0
-    assert model(index) == model(first)
+    assert model_view(index) == model_view(first)
 
 
 def test_the_old_model_is_left_as_it_was(tmp_path: Path) -> None:
     path = write_index(tmp_path, sections(3))
     index = load_index(path)
-    before = model(index)
+    before = model_view(index)
     entry = index.entries[7]
     mark(path, entry.key, Status.DONE, known=index)
-    assert model(index) == before
+    assert model_view(index) == before
 
 
 @pytest.mark.parametrize(
@@ -343,6 +294,6 @@ def test_property_a_mark_gives_the_model_a_full_parse_gives(
         assert result.entry.status is wanted and result.entry.key == entry.key
         assert_same_as_a_full_parse(result.index, path)
         if fast is not None:
-            assert model(fast) == model(result.index)
+            assert model_view(fast) == model_view(result.index)
         index = result.index
     event(f"re-parsed one chunk: {min(quick, 2)}+")

@@ -19,48 +19,10 @@ from hypothesis import strategies as st
 from app.core import edit as edit_module
 from app.core import parse as parse_module
 from app.core import parse_cache
-from app.core.model import Category, Entry, Index, Marker, MarkerKind, Status
+from app.core.model import Index, Marker, MarkerKind, Status
 from app.core.parse import load_index, parse_index
 from bench.generate import generate
-from tests.conftest import CORPUS_FILES, SAMPLE, write_index
-
-
-def everything(index: Index) -> tuple[object, ...]:
-    """Every field of the model, entries and categories included, and that each category holds
-    the very entries of ``index.entries``."""
-
-    def entry(e: Entry) -> tuple[object, ...]:
-        assert index.entries[e.position] is e
-        fields = tuple(getattr(e, name) for name in Entry.__slots__)
-        return (*fields, index.marker(e), type(e.local_marker), type(e.status))
-
-    def tree(category: Category) -> tuple[object, ...]:
-        assert all(index.entries[e.position] is e for e in category.entries)
-        return (
-            category.title,
-            category.level,
-            category.line,
-            category.path,
-            [e.position for e in category.entries],
-            category.total,
-            category.todo,
-            [tree(child) for child in category.children],
-        )
-
-    return (
-        index.path,
-        index.root,
-        index.title,
-        tree(index.tree),
-        [entry(e) for e in index.entries],
-        index.data,
-        index.digest,
-        index.warnings,
-        index.uses_done_word,
-        index.todo_style,
-        index.checked_style,
-        index.chunk_starts,
-    )
+from tests.conftest import CORPUS_FILES, SAMPLE, model_view, write_index
 
 
 def edge_cases() -> bytes:
@@ -175,15 +137,15 @@ def test_a_warm_open_gives_exactly_the_model_of_a_cold_parse(
 ) -> None:
     path = make(tmp_path / "notes")  # type: ignore[operator]
     data = path.read_bytes()
-    cold = everything(parse_index(data, path, cache={}))
+    cold = model_view(parse_index(data, path, cache={}))
     first = load_index(path)  # parses every chunk, and saves them
-    assert everything(first) == cold
+    assert model_view(first) == cold
     work = Work(monkeypatch)
     warm = _reopen(monkeypatch, path)
     assert (work.cuts, work.chunks) == (0, 0)  # laid out as saved: not even cut into chunks
-    assert everything(warm) == cold
+    assert model_view(warm) == cold
     again = load_index(path)  # from memory this time
-    assert everything(again) == cold
+    assert model_view(again) == cold
     assert work.chunks == 0
 
 
@@ -204,7 +166,7 @@ def test_marks_after_a_warm_open_reparse_one_chunk_and_match_a_full_parse(
         marked = parse_module.reparse_marked(index, data, entry, wanted)
         assert marked is not None
         assert (work.cuts, work.chunks) == (0, 1)
-        assert everything(marked) == everything(parse_index(data, path, cache={}))
+        assert model_view(marked) == model_view(parse_index(data, path, cache={}))
 
 
 @pytest.mark.usefixtures("disk_cache")
@@ -221,11 +183,11 @@ def test_an_outside_edit_parses_only_the_chunk_it_changed(
     work = Work(monkeypatch)
     index = _reopen(monkeypatch, path)
     assert (work.cuts, work.chunks) == (1, 1)
-    assert everything(index) == everything(parse_index(edited, path, cache={}))
+    assert model_view(index) == model_view(parse_index(edited, path, cache={}))
     work.reset()
     index = _reopen(monkeypatch, path)  # the cache was saved again, for the file as it is now
     assert (work.cuts, work.chunks) == (0, 0)
-    assert everything(index) == everything(parse_index(edited, path, cache={}))
+    assert model_view(index) == model_view(parse_index(edited, path, cache={}))
 
 
 def _cache_file(path: Path) -> Path:
@@ -240,7 +202,7 @@ def test_a_cache_file_of_the_old_format_is_ignored(
 ) -> None:
     path = write_index(tmp_path, edge_cases())
     data = path.read_bytes()
-    cold = everything(parse_index(data, path, cache={}))
+    cold = model_view(parse_index(data, path, cache={}))
     # The first format: chunk bytes -> rows of another shape. Were it read, titles would differ.
     row = (0, 0, 1, 0, "Misread", "done", None, (), ("none", 0, 0, 0, 0), False, "Misread")
     old: dict[bytes, object] = {
@@ -252,7 +214,7 @@ def test_a_cache_file_of_the_old_format_is_ignored(
     target.write_bytes(b"readnotes-chunks-1\n" + marshal.dumps(old))
     assert parse_cache.load(path) == {}
     work = Work(monkeypatch)
-    assert everything(load_index(path)) == cold
+    assert model_view(load_index(path)) == cold
     assert work.chunks == len(old)
     _saved()
     assert target.read_bytes().startswith(parse_cache._FORMAT)  # written anew, in this format
@@ -327,13 +289,13 @@ def test_a_damaged_cache_file_never_crashes_nor_misleads(
 ) -> None:
     path = write_index(tmp_path, odd_bytes())
     data = path.read_bytes()
-    cold = everything(parse_index(data, path, cache={}))
+    cold = model_view(parse_index(data, path, cache={}))
     load_index(path)
     _saved()
     target = _cache_file(path)
     target.write_bytes(_damaged(target.read_bytes(), how))
-    assert everything(_reopen(monkeypatch, path)) == cold
-    assert everything(_reopen(monkeypatch, path)) == cold  # and after what that one saved
+    assert model_view(_reopen(monkeypatch, path)) == cold
+    assert model_view(_reopen(monkeypatch, path)) == cold  # and after what that one saved
 
 
 @pytest.mark.usefixtures("disk_cache")
