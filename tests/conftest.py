@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import Category, Entry, Index
+from app.core.model import Category, Entry, Index, Status
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "notes"
@@ -80,6 +80,7 @@ def model_view(index: Index, *, layout: bool = True) -> tuple[object, ...]:
             [tree(child) for child in category.children],
         )
 
+    assert index.todo_count == sum(1 for e in index.entries if e.status is Status.TODO)
     return (
         index.path,
         index.root,

@@ -157,7 +157,7 @@ class Index:
 
     @property
     def todo_count(self) -> int:
-        return sum(1 for e in self.entries if e.status is Status.TODO)
+        return self.tree.todo  # the root category counts every entry: no pass over them
 
     def marker(self, entry: Entry) -> Marker:
         """Where one of this index's entries has its status marker, as offsets into ``data``."""

@@ -146,7 +146,6 @@ class ReadnotesApp(App[int]):
         super().__init__()
         self.index_path = index_path
         self._first_read = first_read  # the index read ahead while the UI was imported
-        self._todo_known: tuple[Index, int] | None = None
         self._entries_by_key: tuple[Index, dict[str, Entry]] | None = None
         self._previews = PreviewCache()
         self._reading_ahead = False
@@ -532,7 +531,7 @@ class ReadnotesApp(App[int]):
             if problem is not None:
                 self.status_line.show_message(problem)
             return
-        todo = self._todo_count(index)
+        todo = index.todo_count
         self.status_line.show_status(
             len(index.entries),
             todo,
@@ -544,13 +543,6 @@ class ReadnotesApp(App[int]):
         if progress != self._progress_shown:  # not on every filter keystroke
             self._progress_shown = progress
             self.query_one("#progress", OverallProgress).show_progress(*progress)
-
-    def _todo_count(self, index: Index) -> int:
-        """A count over every entry: once per model, not on every filter keystroke."""
-        known = self._todo_known
-        if known is None or known[0] is not index:
-            known = self._todo_known = (index, index.todo_count)
-        return known[1]
 
     def _set_query(self, query: Query) -> None:
         if query == self.filter_query:
