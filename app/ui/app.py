@@ -27,7 +27,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Input, Tree
+from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
 
 from app.core.config import Config
@@ -307,10 +307,7 @@ class ReadnotesApp(App[int]):
         self._remember()  # the widgets are gone by unmount: take the place now
         await super().action_quit()
 
-    def on_tree_node_expanded(self) -> None:
-        self._remember()
-
-    def on_tree_node_collapsed(self) -> None:
+    def on_index_tree_toggled(self) -> None:
         self._remember()
 
     @property
@@ -601,8 +598,8 @@ class ReadnotesApp(App[int]):
         if place is not None:
             self._show_place(place)
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
-        place = self._place_of(event.node.data)
+    def on_index_tree_highlighted(self, event: IndexTree.Highlighted) -> None:
+        place = self._place_of(event.item)
         if place is not None:
             self._show_place(place)
         self._refresh_keys()
@@ -694,8 +691,7 @@ class ReadnotesApp(App[int]):
         wanted: list[Entry] = []
         for step in READ_AHEAD_STEPS:
             line = tree.cursor_line + step
-            node = tree.get_node_at_line(line) if line >= 0 else None
-            item = node.data if node is not None else None
+            item = tree.item_at(line)
             if isinstance(item, Entry) and item.note is not None and item not in self._previews:
                 wanted.append(item)
         if wanted:

@@ -48,6 +48,7 @@ from app.ui.render import (
 from app.ui.render import (
     Rendered as RenderedNote,
 )
+from app.ui.scrolling import set_virtual_size
 
 __all__ = ["NoteView"]
 
@@ -589,35 +590,10 @@ class NoteView(ScrollView, can_focus=True):
             self._current_match = None if not count else min(previous or 0, count - 1)
             self._find_changed(scroll=False)
         width = max(rendered.width, self._content_width())
-        self._set_virtual_size(Size(width, len(header) + len(rendered.lines)))
+        set_virtual_size(self, Size(width, len(header) + len(rendered.lines)))
         if scroll_home:
             self.scroll_to(x=0, y=0, animate=False, immediate=True)
         self.refresh()
-
-    def _set_virtual_size(self, size: Size) -> None:
-        """A new document's size, without laying out the whole screen again.
-
-        Setting ``virtual_size`` asks for a layout of every widget (a ``ScrollView`` may be
-        sized by its content); this one's size comes from the stylesheet, and only its
-        scrollbar follows the content: when it stays shown (or hidden), it is updated directly,
-        and the preview is painted in the frame that moved the cursor. When it appears or goes,
-        the content region changes: then the screen is laid out as Textual does.
-        """
-        if size == self.virtual_size:
-            return
-        container = self.container_size
-        scrollbar = self.styles.overflow_y == "scroll" or (
-            self.styles.overflow_y == "auto" and size.height > container.height
-        )
-        if (
-            not container  # not laid out yet
-            or size.width != self.virtual_size.width
-            or scrollbar != self.show_vertical_scrollbar  # the content region changes
-        ):
-            self.virtual_size = size
-            return
-        self.set_reactive(NoteView.virtual_size, size)
-        self._scroll_update(size)
 
     def _anchor_line(self, anchor: str) -> int | None:
         anchors = self._rendered.anchors

@@ -1,48 +1,58 @@
 """The category/entry tree: lazy, filter-aware, and faithful to the user's place.
 
-Only category nodes are built up front; a category's entries become nodes the first time it is
-expanded (20,000 eager nodes block for over a second, 200 categories take milliseconds). Every
-rebuild is a ``clear()`` and a fresh build (``remove_children()`` is quadratic); the cursor is then
-put back on the same entry by its key and the same categories are expanded again by their keys.
+Drawn with Textual's line API rather than with ``textual.widgets.Tree``: the tree on screen is a
+flat list of lines (an item and the guides drawn before it) made from the model, for what is
+expanded only, and a line is rendered when it is painted. A filter keystroke at 10,000 entries
+makes a few hundred such lines and renders the thirty on screen; ``Tree`` made a node per line,
+measured every label and rendered its lines again (about 20 ms a key). Counts come from
+``Shown``, which bisects the matches' positions instead of counting every entry.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import attrgetter, is_, is_not
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, NamedTuple
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import Input, Tree
-from textual.widgets.tree import TreeNode
+from textual.reactive import var
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input
 
 from app.core.model import Category, Entry, Index, Status
 from app.core.sanitize import inert_line
+from app.core.shown import Counts, Shown, category_spans
+from app.core.shown import Span as EntrySpan
+from app.ui.scrolling import set_virtual_size
+
+__all__ = ["EXPAND_ALL_LIMIT", "FILTER_LEAF_BUDGET", "Counts", "IndexTree", "Item"]
 
 Item = Category | Entry
-Node = TreeNode[Item]
 
 EXPAND_ALL_LIMIT = 200  # at most this many entries: every category starts expanded
 FIRST_LEVEL_LEAF_BUDGET = 2_000  # bigger: first-level categories open until this many leaves
 # A filter opens the categories holding matches, in document order, while they add at most this
 # many leaves (about ten screens); the rest stay closed with their counts, and open on demand.
-# Each leaf is a line Textual lays out again per keystroke: 5,000 cost ~100 ms a key at 10k.
 FILTER_LEAF_BUDGET = 300
 TODO_MARK = "○ "
 DONE_MARK = "✓ "
+EXPANDED_ICON, COLLAPSED_ICON = "▼ ", "▶ "
+BRANCH, LAST_BRANCH, PASS, BLANK = "├ ", "└ ", "│ ", "  "
+STRIP_CACHE_LIMIT = 1_000
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
-    total: int
-    todo: int
+class Line(NamedTuple):
+    """One line of the tree: the item, the guides drawn before it, the guides its children get."""
+
+    item: Item
+    guide: str
+    inner: str
 
 
 _TODO_STYLE = Style(color="yellow", bold=True)
@@ -60,7 +70,6 @@ _BOLD, _DIM, _YELLOW = Style(bold=True), Style(dim=True), Style(color="yellow")
 
 
 def category_label(category: Category, counts: Counts) -> Text:
-    # Built directly, as entry labels are: a filter keystroke relabels hundreds of categories.
     title = inert_line(category.title)
     total = f"  {counts.total}"
     end = len(title) + len(total)
@@ -72,50 +81,19 @@ def category_label(category: Category, counts: Counts) -> Text:
     return Text(title + total + todo, spans=spans, end="")
 
 
-def count_by_category(
-    entries: Iterable[Entry], own: dict[tuple[str, ...], list[int]] | None = None
-) -> dict[str, Counts]:
-    """Counts for every category key, each entry counted in all of its ancestors.
-
-    ``own``: the entries' ``_own_counts``, when the caller has them already.
-    """
-    # Counted per category first, then added up the ancestors: one dict lookup per entry.
-    totals: dict[str, list[int]] = {}
-    for path, (total, todo) in (_own_counts(entries) if own is None else own).items():
-        for depth in range(len(path) + 1):
-            key = "\x1f".join(path[:depth])
-            slot = totals.get(key)
-            if slot is None:
-                totals[key] = [total, todo]
-            else:
-                slot[0] += total
-                slot[1] += todo
-    return {key: Counts(total, todo) for key, (total, todo) in totals.items()}
+class _Styles(NamedTuple):
+    base: Style
+    hover: Style
+    guide: Style
+    guide_selected: Style  # the guides below the category with the cursor
+    label: Style
+    cursor: Style
 
 
-def _own_counts(entries: Iterable[Entry]) -> dict[tuple[str, ...], list[int]]:
-    """Entries and TODO entries per category path (not its ancestors)."""
-    # Counted in C (``Counter`` over ``map``), keyed by the path's id: a category's entries share
-    # one path tuple, and a tuple's hash is not cached. This runs on every filter keystroke.
-    entries = entries if isinstance(entries, list) else list(entries)
-    categories = list(map(_CATEGORY, entries))
-    ids = list(map(id, categories))
-    paths = dict(zip(ids, categories, strict=True))
-    totals = Counter(ids)
-    todos = Counter(compress(ids, map(is_, map(_STATUS, entries), repeat(Status.TODO))))
-    merged: dict[tuple[str, ...], list[int]] = {}
-    for ident, total in totals.items():
-        slot = merged.setdefault(paths[ident], [0, 0])  # equal paths from different tuples
-        slot[0] += total
-        slot[1] += todos.get(ident, 0)
-    return merged
-
-
-_CATEGORY, _STATUS = attrgetter("category"), attrgetter("status")
-
-
-class IndexTree(Tree[Item]):
+class IndexTree(ScrollView, can_focus=True):
     """Categories nested as in the index, entries as leaves, counts as currently filtered."""
+
+    ALLOW_SELECT = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False, id="tree.down"),
@@ -125,8 +103,21 @@ class IndexTree(Tree[Item]):
         ),
         Binding("right,l", "expand_category", "Expand", show=False, id="tree.right"),
         Binding("enter", "activate", "Open", id="tree.enter"),
+        Binding("space", "toggle_category", "Expand/collapse", show=False, id="tree.toggle"),
         Binding("escape", "app.clear_text_filter", "Clear filter", show=False, id="tree.escape"),
     ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "tree--cursor",
+        "tree--guides",
+        "tree--guides-selected",
+        "tree--highlight-line",
+        "tree--label",
+    }
+
+    cursor_line: var[int] = var(-1, always_update=True)
+    """The line with the cursor, or -1 when the tree is empty."""
+    hover_line: var[int] = var(-1)
 
     class EntryActivated(Message):
         """Enter on an entry: the reader wants to read it."""
@@ -134,6 +125,378 @@ class IndexTree(Tree[Item]):
         def __init__(self, entry: Entry) -> None:
             self.entry = entry
             super().__init__()
+
+    class Highlighted(Message):
+        """The cursor is on another item (moved, or the tree changed under it)."""
+
+        def __init__(self, item: Item) -> None:
+            self.item = item
+            super().__init__()
+
+    class Toggled(Message):
+        """The reader opened or closed a category."""
+
+    on_cursor: Callable[[Item | None], None] | None = None
+    """Told at once when the reader moves the cursor (``Highlighted`` comes later)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._index: Index | None = None
+        self._matches: list[Entry] | None = None  # the entries that pass the filter, as shown
+        self._shown: Shown | None = None
+        self._spans: tuple[Index, dict[str, EntrySpan] | None] | None = None
+        self._filtering = False
+        self._expanded: set[str] = set()
+        self._expanded_before_filter: set[str] = set()
+        self._lines: list[Line] = []
+        self._labels: dict[Entry, Text] = {}
+        self._category_labels: dict[str, Text] = {}
+        self._strips: dict[tuple[int, bool, bool, int, int], Strip] = {}
+        self._styles: _Styles | None = None
+        self._cursor_item: Item | None = None
+        self._building = False
+        self.restored_expansion: set[str] | None = None  # remembered: used by the first build
+
+    # -- what the rest of the app asks --------------------------------------------------------
+
+    @property
+    def cursor_item(self) -> Item | None:
+        return self.item_at(self.cursor_line)
+
+    @property
+    def cursor_entry(self) -> Entry | None:
+        item = self.cursor_item
+        return item if isinstance(item, Entry) else None
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def item_at(self, line: int) -> Item | None:
+        return self._lines[line].item if 0 <= line < len(self._lines) else None
+
+    def label_at(self, line: int) -> Text:
+        """The label of a line, without its guides and icon."""
+        return self._label(self._lines[line].item)
+
+    def counts_for(self, category: Category) -> Counts:
+        return self._shown.counts(category) if self._shown is not None else Counts(0, 0)
+
+    def visible_entries(self, category: Category) -> list[Entry]:
+        """The category's entries (and its sub-categories') as currently filtered."""
+        return self._shown.within(category) if self._shown is not None else []
+
+    def expanded_keys(self) -> set[str]:
+        return set(self._expanded)
+
+    def remembered_expansion(self) -> set[str]:
+        """What to restore next time: while filtering, the expansion the filter will give back."""
+        return set(self._expanded_before_filter) if self._filtering else self.expanded_keys()
+
+    def is_expanded(self, category: Category) -> bool:
+        return category.key in self._expanded
+
+    # -- building -------------------------------------------------------------------------------
+
+    def show_index(self, index: Index, matches: list[Entry] | None) -> None:
+        """Show ``index`` with only ``matches`` (None: no filter), keeping the reader's place."""
+        filtering = matches is not None
+        if index is self._index and filtering == self._filtering and matches == self._matches:
+            return  # a keystroke that changed no match: the tree on screen is already right
+        old_item = self.cursor_item
+        first = self._index is None
+        if first:
+            restored = self.restored_expansion
+            expanded = self._initial_expansion(index) if restored is None else set(restored)
+            if filtering:
+                self._expanded_before_filter = expanded
+        elif filtering:
+            if not self._filtering:
+                self._expanded_before_filter = set(self._expanded)
+            expanded = set()  # below: the categories holding matches
+        elif self._filtering:
+            expanded = self._expanded_before_filter | _ancestors_of(old_item)
+        else:
+            expanded = set(self._expanded)
+
+        if index is not self._index:
+            self._labels = {}
+        self._index = index
+        self._matches = matches
+        self._filtering = filtering
+        shown = self._shown = Shown(index, matches, self._spans_of(index))
+        if filtering:
+            expanded = self._matching_categories(index, shown)
+        self._expanded = expanded
+        self._building = True  # the cursor moves while the tree is rebuilt: no ``on_cursor``
+        try:
+            self._set_lines(self._lines_of(index.tree, "", top=True))
+            self._restore_cursor(index, old_item)
+        finally:
+            self._building = False
+
+    def _spans_of(self, index: Index) -> dict[str, EntrySpan] | None:
+        if self._spans is None or self._spans[0] is not index:
+            self._spans = (index, category_spans(index))
+        return self._spans[1]
+
+    def _initial_expansion(self, index: Index) -> set[str]:
+        """Everything for a small index; else the first level, while it adds few leaves."""
+        if len(index.entries) <= EXPAND_ALL_LIMIT:
+            return {c.key for c in index.categories()[1:]}
+        expanded: set[str] = set()
+        leaves = 0
+        for category in index.tree.children:
+            leaves += len(category.entries)
+            if leaves > FIRST_LEVEL_LEAF_BUDGET:
+                break
+            expanded.add(category.key)
+        return expanded
+
+    def _matching_categories(self, index: Index, shown: Shown) -> set[str]:
+        """Categories holding matches, in document order, while they add few enough leaves."""
+        expanded: set[str] = set()
+        leaves = 0
+        for category in _walk(index.tree):
+            if shown.total(category):
+                leaves += shown.own_total(category)
+                if leaves > FILTER_LEAF_BUDGET:
+                    break
+                expanded.add(category.key)
+        return expanded
+
+    def _lines_of(self, category: Category, inner: str, *, top: bool = False) -> list[Line]:
+        """The lines below an expanded category: its own entries, then its sub-categories."""
+        shown = self._shown
+        assert shown is not None
+        entries = shown.own(category)
+        children = category.children
+        if shown.filtering:
+            children = [child for child in children if shown.total(child)]
+        if top:
+            branch = last = inner
+        else:
+            branch, last = inner + BRANCH, inner + LAST_BRANCH
+        lines = [Line(entry, branch, "") for entry in entries]
+        if lines and not children:
+            lines[-1] = Line(entries[-1], last, "")
+        expanded = self._expanded
+        for number, child in enumerate(children, 1):
+            final = number == len(children)
+            deeper = inner if top else inner + (BLANK if final else PASS)
+            lines.append(Line(child, last if final else branch, deeper))
+            if child.key in expanded:
+                lines.extend(self._lines_of(child, deeper))
+        return lines
+
+    def _set_lines(self, lines: list[Line]) -> None:
+        self._lines = lines
+        self._category_labels = {}
+        self._strips = {}
+        set_virtual_size(self, Size(0, len(lines)))
+        self.refresh()
+
+    def _label(self, item: Item) -> Text:
+        if isinstance(item, Entry):
+            label = self._labels.get(item)
+            if label is None:
+                label = self._labels[item] = entry_label(item)
+            return label
+        label = self._category_labels.get(item.key)
+        if label is None:
+            label = self._category_labels[item.key] = category_label(item, self.counts_for(item))
+        return label
+
+    # -- opening and closing ----------------------------------------------------------------------
+
+    def _expand(self, line: int) -> None:
+        item, _, inner = self._lines[line]
+        if not isinstance(item, Category) or item.key in self._expanded:
+            return
+        self._expanded.add(item.key)
+        below = self._lines_of(item, inner)
+        lines = self._lines
+        lines[line + 1 : line + 1] = below
+        self._changed_below(line, len(below))
+
+    def _collapse(self, line: int) -> None:
+        item, guide, _ = self._lines[line]
+        if not isinstance(item, Category) or item.key not in self._expanded:
+            return
+        self._expanded.discard(item.key)
+        lines = self._lines
+        end = line + 1
+        depth = len(guide)
+        while end < len(lines) and len(lines[end].guide) > depth:
+            end += 1
+        del lines[line + 1 : end]
+        self._changed_below(line, line + 1 - end)
+
+    def _changed_below(self, line: int, added: int) -> None:
+        """Lines were added (or, negative, removed) below ``line``: keep the cursor's item."""
+        self._strips = {}
+        cursor = self.cursor_line
+        set_virtual_size(self, Size(0, len(self._lines)))
+        self.refresh()
+        if cursor > line:
+            self.set_reactive(IndexTree.cursor_line, max(line, cursor + added))
+            self._cursor_item = self.item_at(self.cursor_line)
+        self.post_message(self.Toggled())
+
+    def collapse_category(self, key: str) -> bool:
+        """Close the category with ``key``, if it is shown."""
+        line = self._line_of(key, Category)
+        if line is None:
+            return False
+        self._collapse(line)
+        return True
+
+    def _toggle(self, line: int) -> None:
+        item = self.item_at(line)
+        if isinstance(item, Category):
+            if item.key in self._expanded:
+                self._collapse(line)
+            else:
+                self._expand(line)
+
+    # -- the cursor -----------------------------------------------------------------------------
+
+    def validate_cursor_line(self, value: int) -> int:
+        return max(0, min(value, len(self._lines) - 1)) if self._lines else -1
+
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        if previous_line != line:
+            if isinstance(self.item_at(previous_line), Category) or isinstance(
+                self.item_at(line), Category
+            ):
+                self.refresh()  # the guides below a category with the cursor are coloured
+            else:
+                self._refresh_line(previous_line)
+                self._refresh_line(line)
+        item = self.item_at(line)
+        if item is self._cursor_item:
+            return
+        self._cursor_item = item
+        # Called here, a preview the app already has is painted in the same frame as the
+        # highlight; ``Highlighted`` reaches the app a frame or two later.
+        if not self._building and self.on_cursor is not None:
+            self.on_cursor(item)
+        if item is not None:
+            self.post_message(self.Highlighted(item))
+
+    def watch_hover_line(self, previous_line: int, line: int) -> None:
+        self._refresh_line(previous_line)
+        self._refresh_line(line)
+
+    def _refresh_line(self, line: int) -> None:
+        if 0 <= line < len(self._lines):
+            self.refresh_line(line)
+
+    def _move_to(self, line: int) -> None:
+        self.cursor_line = line
+        self.scroll_to_line(self.cursor_line)
+
+    def scroll_to_line(self, line: int) -> None:
+        """Scroll just enough to show ``line``."""
+        height = self.scrollable_content_region.height
+        if not height:  # not laid out yet: once it is
+            self.call_after_refresh(self._scroll_to_cursor)
+            return
+        top = round(self.scroll_offset.y)
+        if line < top:
+            self.scroll_to(y=line, animate=False, force=True)
+        elif line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False, force=True)
+
+    def _scroll_to_cursor(self) -> None:
+        if self.scrollable_content_region.height and self.cursor_line >= 0:
+            self.scroll_to_line(self.cursor_line)
+
+    def _restore_cursor(self, index: Index, old: Item | None) -> None:
+        line: int | None = None
+        if isinstance(old, Entry):
+            line = self._line_of(old.key, Entry)
+            if line is None:
+                line = self._neighbour_of(index, old)
+        elif isinstance(old, Category):
+            line = self._nearest_category_line(old.path)
+        self._cursor_item = None
+        self._move_to(line if line is not None else 0)
+
+    def _line_of(self, key: str, kind: type[Item]) -> int | None:
+        for number, line in enumerate(self._lines):
+            item = line.item
+            if isinstance(item, kind) and item.key == key:
+                return number
+        return None
+
+    def _neighbour_of(self, index: Index, old: Entry) -> int | None:
+        """The visible entry closest to where ``old`` was, else its category."""
+        shown = self._shown
+        category = next((c for c in _walk(index.tree) if c.path == old.category), None)
+        if category is not None and shown is not None:
+            candidates = shown.own(category)
+            after = [e for e in candidates if e.position >= old.position]
+            before = [e for e in candidates if e.position < old.position]
+            pick = after[0] if after else (before[-1] if before else None)
+            if pick is not None and self.reveal_entry(pick.key, move=False):
+                return self._line_of(pick.key, Entry)
+        return self._nearest_category_line(old.category)
+
+    def _nearest_category_line(self, path: tuple[str, ...]) -> int | None:
+        for depth in range(len(path), 0, -1):
+            line = self._line_of("\x1f".join(path[:depth]), Category)
+            if line is not None:
+                return line
+        return None
+
+    def reveal_entry(self, key: str, *, move: bool = True) -> bool:
+        """Expand the entry's categories and (with ``move``) put the cursor on it."""
+        index, shown = self._index, self._shown
+        if index is None or shown is None:
+            return False
+        entry = index.find(key)
+        if entry is None or not shown.contains(entry):
+            return False
+        if not self._open_path(entry.category):
+            return False
+        line = self._line_of(key, Entry)
+        if line is None:
+            return False
+        if move:
+            self._move_to(line)
+        return True
+
+    def reveal_category(self, key: str) -> bool:
+        line = self._line_of(key, Category)
+        if line is None:
+            path = tuple(key.split("\x1f"))
+            if not self._open_path(path[:-1]):
+                return False
+            line = self._line_of(key, Category)
+            if line is None:
+                return False
+        self._move_to(line)
+        return True
+
+    def _open_path(self, path: tuple[str, ...]) -> bool:
+        """Expand the categories along ``path``, outermost first."""
+        for depth in range(1, len(path) + 1):
+            line = self._line_of("\x1f".join(path[:depth]), Category)
+            if line is None:
+                return False
+            self._expand(line)
+        return True
+
+    def first_entry(self) -> bool:
+        """Move to the first visible entry in document order."""
+        index, shown = self._index, self._shown
+        if index is None or shown is None:
+            return False
+        entries = shown.matches if shown.matches is not None else index.entries
+        return bool(entries) and self.reveal_entry(entries[0].key)
+
+    # -- keys and the mouse -----------------------------------------------------------------------
 
     async def on_key(self, event: events.Key) -> None:
         """Let fast typing after ``/`` reach the filter.
@@ -151,437 +514,186 @@ class IndexTree(Tree[Item]):
         event.prevent_default()
         event.stop()
 
-    on_cursor: Callable[[Item | None], None] | None = None
-    """Told at once when the reader moves the cursor (``NodeHighlighted`` comes later)."""
-    _building = False  # class-level: the base class moves the cursor during ``__init__``
+    def action_cursor_down(self) -> None:
+        self._move_to(self.cursor_line + 1)
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(Text("index"), id=id)
-        self.show_root = False
-        self.guide_depth = 2
-        self._index: Index | None = None
-        self._visible: set[str] | None = None  # entry keys that pass the filter; None: all
-        self._matches: list[Entry] | None = None  # the entries that pass it, as last shown
-        self._counts: dict[str, Counts] = {}
-        self._filtering = False
-        self._expanded_before_filter: set[str] = set()
-        self._filled: set[str] = set()
-        self._category_nodes: dict[str, Node] = {}
-        self._entry_nodes: dict[str, Node] = {}
-        self._labels: dict[Entry, Text] = {}
-        self.restored_expansion: set[str] | None = None  # remembered: used by the first build
+    def action_cursor_up(self) -> None:
+        self._move_to(self.cursor_line - 1 if self.cursor_line >= 0 else len(self._lines) - 1)
 
-    # -- what the rest of the app asks --------------------------------------------------------
+    def action_page_down(self) -> None:
+        self._move_to(self.cursor_line + max(1, self.scrollable_content_region.height - 1))
 
-    @property
-    def cursor_item(self) -> Item | None:
-        node = self.cursor_node
-        return node.data if node is not None else None
+    def action_page_up(self) -> None:
+        self._move_to(self.cursor_line - max(1, self.scrollable_content_region.height - 1))
 
-    @property
-    def cursor_entry(self) -> Entry | None:
-        item = self.cursor_item
-        return item if isinstance(item, Entry) else None
+    def action_scroll_home(self) -> None:
+        self._move_to(0)
 
-    def counts_for(self, category: Category) -> Counts:
-        return self._counts.get(category.key, Counts(0, 0))
-
-    def visible_entries(self, category: Category) -> list[Entry]:
-        """The category's entries (and its sub-categories') as currently filtered."""
-        return [e for e in category.all_entries() if self._is_visible(e)]
-
-    def expanded_keys(self) -> set[str]:
-        return {key for key, node in self._category_nodes.items() if node.is_expanded}
-
-    def remembered_expansion(self) -> set[str]:
-        """What to restore next time: while filtering, the expansion the filter will give back."""
-        return set(self._expanded_before_filter) if self._filtering else self.expanded_keys()
-
-    def process_label(self, label: str | Text) -> Text:
-        """Labels are built here as one-line ``Text``; skip the base class's split and copy."""
-        return label if isinstance(label, Text) else Text(label)
-
-    def get_label_width(self, node: Node) -> int:
-        """Measured without rendering the label: this runs for every line on each rebuild."""
-        icon = len(self.ICON_NODE) if node.allow_expand else 0
-        return node.label.cell_len + icon if isinstance(node.label, Text) else icon
-
-    # -- building -------------------------------------------------------------------------------
-
-    def show_index(self, index: Index, matches: list[Entry] | None) -> None:
-        """Show ``index`` with only ``matches`` (None: no filter), keeping the reader's place."""
-        self._building = True  # the cursor moves while the tree is rebuilt: no ``on_cursor``
-        try:
-            self._show_index(index, matches)
-        finally:
-            self._building = False
-
-    def _show_index(self, index: Index, matches: list[Entry] | None) -> None:
-        filtering = matches is not None
-        if index is self._index and filtering == self._filtering and matches == self._matches:
-            return  # a keystroke that changed no match: the tree on screen is already right
-        self._matches = matches
-        visible = None if matches is None else {e.key for e in matches}
-        if self._can_update_in_place(index, filtering, visible, matches):
-            self._update_in_place(index)
-            return
-        first = self._index is None
-        old_item = self.cursor_item
-        if first:
-            restored = self.restored_expansion
-            expanded = self._initial_expansion(index) if restored is None else set(restored)
-            if filtering:
-                self._expanded_before_filter = expanded
-        elif filtering:
-            if not self._filtering:
-                self._expanded_before_filter = self.expanded_keys()
-            expanded = set()  # below: every category holding a match
-        elif self._filtering:
-            expanded = self._expanded_before_filter | self._ancestors_of(old_item)
-        else:
-            expanded = self.expanded_keys()
-
-        if index is not self._index:
-            self._labels = {}
-        self._index = index
-        self._filtering = filtering
-        self._visible = visible
-        own = _own_counts(matches if matches is not None else index.entries)
-        self._counts = count_by_category([], own)
-        if filtering:
-            expanded = self._matching_categories(index, own)
-        self._rebuild(index, expanded)
-        self._restore_cursor(index, old_item)
-
-    def _can_update_in_place(
-        self,
-        index: Index,
-        filtering: bool,
-        visible: set[str] | None,
-        matches: list[Entry] | None,
-    ) -> bool:
-        """Whether a rebuild would give the same nodes: only statuses changed (a mark).
-
-        The same entries and categories in the same order, the same ones shown, the same
-        categories open. Then only labels need redrawing, not the whole tree.
-        """
-        old = self._index
-        if old is None or index is old or filtering != self._filtering or visible != self._visible:
-            return False
-        if len(old.entries) != len(index.entries) or not _same_categories(old, index):
-            return False
-        replaced = _replaced(old.entries, index.entries)
-        if any(a.key != b.key or a.category != b.category for a, b in replaced):
-            return False
-        if filtering:  # a rebuild would open the categories holding matches again
-            own = _own_counts(matches or [])
-            opened = self._matching_categories(index, own, count_by_category([], own))
-            return opened == self.expanded_keys()
-        return True
-
-    def _update_in_place(self, index: Index) -> None:
-        """Point the nodes at the new model; relabel the entries whose status changed and the
-        categories whose counts changed."""
-        old = self._index
-        assert old is not None
-        counts = dict(self._counts)  # the same entries shown: only TODO counts can change
-        widths_changed = False
-        labels = dict(self._labels)
-        for before, after in _replaced(old.entries, index.entries):
-            label = labels.pop(before, None)
-            if label is not None and before.status is after.status:
-                labels[after] = label
-            if before.status is not after.status and self._is_visible(after):
-                _count_todo(counts, after.category, 1 if after.status is Status.TODO else -1)
-            node = self._entry_nodes.get(after.key)
-            if node is None:
-                continue
-            node.data = after
-            if before.status is not after.status:
-                label = labels[after] = entry_label(after)
-                widths_changed |= self._relabel(node, label)
-        for category in index.categories()[1:]:
-            node = self._category_nodes.get(category.key)
-            if node is None:
-                continue
-            node.data = category
-            fresh = counts.get(category.key, Counts(0, 0))
-            if fresh != self._counts.get(category.key, Counts(0, 0)):
-                widths_changed |= self._relabel(node, category_label(category, fresh))
-        self._index = index
-        self._labels = labels
-        self._counts = counts
-        if widths_changed:  # the tree's width is that of its widest line
-            self._invalidate()
-
-    def _relabel(self, node: Node, label: Text) -> bool:
-        """A node's new label, repainted alone; whether its width changed."""
-        width = node.label.cell_len if isinstance(node.label, Text) else -1
-        if node.is_expanded and node.children:
-            # ``set_label`` counts as a change to every line below the node, and they would all
-            # be rendered again: a mark relabels the categories above the entry, a whole screen.
-            node._label = label
-            self._repaint_line(node)
-        else:
-            node.set_label(label)
-        return label.cell_len != width
-
-    def _repaint_line(self, node: Node) -> None:
-        """Render the node's own line again (its cached rendering is dropped) and repaint it."""
-        self._line_count()  # node lines are computed lazily
-        line = node.line
-        if line < 0:
-            return  # inside a collapsed category: rendered when it is shown
-        cache = self._line_cache
-        for key in [key for key in cache.keys() if key[0] == line]:  # noqa: SIM118 (no __iter__)
-            cache.discard(key)
-        self._refresh_line(line)
-
-    def _initial_expansion(self, index: Index) -> set[str]:
-        """Everything for a small index; else the first level, while it adds few leaves."""
-        categories = index.categories()[1:]
-        if len(index.entries) <= EXPAND_ALL_LIMIT:
-            return {c.key for c in categories}
-        expanded: set[str] = set()
-        leaves = 0
-        for category in index.tree.children:
-            leaves += len(category.entries)
-            if leaves > FIRST_LEVEL_LEAF_BUDGET:
-                break
-            expanded.add(category.key)
-        return expanded
-
-    def _matching_categories(
-        self,
-        index: Index,
-        own_counts: dict[tuple[str, ...], list[int]],
-        counts: dict[str, Counts] | None = None,
-    ) -> set[str]:
-        """Categories holding matches, in document order, while they add few enough leaves.
-
-        ``own_counts``: the matches' ``_own_counts``.
-        """
-        counts = self._counts if counts is None else counts
-        own = {"\x1f".join(path): total for path, (total, _) in own_counts.items()}
-        expanded: set[str] = set()
-        leaves = 0
-        for category in index.categories()[1:]:
-            if category.key in counts and counts[category.key].total:
-                leaves += own.get(category.key, 0)
-                if leaves > FILTER_LEAF_BUDGET:
-                    break
-                expanded.add(category.key)
-        return expanded
-
-    def _rebuild(self, index: Index, expanded: set[str]) -> None:
-        self.clear()
-        self._filled = set()
-        self._category_nodes = {}
-        self._entry_nodes = {}
-        self._add_categories(self.root, index.tree, expanded)
-        self._fill(self.root, invalidate=False)
-        self._invalidate()
-
-    def _add_categories(self, parent: Node, category: Category, expanded: set[str]) -> None:
-        # Nodes are made and linked directly: ``add()`` re-lays out the tree per call, and a
-        # filter keystroke at 10,000 entries rebuilds some 750 categories (~0.1 s that way).
-        for child in category.children:
-            counts = self.counts_for(child)
-            if self._filtering and counts.total == 0:
-                continue
-            label = category_label(child, counts)
-            node = self._add_node(parent, label, child, expand=child.key in expanded)
-            parent._children.append(node)
-            parent._updates += 1
-            self._category_nodes[child.key] = node
-            self._add_categories(node, child, expanded)
-            if node.is_expanded:
-                self._fill(node, invalidate=False)
-
-    def _fill(self, node: Node, *, invalidate: bool = True) -> None:
-        """Add the category's own entries as leaves, before its sub-categories."""
-        category = node.data if node is not self.root else self._root_category()
-        if not isinstance(category, Category) or category.key in self._filled:
-            return
-        self._filled.add(category.key)
-        # ``add_leaf`` re-lays out the whole tree per call (10,000 leaves: ~0.6 s); build the
-        # leaves and insert them in one go, then invalidate once.
-        leaves: list[Node] = []
-        for entry in category.entries:
-            if self._is_visible(entry):
-                leaf = self._add_node(node, self._label_of(entry), entry)
-                leaf.allow_expand = False
-                self._entry_nodes[entry.key] = leaf
-                leaves.append(leaf)
-        if leaves:
-            node._children[0:0] = leaves
-            node._updates += 1
-            if invalidate:
-                self._invalidate()
-
-    def _label_of(self, entry: Entry) -> Text:
-        """Labels are kept per parsed entry, so filter keystrokes rebuild without re-rendering."""
-        label = self._labels.get(entry)
-        if label is None:
-            label = self._labels[entry] = entry_label(entry)
-        return label
-
-    def _root_category(self) -> Category | None:
-        return self._index.tree if self._index is not None else None
-
-    def _is_visible(self, entry: Entry) -> bool:
-        return self._visible is None or entry.key in self._visible
-
-    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[Item]) -> None:
-        self._fill(event.node)
-
-    # -- the cursor -----------------------------------------------------------------------------
-
-    def watch_cursor_line(self, previous_line: int, line: int) -> None:
-        super().watch_cursor_line(previous_line, line)
-        # ``NodeHighlighted`` bubbles to the app after the screen has painted the moved
-        # highlight: a preview shown from it comes a frame or two later. Called here, a preview
-        # the app already has is painted in the same frame as the highlight.
-        if previous_line != line and not self._building and self.on_cursor is not None:
-            node = self.cursor_node
-            self.on_cursor(node.data if node is not None else None)
-
-    def _restore_cursor(self, index: Index, old: Item | None) -> None:
-        node: Node | None = None
-        if isinstance(old, Entry):
-            node = self._entry_nodes.get(old.key) or self._neighbour_of(index, old)
-        elif isinstance(old, Category):
-            node = self._nearest_category_node(old.path)
-        self.unselect()  # the old cursor node belongs to the cleared tree
-        if node is None:
-            if self._line_count():
-                self.cursor_line = 0
-            return
-        self._move_to(node)
-
-    def _neighbour_of(self, index: Index, old: Entry) -> Node | None:
-        """The visible entry closest to where ``old`` was, else its category."""
-        category = next((c for c in index.categories() if c.path == old.category), None)
-        if category is not None:
-            candidates = [e for e in category.entries if self._is_visible(e)]
-            after = [e for e in candidates if e.position >= old.position]
-            before = [e for e in candidates if e.position < old.position]
-            pick = after[0] if after else (before[-1] if before else None)
-            if pick is not None and self.reveal_entry(pick.key, move=False):
-                return self._entry_nodes.get(pick.key)
-        return self._nearest_category_node(old.category)
-
-    def _nearest_category_node(self, path: tuple[str, ...]) -> Node | None:
-        for depth in range(len(path), 0, -1):
-            node = self._category_nodes.get("\x1f".join(path[:depth]))
-            if node is not None:
-                return node
-        return None
-
-    def _ancestors_of(self, item: Item | None) -> set[str]:
-        if isinstance(item, Entry):
-            path = item.category
-        elif isinstance(item, Category):
-            path = item.path[:-1]
-        else:
-            return set()
-        return {"\x1f".join(path[:depth]) for depth in range(1, len(path) + 1)}
-
-    def _line_count(self) -> int:
-        return len(self._tree_lines)
-
-    def _move_to(self, node: Node) -> None:
-        # Node lines are computed lazily; reading the lines builds them so ``node.line`` is right.
-        self._line_count()
-        self.move_cursor(node)
-
-    def reveal_entry(self, key: str, *, move: bool = True) -> bool:
-        """Expand the entry's categories and (with ``move``) put the cursor on it."""
-        if self._index is None:
-            return False
-        entry = self._index.find(key)
-        if entry is None or not self._is_visible(entry):
-            return False
-        for depth in range(1, len(entry.category) + 1):
-            node = self._category_nodes.get("\x1f".join(entry.category[:depth]))
-            if node is None:
-                return False
-            self._fill(node)
-            if not node.is_expanded:
-                node.expand()
-        leaf = self._entry_nodes.get(key)
-        if leaf is None:
-            return False
-        if move:
-            self._move_to(leaf)
-        return True
-
-    def reveal_category(self, key: str) -> bool:
-        node = self._category_nodes.get(key)
-        if node is None:
-            return False
-        parent = node.parent
-        while parent is not None and parent is not self.root:
-            parent.expand()
-            parent = parent.parent
-        self._move_to(node)
-        return True
-
-    def first_entry(self) -> bool:
-        """Move to the first visible entry in document order."""
-        if self._index is None:
-            return False
-        first = next((e for e in self._index.entries if self._is_visible(e)), None)
-        return first is not None and self.reveal_entry(first.key)
-
-    # -- actions --------------------------------------------------------------------------------
+    def action_scroll_end(self) -> None:
+        self._move_to(len(self._lines) - 1)
 
     def action_collapse_or_parent(self) -> None:
-        node = self.cursor_node
-        if node is None:
+        line = self.cursor_line
+        item = self.item_at(line)
+        if isinstance(item, Category) and item.key in self._expanded:
+            self._collapse(line)
             return
-        if isinstance(node.data, Category) and node.is_expanded:
-            node.collapse()
-        elif node.parent is not None and node.parent is not self.root:
-            self._move_to(node.parent)
+        path = item.category if isinstance(item, Entry) else item.path[:-1] if item else ()
+        if path:
+            parent = self._line_of("\x1f".join(path), Category)
+            if parent is not None:
+                self._move_to(parent)
 
     def action_expand_category(self) -> None:
-        node = self.cursor_node
-        if node is not None and isinstance(node.data, Category) and not node.is_expanded:
-            self._fill(node)
-            node.expand()
+        self._expand_at_cursor()
+
+    def _expand_at_cursor(self) -> None:
+        if isinstance(self.cursor_item, Category):
+            self._expand(self.cursor_line)
+
+    def action_toggle_category(self) -> None:
+        self._toggle(self.cursor_line)
 
     def action_activate(self) -> None:
-        node = self.cursor_node
-        if node is None:
+        item = self.cursor_item
+        if isinstance(item, Category):
+            self._toggle(self.cursor_line)
+        elif isinstance(item, Entry):
+            self.post_message(self.EntryActivated(item))
+
+    def _line_under(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        line = offset.y + round(self.scroll_offset.y)
+        return line if 0 <= line < len(self._lines) else None
+
+    def on_click(self, event: events.Click) -> None:
+        line = self._line_under(event)
+        if line is None:
             return
-        if isinstance(node.data, Category):
-            self._fill(node)
-            node.toggle()
-        elif isinstance(node.data, Entry):
-            self.post_message(self.EntryActivated(node.data))
+        self._move_to(line)
+        self._toggle(line)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        line = self._line_under(event)
+        self.hover_line = -1 if line is None else line
+
+    def on_leave(self, _: events.Leave) -> None:
+        self.hover_line = -1
+
+    # -- painting -------------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._strips = {}
+
+    def on_resize(self, _: events.Resize) -> None:
+        self._strips = {}
+        self._scroll_to_cursor()
+
+    def on_focus(self) -> None:
+        self._styles = None
+
+    def on_blur(self) -> None:
+        self._styles = None
+
+    def _line_styles(self) -> _Styles:
+        styles = self._styles
+        if styles is None:
+            base = self.rich_style
+            styles = self._styles = _Styles(
+                base,
+                base + self.get_component_rich_style("tree--highlight-line"),
+                self.get_component_rich_style("tree--guides", partial=True),
+                self.get_component_rich_style("tree--guides", partial=True)
+                + self.get_component_rich_style("tree--guides-selected", partial=True),
+                self.get_component_rich_style("tree--label", partial=True),
+                self.get_component_rich_style("tree--cursor", partial=False),
+            )
+        return styles
+
+    def render_line(self, y: int) -> Strip:
+        line = y + round(self.scroll_offset.y)
+        width = self.size.width
+        if not 0 <= line < len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        cursor = self.cursor_line
+        selected = self._selected_from(line) if self.has_focus else -1
+        key = (line, line == cursor, line == self.hover_line, selected, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > STRIP_CACHE_LIMIT:
+                self._strips = {}
+            strip = self._strips[key] = self._render_strip(line, key[1], key[2], selected, width)
+        return strip
+
+    def _selected_from(self, line: int) -> int:
+        """Below the category with the cursor, where the guides drawn in its colour begin (as
+        ``Tree`` draws them); -1 elsewhere."""
+        cursor = self.cursor_line
+        if line <= cursor or not isinstance(self.item_at(cursor), Category):
+            return -1
+        depth = len(self._lines[cursor].guide)
+        lines = self._lines
+        for number in range(cursor + 1, line + 1):  # the category's lines run on from it
+            if len(lines[number].guide) <= depth:
+                return -1
+        return depth
+
+    def _render_strip(
+        self, number: int, cursor: bool, hover: bool, selected: int, width: int
+    ) -> Strip:
+        styles = self._line_styles()
+        item, guide, _ = self._lines[number]
+        line_style = styles.hover if hover else styles.base
+        segments: list[Segment] = []
+        if selected > 0:
+            segments.append(Segment(guide[:selected], line_style + styles.guide))
+        if selected >= 0:
+            segments.append(Segment(guide[selected:], line_style + styles.guide_selected))
+        elif guide:
+            segments.append(Segment(guide, line_style + styles.guide))
+        if isinstance(item, Category):
+            icon = EXPANDED_ICON if item.key in self._expanded else COLLAPSED_ICON
+            segments.append(Segment(icon, line_style))
+        overlay = styles.label + styles.cursor if cursor else styles.label
+        segments.extend(_label_segments(self._label(item), line_style, overlay))
+        return Strip(segments).crop_extend(0, width, line_style)
 
 
-def _count_todo(counts: dict[str, Counts], path: tuple[str, ...], change: int) -> None:
-    """One TODO more (or fewer) in the category at ``path`` and in each of its ancestors."""
-    for depth in range(len(path) + 1):
-        key = "\x1f".join(path[:depth])
-        known = counts.get(key)
-        if known is not None:
-            counts[key] = Counts(known.total, known.todo + change)
+def _label_segments(label: Text, base: Style, overlay: Style) -> list[Segment]:
+    """A one-line label's segments: each span's style over ``base``, ``overlay`` over all."""
+    text = label.plain
+    segments: list[Segment] = []
+    at = 0
+    for span in sorted(label.spans, key=lambda span: span.start):
+        if span.start > at:
+            segments.append(Segment(text[at : span.start], base + overlay))
+        style = span.style if isinstance(span.style, Style) else Style.parse(span.style)
+        segments.append(Segment(text[span.start : span.end], base + style + overlay))
+        at = max(at, span.end)
+    if at < len(text):
+        segments.append(Segment(text[at:], base + overlay))
+    return segments
 
 
-def _replaced(old: list[Entry], new: list[Entry]) -> Iterator[tuple[Entry, Entry]]:
-    """The pairs of entries at the same position that are not the same object (compared in C:
-    after a mark, which re-parses one chunk, all but a few are)."""
-    return compress(zip(old, new, strict=True), map(is_not, old, new))
+def _walk(category: Category) -> list[Category]:
+    """Every category below ``category``, in document order."""
+    return category.walk()[1:]
 
 
-def _same_categories(old: Index, new: Index) -> bool:
-    """The same headings, nested the same way, in the same order."""
-    return [c.path for c in old.categories()] == [c.path for c in new.categories()]
+def _ancestors_of(item: Item | None) -> set[str]:
+    if isinstance(item, Entry):
+        path = item.category
+    elif isinstance(item, Category):
+        path = item.path[:-1]
+    else:
+        return set()
+    return {"\x1f".join(path[:depth]) for depth in range(1, len(path) + 1)}
 
 
-def _bound_action(widget: Tree[Item], key: str) -> str | None:
+def _bound_action(widget: IndexTree, key: str) -> str | None:
     active = widget.app.active_bindings.get(key)
     return active.binding.action if active is not None else None

@@ -53,3 +53,14 @@ def test_narrowed_matches_equal_a_fresh_filter(text: str, extra: str) -> None:
     fresh = filter_entries(INDEX_MODEL, then, TAGS)
     if narrows(first, then) and first.active:
         assert filter_entries(INDEX_MODEL, then, TAGS, within=previous) == fresh
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="stream atn#gpudflowk ", max_size=8), todo=st.booleans())
+def test_the_fast_paths_match_what_query_matches_says(text: str, todo: bool) -> None:
+    query = Query(text, Status.TODO if todo else None)
+    expected = [e for e in INDEX_MODEL.entries if query.matches(e, TAGS.get(e.key, ()))]
+    assert filter_entries(INDEX_MODEL, query, TAGS) == expected
+    assert filter_entries(INDEX_MODEL, query, {}) == [
+        e for e in INDEX_MODEL.entries if query.matches(e)
+    ]

@@ -70,7 +70,7 @@ def preview_text(app: ReadnotesApp) -> str:
 def tree_labels(app: ReadnotesApp) -> list[str]:
     """Every line of the tree (also those scrolled out of view), as labels."""
     tree = app.index_tree
-    return [str(tree.get_node_at_line(n).label) for n in range(tree.last_line + 1)]  # type: ignore[union-attr]
+    return [tree.label_at(line).plain for line in range(tree.line_count)]
 
 
 def cursor_entry(app: ReadnotesApp) -> Entry:

@@ -10,7 +10,7 @@ import asyncio
 import os
 import shutil
 import subprocess
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -29,10 +29,8 @@ from app_harness import (
 from textual.pilot import Pilot
 
 import app.ui.app as app_module
-from app.core.model import Category
 from app.edges.watch import FolderChange
 from app.ui.app import ReadnotesApp
-from app.ui.tree import Node
 from tests.conftest import SAMPLE
 
 RAY = "* TODO [Ray](./blogs/ray/)\n"
@@ -118,19 +116,10 @@ def notices(app: ReadnotesApp) -> list[str]:
     return [f"{n.title}: {n.message}" for n in app._notifications]
 
 
-def nodes(node: Node) -> Iterator[Node]:
-    for child in node.children:
-        yield child
-        yield from nodes(child)
-
-
 async def collapse(pilot: Pilot[int], app: ReadnotesApp, title: str) -> None:
-    node = next(
-        n
-        for n in nodes(app.index_tree.root)
-        if isinstance(n.data, Category) and n.data.title == title
-    )
-    node.collapse()
+    assert app.index is not None
+    category = next(c for c in app.index.categories() if c.title == title)
+    assert app.index_tree.collapse_category(category.key)
     await pilot.pause()
 
 

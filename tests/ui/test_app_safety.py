@@ -57,7 +57,7 @@ async def cursor_moves_with(pilot: Pilot[int], app: ReadnotesApp) -> float:
     tree = app.index_tree
     began = time.monotonic()
     line = tree.cursor_line
-    step = -1 if line == tree.last_line else 1
+    step = -1 if line == tree.line_count - 1 else 1
     await pilot.press("j" if step == 1 else "k")
     await wait_until(pilot, lambda: tree.cursor_line == line + step)
     await pilot.press("k" if step == 1 else "j")

@@ -29,7 +29,7 @@ async def test_a_filter_keystroke_updates_tree_and_status_before_the_next_frame(
         app.filter_bar.insert_text_at_cursor("zeph")  # what typing does, without awaiting
         assert app.filter_query.text == "zeph"
         assert "filter: zeph · 1 shown" in str(app.status_line.render())
-        shown = [node.data.title for node in _entry_nodes(app)]
+        shown = [entry.title for entry in _shown_entries(app)]
         assert shown == ["Zephyr: Direct Distillation of LM Alignment"]
         await settle(pilot)  # and the message that follows changes nothing
         assert app.filter_query.text == "zeph"
@@ -45,17 +45,17 @@ async def test_keys_typed_in_one_burst_end_on_the_last_text(notes_copy: Path) ->
         assert app.filter_bar.value == "lo"
 
 
-def _entry_nodes(app: ReadnotesApp) -> list:  # type: ignore[type-arg]
+def _shown_entries(app: ReadnotesApp) -> list[Entry]:
     tree = app.index_tree
-    nodes = [tree.get_node_at_line(line) for line in range(tree.last_line + 1)]
-    return [node for node in nodes if node is not None and isinstance(node.data, Entry)]
+    items = [tree.item_at(line) for line in range(tree.line_count)]
+    return [item for item in items if isinstance(item, Entry)]
 
 
 def _next_entry_below(app: ReadnotesApp) -> Entry:
     tree = app.index_tree
-    node = tree.get_node_at_line(tree.cursor_line + 1)
-    assert node is not None and isinstance(node.data, Entry)
-    return node.data
+    item = tree.item_at(tree.cursor_line + 1)
+    assert isinstance(item, Entry)
+    return item
 
 
 async def test_the_next_note_is_read_ahead_and_shown_with_the_cursor_move(

@@ -1,0 +1,192 @@
+"""What a filter lets through, counted per category without a pass over the entries.
+
+Entries are numbered in document order, and a category's entries (its own, then its
+sub-categories') hold one run of those numbers: headings nest as they come. The matches of a
+filter come in document order too, so how many of them a category holds is the difference of
+two bisections of their numbers. A keystroke then costs what the categories on screen cost,
+not what the whole index costs, and TODO counts are only taken for the labels painted.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import attrgetter, is_
+
+from app.core.model import Category, Entry, Index, Status
+
+Span = tuple[int, int, int]  # first position, end of its own entries, end of its sub-categories'
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    total: int
+    todo: int
+
+
+def category_spans(index: Index) -> dict[str, Span] | None:
+    """Each category's run of entry positions, by key; None if the index is not laid out so
+    (then ``Shown`` counts the way that needs no order)."""
+    spans: dict[str, Span] = {}
+
+    def walk(category: Category, start: int) -> int | None:
+        own = category.entries
+        if own and (own[0].position != start or own[-1].position != start + len(own) - 1):
+            return None
+        end = start + len(own)
+        for child in category.children:
+            after = walk(child, end)
+            if after is None:
+                return None
+            end = after
+        spans[category.key] = (start, start + len(own), end)
+        return end
+
+    end = walk(index.tree, 0)
+    if end != len(index.entries) or any(
+        entry.position != number for number, entry in _ends(index.entries)
+    ):
+        return None
+    return spans
+
+
+def _ends(entries: list[Entry]) -> Iterable[tuple[int, Entry]]:
+    """The first and last entries with their list positions (the rest follow from the runs)."""
+    if entries:
+        yield 0, entries[0]
+        yield len(entries) - 1, entries[-1]
+
+
+class Shown:
+    """The entries a filter shows (``matches``, in document order; None: every entry)."""
+
+    def __init__(
+        self, index: Index, matches: list[Entry] | None, spans: dict[str, Span] | None
+    ) -> None:
+        self.index = index
+        self.matches = matches
+        self._spans = spans
+        self._positions = None if matches is None else list(map(_POSITION, matches))
+        self._todo: dict[str, int] = {}
+        self._flags: bytes | None = None
+        self._counted: dict[str, Counts] | None = None  # without spans: counted up front
+        self._members: set[int] | None = None
+        if matches is not None and spans is None:
+            self._counted = count_by_category(matches)
+
+    @property
+    def filtering(self) -> bool:
+        return self.matches is not None
+
+    def total(self, category: Category) -> int:
+        positions = self._positions
+        if positions is None:
+            return category.total
+        if self._counted is not None:
+            return self._counted.get(category.key, _NONE).total
+        start, _, end = self._span(category)
+        return bisect_left(positions, end) - bisect_left(positions, start)
+
+    def counts(self, category: Category) -> Counts:
+        if self._positions is None:
+            return Counts(category.total, category.todo)
+        if self._counted is not None:
+            return self._counted.get(category.key, _NONE)
+        return Counts(self.total(category), self._todo_in(category))
+
+    def own(self, category: Category) -> list[Entry]:
+        """The category's own entries that are shown, in order."""
+        matches, positions = self.matches, self._positions
+        if matches is None or positions is None:
+            return category.entries
+        if self._counted is not None:
+            return [entry for entry in category.entries if self.contains(entry)]
+        start, own_end, _ = self._span(category)
+        return matches[bisect_left(positions, start) : bisect_left(positions, own_end)]
+
+    def own_total(self, category: Category) -> int:
+        positions = self._positions
+        if positions is None:
+            return len(category.entries)
+        if self._counted is not None:
+            return len(self.own(category))
+        start, own_end, _ = self._span(category)
+        return bisect_left(positions, own_end) - bisect_left(positions, start)
+
+    def within(self, category: Category) -> list[Entry]:
+        """Its entries and its sub-categories' that are shown, in document order."""
+        matches, positions = self.matches, self._positions
+        if matches is None or positions is None:
+            return category.all_entries()
+        if self._counted is not None:
+            return [entry for entry in category.all_entries() if self.contains(entry)]
+        start, _, end = self._span(category)
+        return matches[bisect_left(positions, start) : bisect_left(positions, end)]
+
+    def contains(self, entry: Entry) -> bool:
+        matches, positions = self.matches, self._positions
+        if matches is None or positions is None:
+            return True
+        if self._counted is not None:
+            if self._members is None:
+                self._members = set(map(id, matches))
+            return id(entry) in self._members
+        at = bisect_left(positions, entry.position)
+        return at < len(positions) and matches[at] is entry
+
+    def _span(self, category: Category) -> Span:
+        assert self._spans is not None
+        return self._spans.get(category.key, (0, 0, 0))
+
+    def _todo_in(self, category: Category) -> int:
+        known = self._todo.get(category.key)
+        if known is not None:
+            return known
+        if self._flags is None:
+            self._flags = bytes(map(is_, map(_STATUS, self.index.entries), repeat(Status.TODO)))
+        flags = self._flags
+        within = self.within(category)
+        count = sum(map(flags.__getitem__, map(_POSITION, within))) if within else 0
+        self._todo[category.key] = count
+        return count
+
+
+_NONE = Counts(0, 0)
+_CATEGORY, _STATUS, _POSITION = attrgetter("category"), attrgetter("status"), attrgetter("position")
+
+
+def count_by_category(entries: Iterable[Entry]) -> dict[str, Counts]:
+    """Counts for every category key, each entry counted in all of its ancestors (the way that
+    needs no order: one pass over the entries)."""
+    totals: dict[str, list[int]] = {}
+    for path, (total, todo) in _own_counts(entries).items():
+        for depth in range(len(path) + 1):
+            key = "\x1f".join(path[:depth])
+            slot = totals.get(key)
+            if slot is None:
+                totals[key] = [total, todo]
+            else:
+                slot[0] += total
+                slot[1] += todo
+    return {key: Counts(total, todo) for key, (total, todo) in totals.items()}
+
+
+def _own_counts(entries: Iterable[Entry]) -> dict[tuple[str, ...], list[int]]:
+    """Entries and TODO entries per category path (not its ancestors)."""
+    # Counted in C (``Counter`` over ``map``), keyed by the path's id: a category's entries share
+    # one path tuple, and a tuple's hash is not cached.
+    entries = entries if isinstance(entries, list) else list(entries)
+    categories = list(map(_CATEGORY, entries))
+    ids = list(map(id, categories))
+    paths = dict(zip(ids, categories, strict=True))
+    totals = Counter(ids)
+    todos = Counter(compress(ids, map(is_, map(_STATUS, entries), repeat(Status.TODO))))
+    merged: dict[tuple[str, ...], list[int]] = {}
+    for ident, total in totals.items():
+        slot = merged.setdefault(paths[ident], [0, 0])  # equal paths from different tuples
+        slot[0] += total
+        slot[1] += todos.get(ident, 0)
+    return merged

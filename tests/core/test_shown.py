@@ -1,0 +1,97 @@
+"""Counts per category from bisected positions agree with counting every entry, on any index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.core.edit import apply_splices, status_splices
+from app.core.model import Entry, Index, Status
+from app.core.parse import parse_index, reparse_marked
+from app.core.query import Query, filter_entries
+from app.core.shown import Counts, Shown, category_spans, count_by_category
+
+WORDS = ["stream", "attention", "kafka", "sparse", "flash", "graph"]
+
+line = st.one_of(
+    st.tuples(st.just("heading"), st.integers(1, 6), st.sampled_from(WORDS)),
+    st.tuples(st.just("entry"), st.booleans(), st.sampled_from(WORDS)),
+    st.tuples(st.just("blank"), st.just(0), st.just("")),
+)
+
+
+def index_text(lines: list[tuple[str, object, str]]) -> bytes:
+    out: list[str] = []
+    for number, (kind, value, word) in enumerate(lines):
+        if kind == "heading":
+            out += ["", f"{'#' * int(str(value))} {word.title()} {number}", ""]
+        elif kind == "entry":
+            out.append(f"* {'TODO ' if value else ''}[{word} paper {number}](n{number}.md)")
+        else:
+            out.append("")
+    return ("\n".join(out) + "\n").encode()
+
+
+def parsed(data: bytes) -> Index:
+    return parse_index(data, Path("/nonexistent/README.md"), cache={})
+
+
+def assert_agrees(index: Index, matches: list[Entry] | None) -> None:
+    spans = category_spans(index)
+    assert spans is not None  # headings nest as they come: every category is one run
+    fast, counted = Shown(index, matches, spans), Shown(index, matches, None)
+    passing = index.entries if matches is None else matches
+    expected = count_by_category(passing)
+    members = {id(entry) for entry in passing}
+    for category in index.categories():
+        want = expected.get(category.key, Counts(0, 0))
+        own = [e for e in category.entries if id(e) in members]
+        within = [e for e in category.all_entries() if id(e) in members]
+        for shown in (fast, counted):
+            assert shown.counts(category) == want, category.path
+            assert shown.total(category) == want.total
+            assert shown.own(category) == own
+            assert shown.own_total(category) == len(own)
+            assert shown.within(category) == within
+    for entry in index.entries:
+        assert fast.contains(entry) == counted.contains(entry) == (id(entry) in members)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(line, max_size=40), word=st.sampled_from(["", "s", "st", "a", "zzz"]))
+def test_bisected_counts_equal_counting_every_entry(
+    lines: list[tuple[str, object, str]], word: str
+) -> None:
+    index = parsed(index_text(lines))
+    query = Query(word)
+    assert_agrees(index, filter_entries(index, query) if query.active else None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(line, min_size=1, max_size=30), pick=st.integers(0, 100))
+def test_after_a_mark_the_counts_still_agree(
+    lines: list[tuple[str, object, str]], pick: int
+) -> None:
+    index = parsed(index_text(lines))
+    if not index.entries:
+        return
+    entry = index.entries[pick % len(index.entries)]
+    status = Status.DONE if entry.status is Status.TODO else Status.TODO
+    data = apply_splices(index.data, status_splices(index, entry, status))
+    marked = reparse_marked(index, data, entry, status) or parsed(data)
+    assert_agrees(marked, None)
+    assert_agrees(marked, [e for e in marked.entries if e.status is Status.TODO])
+
+
+def test_an_index_whose_entries_are_out_of_order_has_no_spans() -> None:
+    index = parsed(b"## A\n\n* [one](1.md)\n\n## B\n\n* [two](2.md)\n")
+    index.tree.children[0].entries, index.tree.children[1].entries = (
+        index.tree.children[1].entries,
+        index.tree.children[0].entries,
+    )
+    assert category_spans(index) is None
+    shown = Shown(index, [index.entries[0]], None)
+    assert shown.total(index.tree.children[0]) == 1  # counted by each entry's own category
+    assert shown.own(index.tree.children[1]) == [index.entries[0]]
