@@ -120,10 +120,11 @@ class Category:
     children: list[Category] = field(default_factory=list)
     total: int = 0  # entries here and below
     todo: int = 0
+    # The path joined: a filter keystroke looks categories up by key hundreds of times.
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        return "\x1f".join(self.path)
+    def __post_init__(self) -> None:
+        self.key = "\x1f".join(self.path)
 
     def walk(self) -> list[Category]:
         """This category and every descendant, in document order."""

@@ -102,6 +102,10 @@ class IndexTree(ScrollView, can_focus=True):
             "left,h", "collapse_or_parent", "Collapse / to category", show=False, id="tree.left"
         ),
         Binding("right,l", "expand_category", "Expand", show=False, id="tree.right"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="tree.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="tree.page_up"),
+        Binding("home", "scroll_home", "First line", show=False, id="tree.home"),
+        Binding("end", "scroll_end", "Last line", show=False, id="tree.end"),
         Binding("enter", "activate", "Open", id="tree.enter"),
         Binding("space", "toggle_category", "Expand/collapse", show=False, id="tree.toggle"),
         Binding("escape", "app.clear_text_filter", "Clear filter", show=False, id="tree.escape"),
@@ -151,7 +155,7 @@ class IndexTree(ScrollView, can_focus=True):
         self._lines: list[Line] = []
         self._labels: dict[Entry, Text] = {}
         self._category_labels: dict[str, Text] = {}
-        self._strips: dict[tuple[int, bool, bool, int, int], Strip] = {}
+        self._strips: dict[tuple[int, bool, bool, int, bool, int], Strip] = {}
         self._styles: _Styles | None = None
         self._cursor_item: Item | None = None
         self._building = False
@@ -339,8 +343,10 @@ class IndexTree(ScrollView, can_focus=True):
         set_virtual_size(self, Size(0, len(self._lines)))
         self.refresh()
         if cursor > line:
-            self.set_reactive(IndexTree.cursor_line, max(line, cursor + added))
-            self._cursor_item = self.item_at(self.cursor_line)
+            if cursor + added > line:  # the same item, further down or up
+                self.set_reactive(IndexTree.cursor_line, cursor + added)
+            else:  # it was inside the category just closed: to the category
+                self.cursor_line = line
         self.post_message(self.Toggled())
 
     def collapse_category(self, key: str) -> bool:
@@ -619,14 +625,15 @@ class IndexTree(ScrollView, can_focus=True):
         width = self.size.width
         if not 0 <= line < len(self._lines):
             return Strip.blank(width, self.rich_style)
-        cursor = self.cursor_line
-        selected = self._selected_from(line) if self.has_focus else -1
-        key = (line, line == cursor, line == self.hover_line, selected, width)
+        focused = self.has_focus
+        selected = self._selected_from(line) if focused else -1
+        key = (line, line == self.cursor_line, line == self.hover_line, selected, focused, width)
         strip = self._strips.get(key)
         if strip is None:
             if len(self._strips) > STRIP_CACHE_LIMIT:
                 self._strips = {}
-            strip = self._strips[key] = self._render_strip(line, key[1], key[2], selected, width)
+            strip = self._render_strip(line, key[1], key[2], selected, width)
+            self._strips[key] = strip
         return strip
 
     def _selected_from(self, line: int) -> int:

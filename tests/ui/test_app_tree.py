@@ -148,3 +148,19 @@ async def test_a_big_index_builds_entries_only_when_a_category_opens(tmp_path: P
         labels = tree_labels(app)
         assert labels[2] == "✓ Paper 0.0.0"  # the categories open before the filter, again
         assert "Sub 1.0  30" in labels and "✓ Paper 1.0.0" not in labels
+
+
+async def test_closing_the_category_around_the_cursor_puts_it_on_the_category(
+    notes_copy: Path,
+) -> None:
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "Zephyr")
+        assert app.index is not None
+        around = next(c for c in app.index.categories() if c.title == "Knowledge distillation")
+        assert app.index_tree.collapse_category(around.key)
+        await settle(pilot)
+        assert app.index_tree.cursor_item is around
+        assert "Zephyr" not in " ".join(tree_labels(app))
+        await wait_until(pilot, lambda: "5 entries" in preview_text(app))
