@@ -60,18 +60,39 @@ def _ends(entries: list[Entry]) -> Iterable[tuple[int, Entry]]:
         yield len(entries) - 1, entries[-1]
 
 
+class Runs:
+    """What ``Shown`` needs of an index, made once per index (a filter keystroke makes a new
+    ``Shown``): each category's run of positions (None: counted without them), and which
+    entries are TODO (taken when a filtered TODO count is first asked for)."""
+
+    def __init__(self, index: Index, spans: dict[str, Span] | None) -> None:
+        self.index = index
+        self.spans = spans
+        self._flags: bytes | None = None
+
+    @classmethod
+    def of(cls, index: Index) -> Runs:
+        return cls(index, category_spans(index))
+
+    @property
+    def todo_flags(self) -> bytes:
+        """One byte per entry, by position: 1 for TODO."""
+        if self._flags is None:
+            statuses = map(_STATUS, self.index.entries)
+            self._flags = bytes(map(is_, statuses, repeat(Status.TODO)))
+        return self._flags
+
+
 class Shown:
     """The entries a filter shows (``matches``, in document order; None: every entry)."""
 
-    def __init__(
-        self, index: Index, matches: list[Entry] | None, spans: dict[str, Span] | None
-    ) -> None:
-        self.index = index
+    def __init__(self, runs: Runs, matches: list[Entry] | None) -> None:
+        self.index = runs.index
         self.matches = matches
-        self._spans = spans
+        self._runs = runs
+        self._spans = spans = runs.spans
         self._positions = None if matches is None else list(map(_POSITION, matches))
         self._todo: dict[str, int] = {}
-        self._flags: bytes | None = None
         self._counted: dict[str, Counts] | None = None  # without spans: counted up front
         self._members: set[int] | None = None
         if matches is not None and spans is None:
@@ -145,9 +166,7 @@ class Shown:
         known = self._todo.get(category.key)
         if known is not None:
             return known
-        if self._flags is None:
-            self._flags = bytes(map(is_, map(_STATUS, self.index.entries), repeat(Status.TODO)))
-        flags = self._flags
+        flags = self._runs.todo_flags
         within = self.within(category)
         count = sum(map(flags.__getitem__, map(_POSITION, within))) if within else 0
         self._todo[category.key] = count

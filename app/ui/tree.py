@@ -27,8 +27,7 @@ from textual.widgets import Input
 
 from app.core.model import Category, Entry, Index, Status
 from app.core.sanitize import inert_line
-from app.core.shown import Counts, Shown, category_spans
-from app.core.shown import Span as EntrySpan
+from app.core.shown import Counts, Runs, Shown
 from app.ui.scrolling import set_virtual_size
 
 __all__ = ["EXPAND_ALL_LIMIT", "FILTER_LEAF_BUDGET", "Counts", "IndexTree", "Item"]
@@ -148,7 +147,7 @@ class IndexTree(ScrollView, can_focus=True):
         self._index: Index | None = None
         self._matches: list[Entry] | None = None  # the entries that pass the filter, as shown
         self._shown: Shown | None = None
-        self._spans: tuple[Index, dict[str, EntrySpan] | None] | None = None
+        self._runs: Runs | None = None
         self._filtering = False
         self._expanded: set[str] = set()
         self._expanded_before_filter: set[str] = set()
@@ -228,7 +227,7 @@ class IndexTree(ScrollView, can_focus=True):
         self._index = index
         self._matches = matches
         self._filtering = filtering
-        shown = self._shown = Shown(index, matches, self._spans_of(index))
+        shown = self._shown = Shown(self._runs_of(index), matches)
         if filtering:
             expanded = self._matching_categories(index, shown)
         self._expanded = expanded
@@ -239,10 +238,10 @@ class IndexTree(ScrollView, can_focus=True):
         finally:
             self._building = False
 
-    def _spans_of(self, index: Index) -> dict[str, EntrySpan] | None:
-        if self._spans is None or self._spans[0] is not index:
-            self._spans = (index, category_spans(index))
-        return self._spans[1]
+    def _runs_of(self, index: Index) -> Runs:
+        if self._runs is None or self._runs.index is not index:
+            self._runs = Runs.of(index)
+        return self._runs
 
     def _initial_expansion(self, index: Index) -> set[str]:
         """Everything for a small index; else the first level, while it adds few leaves."""

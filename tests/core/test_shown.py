@@ -11,7 +11,7 @@ from app.core.edit import apply_splices, status_splices
 from app.core.model import Entry, Index, Status
 from app.core.parse import parse_index, reparse_marked
 from app.core.query import Query, filter_entries
-from app.core.shown import Counts, Shown, category_spans, count_by_category
+from app.core.shown import Counts, Runs, Shown, category_spans, count_by_category
 
 WORDS = ["stream", "attention", "kafka", "sparse", "flash", "graph"]
 
@@ -41,7 +41,7 @@ def parsed(data: bytes) -> Index:
 def assert_agrees(index: Index, matches: list[Entry] | None) -> None:
     spans = category_spans(index)
     assert spans is not None  # headings nest as they come: every category is one run
-    fast, counted = Shown(index, matches, spans), Shown(index, matches, None)
+    fast, counted = Shown(Runs.of(index), matches), Shown(Runs(index, None), matches)
     passing = index.entries if matches is None else matches
     expected = count_by_category(passing)
     members = {id(entry) for entry in passing}
@@ -92,6 +92,6 @@ def test_an_index_whose_entries_are_out_of_order_has_no_spans() -> None:
         index.tree.children[0].entries,
     )
     assert category_spans(index) is None
-    shown = Shown(index, [index.entries[0]], None)
+    shown = Shown(Runs(index, None), [index.entries[0]])
     assert shown.total(index.tree.children[0]) == 1  # counted by each entry's own category
     assert shown.own(index.tree.children[1]) == [index.entries[0]]
