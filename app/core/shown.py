@@ -69,10 +69,18 @@ class Runs:
         self.index = index
         self.spans = spans
         self._flags: bytes | None = None
+        self._categories: list[Category] | None = None
 
     @classmethod
     def of(cls, index: Index) -> Runs:
         return cls(index, category_spans(index))
+
+    @property
+    def categories(self) -> list[Category]:
+        """Every category but the root, in document order."""
+        if self._categories is None:
+            self._categories = self.index.tree.walk()[1:]
+        return self._categories
 
     @property
     def todo_flags(self) -> bytes:

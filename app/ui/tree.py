@@ -260,7 +260,7 @@ class IndexTree(ScrollView, can_focus=True):
         """Categories holding matches, in document order, while they add few enough leaves."""
         expanded: set[str] = set()
         leaves = 0
-        for category in _walk(index.tree):
+        for category in self._runs_of(index).categories:
             if shown.total(category):
                 leaves += shown.own_total(category)
                 if leaves > FILTER_LEAF_BUDGET:
@@ -438,7 +438,8 @@ class IndexTree(ScrollView, can_focus=True):
     def _neighbour_of(self, index: Index, old: Entry) -> int | None:
         """The visible entry closest to where ``old`` was, else its category."""
         shown = self._shown
-        category = next((c for c in _walk(index.tree) if c.path == old.category), None)
+        categories = [index.tree, *self._runs_of(index).categories]
+        category = next((c for c in categories if c.path == old.category), None)
         if category is not None and shown is not None:
             candidates = shown.own(category)
             after = [e for e in candidates if e.position >= old.position]
@@ -683,11 +684,6 @@ def _label_segments(label: Text, base: Style, overlay: Style) -> list[Segment]:
     if at < len(text):
         segments.append(Segment(text[at:], base + overlay))
     return segments
-
-
-def _walk(category: Category) -> list[Category]:
-    """Every category below ``category``, in document order."""
-    return category.walk()[1:]
 
 
 def _ancestors_of(item: Item | None) -> set[str]:
