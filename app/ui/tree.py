@@ -207,6 +207,7 @@ class IndexTree(ScrollView, can_focus=True):
         if index is self._index and filtering == self._filtering and matches == self._matches:
             return  # a keystroke that changed no match: the tree on screen is already right
         old_item = self.cursor_item
+        refiltered = index is self._index  # the same index, other matches: a filter keystroke
         first = self._index is None
         if first:
             restored = self.restored_expansion
@@ -235,6 +236,8 @@ class IndexTree(ScrollView, can_focus=True):
         try:
             self._set_lines(self._lines_of(index.tree, "", top=True))
             self._restore_cursor(index, old_item)
+            if refiltered and 0 <= self.cursor_line < self.scrollable_content_region.height:
+                self.scroll_to(y=0, animate=False, force=True)  # the matches above it too
         finally:
             self._building = False
 

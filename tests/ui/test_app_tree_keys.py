@@ -262,3 +262,21 @@ async def test_moving_down_past_the_bottom_scrolls_the_tree_with_the_cursor(
         assert tree.scroll_offset.y == 4
         assert_cursor_on_screen(app)
         assert tree_rows(app)[0] == "├ ✓ Note 0.3"
+
+
+async def test_a_filter_that_brings_the_cursor_near_the_top_shows_the_tree_from_its_top(
+    tmp_path: Path,
+) -> None:
+    app = make_app(write_long_index(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "end", *["k"] * 29)
+        assert cursor_entry(app).title == "Note 2.10"
+        assert app.index_tree.scroll_offset.y > 0
+        await press(pilot, "slash", "2", ".")
+        await settle(pilot)
+        assert app.index_tree.line_count > app.index_tree.scrollable_content_region.height
+        assert cursor_entry(app).title == "Note 2.10"
+        assert app.index_tree.scroll_offset.y == 0  # the matches above it are in view
+        assert tree_rows(app)[:2] == ["▼ Part 2  40", "├ ✓ Note 2.0"]
+        assert_cursor_on_screen(app)
