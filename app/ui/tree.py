@@ -196,9 +196,6 @@ class IndexTree(ScrollView, can_focus=True):
         """What to restore next time: while filtering, the expansion the filter will give back."""
         return set(self._expanded_before_filter) if self._filtering else self.expanded_keys()
 
-    def is_expanded(self, category: Category) -> bool:
-        return category.key in self._expanded
-
     # -- building -------------------------------------------------------------------------------
 
     def show_index(self, index: Index, matches: list[Entry] | None) -> None:
@@ -316,9 +313,10 @@ class IndexTree(ScrollView, can_focus=True):
     # -- opening and closing ----------------------------------------------------------------------
 
     def _expand(self, line: int) -> None:
-        item, _, inner = self._lines[line]
+        item = self.item_at(line)
         if not isinstance(item, Category) or item.key in self._expanded:
             return
+        inner = self._lines[line].inner
         self._expanded.add(item.key)
         below = self._lines_of(item, inner)
         lines = self._lines
@@ -326,9 +324,10 @@ class IndexTree(ScrollView, can_focus=True):
         self._changed_below(line, len(below))
 
     def _collapse(self, line: int) -> None:
-        item, guide, _ = self._lines[line]
+        item = self.item_at(line)
         if not isinstance(item, Category) or item.key not in self._expanded:
             return
+        guide = self._lines[line].guide
         self._expanded.discard(item.key)
         lines = self._lines
         end = line + 1
@@ -554,11 +553,7 @@ class IndexTree(ScrollView, can_focus=True):
                 self._move_to(parent)
 
     def action_expand_category(self) -> None:
-        self._expand_at_cursor()
-
-    def _expand_at_cursor(self) -> None:
-        if isinstance(self.cursor_item, Category):
-            self._expand(self.cursor_line)
+        self._expand(self.cursor_line)
 
     def action_toggle_category(self) -> None:
         self._toggle(self.cursor_line)

@@ -280,3 +280,22 @@ async def test_a_filter_that_brings_the_cursor_near_the_top_shows_the_tree_from_
         assert app.index_tree.scroll_offset.y == 0  # the matches above it are in view
         assert tree_rows(app)[:2] == ["▼ Part 2  40", "├ ✓ Note 2.0"]
         assert_cursor_on_screen(app)
+
+
+async def test_every_tree_key_on_an_empty_tree_does_nothing(notes_copy: Path) -> None:
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "slash", "z", "q", "x", "enter")
+        assert app.index_tree.line_count == 0
+        app.index_tree.focus()
+        for key in ["right", "l", "left", "h", "space", "enter", "down", "up"]:
+            await press(pilot, key)
+        for key in ["pagedown", "pageup", "end", "home", "x", "o", "y"]:
+            await press(pilot, key)
+        await pilot.click(IndexTree, offset=(5, 3))
+        await settle(pilot)
+        assert app.index_tree.cursor_line == -1
+        assert app.index_tree.cursor_item is None
+        assert app.is_running
+        assert "0 shown" in str(app.status_line.render())
