@@ -12,7 +12,6 @@ from app_harness import (
     press,
     preview_text,
     started,
-    tree_labels,
     wait_until,
     widget_text,
 )
@@ -36,7 +35,10 @@ async def test_x_marks_done_and_u_restores_the_exact_bytes(notes_copy: Path) -> 
         after = index.read_bytes()
         assert after == original.replace(PHI, PHI_DONE)
         assert cursor_entry(app).title.startswith("Textbooks")
-        assert "✓ Textbooks Are All You Need II: phi-1.5 technical report" in tree_labels(app)
+        tree = app.index_tree
+        assert tree.label_at(tree.cursor_line).plain == (
+            "✓ Textbooks Are All You Need II: phi-1.5 technical report"
+        )
         assert str(app.status_line.render()) == "16 entries · 2 TODO"
         await wait_until(pilot, lambda: "done · Paper notes" in preview_text(app))
         assert any("Marked done" in n for n in notices(app))
