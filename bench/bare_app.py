@@ -2,6 +2,8 @@
 
     python bench/bare_app.py                    one line of text (startup, memory)
     python bench/bare_app.py --input            a focused Input, escape clears it (filter)
+    python bench/bare_app.py --input-list       the same Input over a 32-line list that every
+                                                key repaints, and a status line (filter)
     python bench/bare_app.py --markdown NOTE…   Textual's Markdown widget; j shows the next note
 
 Each paints ``bare app ready`` once it is up. The Markdown variant lays the screen out like
@@ -15,9 +17,13 @@ import re
 from pathlib import Path
 from typing import ClassVar
 
+from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import Input, Markdown, Static
 
 READY = "bare app ready"
@@ -46,6 +52,60 @@ class TypeInto(App[None]):
 
     def action_clear(self) -> None:
         self.query_one(Input).value = ""
+
+
+class Lines(ScrollView):
+    """A list drawn with the line API whose every line shows the text typed so far."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text = ""
+        self.virtual_size = Size(0, 400)
+
+    def render_line(self, y: int) -> Strip:
+        line = f"{'├ ' if y % 5 else ''}{y + round(self.scroll_offset.y)} {self.text}"
+        return Strip([Segment(line, self.rich_style)]).crop_extend(0, self.size.width, None)
+
+
+class EchoInput(Input):
+    """Hands each change to the app from its value watcher, as readnotes' filter bar does."""
+
+    def watch_value(self, value: str) -> None:
+        app = self.app
+        if isinstance(app, TypeIntoList):
+            app.typed(value)
+
+
+class TypeIntoList(App[None]):
+    """The floor for a filter keystroke that changes what a tree shows: the Input, a 32-line
+    list and a full-width status line repainted by the same update, laid out like readnotes."""
+
+    CSS = """
+    #left { width: 40%; min-width: 30; max-width: 80; height: 1fr;
+            border-right: vkey $panel-lighten-1; }
+    Input { border: none; height: 1; padding: 0 1; }
+    Lines { height: 1fr; scrollbar-gutter: stable; }
+    #right { width: 1fr; height: 1fr; }
+    #status { height: 1; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "clear", "Clear")]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            with Vertical(id="left"):
+                yield EchoInput()
+                yield Lines()
+            yield Static("\n".join(f"{READY} {n}" for n in range(40)), id="right")
+        yield Static("typed: ", id="status")
+
+    def typed(self, value: str) -> None:
+        lines = self.query_one(Lines)
+        lines.text = value
+        lines.refresh()
+        self.query_one("#status", Static).update(f"typed: {value}")
+
+    def action_clear(self) -> None:
+        self.query_one(EchoInput).value = ""
 
 
 class MarkdownPane(App[None]):
@@ -81,6 +141,7 @@ class MarkdownPane(App[None]):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--input", action="store_true")
+    parser.add_argument("--input-list", action="store_true")
     parser.add_argument("--markdown", nargs="+", type=Path, metavar="NOTE")
     args = parser.parse_args()
     app: App[None]
@@ -88,6 +149,8 @@ def main() -> None:
         app = MarkdownPane(args.markdown)
     elif args.input:
         app = TypeInto()
+    elif args.input_list:
+        app = TypeIntoList()
     else:
         app = OneLine()
     app.run()

@@ -93,6 +93,25 @@ def bare_keys(rounds: int) -> tuple[list[Series], Series]:
     return per_key, floor
 
 
+def listed(text: str) -> Callable[[Terminal], bool]:
+    return lambda term: term.lines()[-1].strip() == f"typed: {text}".strip()
+
+
+def list_keys(rounds: int) -> list[Series]:
+    """Textual's floor for a key that changes a tree-sized list: the bare app repaints its
+    32-line list and a full-width status line from the Input's value watcher."""
+    per_key = [Series() for _ in QUERY]
+    with open_bare("--input-list", limit=OPEN_LIMIT) as term:
+        for _ in range(rounds):
+            if not type_query(term, listed, per_key):
+                break
+            term.send(b"\x1b")
+            if term.wait_for(listed(""), KEY_LIMIT) is None:
+                break
+            term.settle(quiet=0.1, limit=5.0)
+    return per_key
+
+
 def pooled(per_key: list[Series]) -> Series:
     out = Series()
     for series in per_key:
@@ -107,6 +126,7 @@ def run(plan: Plan) -> list[Row]:
         try:
             app = app_keys(folder, plan.rounds)
             bare, floor = bare_keys(plan.rounds)
+            repaint = pooled(list_keys(plan.rounds))
         except NotReady as error:
             plan.log(str(error))
             rows.append(Row("filter", folder.name, "ms", Series(), None, "", None, "not ready"))
@@ -128,6 +148,15 @@ def run(plan: Plan) -> list[Row]:
                 for n, (a, b) in enumerate(zip(app, bare, strict=True))
             )
         )
+        changing = pooled(app[:3])  # "s", "st", "str" change the tree on the generated indexes
+        if repaint.median is not None and changing.median is not None:
+            row.details.append(
+                f"Textual's floor for a key that repaints a list: a bare Input over a 32-line "
+                f"list and a status line, repainted by the key's value watcher, painted after "
+                f"{repaint.median:.1f} ms (median, {repaint.median / bare_median(bare):.2f}x the "
+                f"echo); readnotes' keys that change the tree (s, st, str) "
+                f"{changing.median:.1f} ms, {changing.median / repaint.median:.2f}x that"
+            )
         if floor.median is not None and row.app.median is not None:
             row.details.append(
                 f"Textual's own floor: the bare app's Input.Changed handler updates a label, "
@@ -136,6 +165,10 @@ def run(plan: Plan) -> list[Row]:
             )
         rows.append(row)
     return rows
+
+
+def bare_median(per_key: list[Series]) -> float:
+    return pooled(per_key).median or 1.0
 
 
 def _median(series: Series) -> str:
