@@ -5,6 +5,8 @@
     python bench/bare_app.py --input-list       the same Input over a 32-line list that every
                                                 key repaints, and a status line (filter)
     python bench/bare_app.py --markdown NOTE…   Textual's Markdown widget; j shows the next note
+    python bench/bare_app.py --text NOTE…       the same pane painting each note's text, wrapped
+                                                before it is asked for (preview's floor)
 
 Each paints ``bare app ready`` once it is up. The Markdown variant lays the screen out like
 readnotes (a 40% left pane, the note on the right) so that notes wrap at the same width.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import textwrap
 from pathlib import Path
 from typing import ClassVar
 
@@ -28,6 +31,9 @@ from textual.widgets import Input, Markdown, Static
 
 READY = "bare app ready"
 _FRONTMATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+# As bench/inputs.py finds a note's first heading (not imported: the baselines import no readnotes)
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+_INLINE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
 
 
 class OneLine(App[None]):
@@ -138,15 +144,81 @@ class MarkdownPane(App[None]):
         self.query_one(Markdown).update(_FRONTMATTER.sub("", text, count=1))
 
 
+class PlainLines(ScrollView):
+    """Lines made before they are shown: painting them is all a key costs."""
+
+    def __init__(self) -> None:
+        super().__init__(id="right")
+        self.lines: list[str] = []
+
+    def show(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.virtual_size = Size(0, len(lines))
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        number = y + round(self.scroll_offset.y)
+        text = self.lines[number] if number < len(self.lines) else ""
+        return Strip([Segment(text, self.rich_style)]).crop_extend(0, self.size.width, None)
+
+
+class TextPane(App[None]):
+    """The floor for a preview: each note's text, wrapped to the pane when the app starts, and
+    ``j`` paints the next one in a pane laid out as readnotes lays out its preview."""
+
+    CSS = MarkdownPane.CSS + "#right { scrollbar-gutter: stable; padding: 0 1; }"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("j", "next_note", "Next note")]
+
+    def __init__(self, notes: list[Path]) -> None:
+        super().__init__()
+        self.texts = [_FRONTMATTER.sub("", n.read_text(encoding="utf-8"), count=1) for n in notes]
+        self.wrapped: list[list[str]] = []
+        self.shown = -1
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static(READY, id="left")
+            yield PlainLines()
+
+    def on_ready(self) -> None:
+        self.call_after_refresh(self._wrap)
+
+    def _wrap(self) -> None:
+        width = self.query_one(PlainLines).scrollable_content_region.width
+        self.wrapped = [_wrapped(text, width) for text in self.texts]
+
+    def action_next_note(self) -> None:
+        if not self.wrapped:
+            self._wrap()
+        self.shown = (self.shown + 1) % len(self.texts)
+        self.query_one(PlainLines).show(self.wrapped[self.shown])
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """Headings as plain text (the bench looks for the first), other lines as they are, each
+    wrapped to ``width``."""
+    out: list[str] = []
+    for line in text.splitlines():
+        heading = _HEADING.match(line)
+        if heading is not None:
+            line = _INLINE.sub(lambda m: m.group(1) or "", heading.group(1)).strip()
+        out.extend(textwrap.wrap(line, width) or [""])
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--input", action="store_true")
     parser.add_argument("--input-list", action="store_true")
     parser.add_argument("--markdown", nargs="+", type=Path, metavar="NOTE")
+    parser.add_argument("--text", nargs="+", type=Path, metavar="NOTE")
     args = parser.parse_args()
     app: App[None]
     if args.markdown:
         app = MarkdownPane(args.markdown)
+    elif args.text:
+        app = TextPane(args.text)
     elif args.input:
         app = TypeInto()
     elif args.input_list:

@@ -89,6 +89,7 @@ def run(plan: Plan) -> list[Row]:
     long_limit = QUICK_BASELINE_LONG_LIMIT if plan.quick else BASELINE_LONG_LIMIT
     app: dict[str, Series] = {}
     bare: dict[str, Series] = {}
+    floor: dict[str, Series] = {}
     try:
         for n in range(1 if plan.quick else min(plan.rounds, MAX_ROUNDS)):
             with open_readnotes(folder.path, folder.entries, folder.first_title, OPEN_LIMIT) as t:
@@ -96,18 +97,26 @@ def run(plan: Plan) -> list[Row]:
             files = [str(case.file) for case in cases]
             with open_bare("--markdown", *files, limit=OPEN_LIMIT) as t:
                 walk(t, cases, bare, [NOTE_LIMIT] * len(samples) + [long_limit])
+            with open_bare("--text", *files, limit=OPEN_LIMIT) as t:
+                walk(t, cases, floor, [NOTE_LIMIT] * len(cases))
             plan.log(f"preview: round {n + 1} done")
     except NotReady as error:
         plan.log(str(error))
         return [Row("preview", "notes/", "ms", Series(), None, "", None, "not ready")]
-    return [sample_row(samples, app, bare), long_row(long, app, bare)]
+    return [sample_row(samples, app, bare, floor), long_row(long, app, bare)]
 
 
-def sample_row(cases: list[NoteCase], app: dict[str, Series], bare: dict[str, Series]) -> Row:
-    mine, theirs = Series(), Series()
+def sample_row(
+    cases: list[NoteCase],
+    app: dict[str, Series],
+    bare: dict[str, Series],
+    floor: dict[str, Series],
+) -> Row:
+    mine, theirs, least = Series(), Series(), Series()
     for case in cases:
         mine.extend(app.get(case.rel, Series()))
         theirs.extend(bare.get(case.rel, Series()))
+        least.extend(floor.get(case.rel, Series()))
     worst = max((_median(app.get(c.rel)) for c in cases), default=float("inf"))
 
     def holds(_median_ms: float, ratio: float | None) -> bool:
@@ -123,6 +132,14 @@ def sample_row(cases: list[NoteCase], app: dict[str, Series], bare: dict[str, Se
         holds,
     )
     row.details.append(f"slowest note median: {worst:.0f} ms")
+    if least.median and theirs.median and mine.median:
+        row.details.append(
+            f"Textual's floor for a move: a bare app painting the note's text, wrapped before "
+            f"it is asked for, in the same pane: {least.median:.1f} ms (median); Markdown is "
+            f"{theirs.median / least.median:.1f}x that, so 10x faster than Markdown would be "
+            f"{theirs.median / FASTER:.1f} ms, {theirs.median / FASTER / least.median:.2f}x "
+            f"the floor; readnotes is {mine.median / least.median:.2f}x the floor"
+        )
     row.details.extend(_line(case, app, bare) for case in cases)
     return row
 
