@@ -30,6 +30,7 @@ from textual.strip import Strip
 from textual.widgets import Input, Markdown, Static
 
 READY = "bare app ready"
+LIST_LINES = 400  # the list the filter's floor repaints: more lines than the screen
 _FRONTMATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 # As bench/inputs.py finds a note's first heading (not imported: the baselines import no readnotes)
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
@@ -60,17 +61,23 @@ class TypeInto(App[None]):
         self.query_one(Input).value = ""
 
 
-class Lines(ScrollView):
-    """A list drawn with the line API whose every line shows the text typed so far."""
+class PlainLines(ScrollView):
+    """Lines made before they are shown: painting them is all a key costs."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.text = ""
-        self.virtual_size = Size(0, 400)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: list[str] = []
+
+    def show(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.virtual_size = Size(0, len(lines))
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        line = f"{'├ ' if y % 5 else ''}{y + round(self.scroll_offset.y)} {self.text}"
-        return Strip([Segment(line, self.rich_style)]).crop_extend(0, self.size.width, None)
+        number = y + round(self.scroll_offset.y)
+        text = self.lines[number] if number < len(self.lines) else ""
+        return Strip([Segment(text, self.rich_style)]).crop_extend(0, self.size.width, None)
 
 
 class EchoInput(Input):
@@ -90,7 +97,7 @@ class TypeIntoList(App[None]):
     #left { width: 40%; min-width: 30; max-width: 80; height: 1fr;
             border-right: vkey $panel-lighten-1; }
     Input { border: none; height: 1; padding: 0 1; }
-    Lines { height: 1fr; scrollbar-gutter: stable; }
+    PlainLines { height: 1fr; scrollbar-gutter: stable; }
     #right { width: 1fr; height: 1fr; }
     #status { height: 1; padding: 0 1; }
     """
@@ -100,14 +107,13 @@ class TypeIntoList(App[None]):
         with Horizontal():
             with Vertical(id="left"):
                 yield EchoInput()
-                yield Lines()
+                yield PlainLines()
             yield Static("\n".join(f"{READY} {n}" for n in range(40)), id="right")
         yield Static("typed: ", id="status")
 
     def typed(self, value: str) -> None:
-        lines = self.query_one(Lines)
-        lines.text = value
-        lines.refresh()
+        lines = [f"{'├ ' if n % 5 else ''}{n} {value}" for n in range(LIST_LINES)]
+        self.query_one(PlainLines).show(lines)
         self.query_one("#status", Static).update(f"typed: {value}")
 
     def action_clear(self) -> None:
@@ -144,25 +150,6 @@ class MarkdownPane(App[None]):
         self.query_one(Markdown).update(_FRONTMATTER.sub("", text, count=1))
 
 
-class PlainLines(ScrollView):
-    """Lines made before they are shown: painting them is all a key costs."""
-
-    def __init__(self) -> None:
-        super().__init__(id="right")
-        self.lines: list[str] = []
-
-    def show(self, lines: list[str]) -> None:
-        self.lines = lines
-        self.virtual_size = Size(0, len(lines))
-        self.scroll_to(y=0, animate=False)
-        self.refresh()
-
-    def render_line(self, y: int) -> Strip:
-        number = y + round(self.scroll_offset.y)
-        text = self.lines[number] if number < len(self.lines) else ""
-        return Strip([Segment(text, self.rich_style)]).crop_extend(0, self.size.width, None)
-
-
 class TextPane(App[None]):
     """The floor for a preview: each note's text, wrapped to the pane when the app starts, and
     ``j`` paints the next one in a pane laid out as readnotes lays out its preview."""
@@ -179,7 +166,7 @@ class TextPane(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static(READY, id="left")
-            yield PlainLines()
+            yield PlainLines(id="right")
 
     def on_ready(self) -> None:
         self.call_after_refresh(self._wrap)
