@@ -27,10 +27,11 @@ class Counts:
     todo: int
 
 
-def category_spans(index: Index) -> dict[str, Span] | None:
-    """Each category's run of entry positions, by key; None if the index is not laid out so
-    (then ``Shown`` counts the way that needs no order)."""
-    spans: dict[str, Span] = {}
+def category_spans(index: Index) -> dict[int, Span] | None:
+    """Each category's run of entry positions, by the category's ``id`` (two headings of the
+    same name under the same parent share a key, not their entries); None if the index is not
+    laid out so (then ``Shown`` counts the way that needs no order)."""
+    spans: dict[int, Span] = {}
 
     def walk(category: Category, start: int) -> int | None:
         own = category.entries
@@ -42,7 +43,7 @@ def category_spans(index: Index) -> dict[str, Span] | None:
             if after is None:
                 return None
             end = after
-        spans[category.key] = (start, start + len(own), end)
+        spans[id(category)] = (start, start + len(own), end)
         return end
 
     end = walk(index.tree, 0)
@@ -65,7 +66,7 @@ class Runs:
     ``Shown``): each category's run of positions (None: counted without them), and which
     entries are TODO (taken when a filtered TODO count is first asked for)."""
 
-    def __init__(self, index: Index, spans: dict[str, Span] | None) -> None:
+    def __init__(self, index: Index, spans: dict[int, Span] | None) -> None:
         self.index = index
         self.spans = spans
         self._flags: bytes | None = None
@@ -100,7 +101,7 @@ class Shown:
         self._runs = runs
         self._spans = spans = runs.spans
         self._positions = None if matches is None else list(map(_POSITION, matches))
-        self._todo: dict[str, int] = {}
+        self._todo: dict[int, int] = {}  # by the category's id
         self._counted: dict[str, Counts] | None = None  # without spans: counted up front
         self._members: set[int] | None = None
         if matches is not None and spans is None:
@@ -168,16 +169,20 @@ class Shown:
 
     def _span(self, category: Category) -> Span:
         assert self._spans is not None
-        return self._spans.get(category.key, (0, 0, 0))
+        span = self._spans.get(id(category))
+        if span is None:  # a category of another model of the index: the one with its key
+            twin = next((c for c in self._runs.categories if c.key == category.key), None)
+            span = self._spans.get(id(twin), (0, 0, 0))
+        return span
 
     def _todo_in(self, category: Category) -> int:
-        known = self._todo.get(category.key)
+        known = self._todo.get(id(category))
         if known is not None:
             return known
         flags = self._runs.todo_flags
         within = self.within(category)
         count = sum(map(flags.__getitem__, map(_POSITION, within))) if within else 0
-        self._todo[category.key] = count
+        self._todo[id(category)] = count
         return count
 
 

@@ -153,7 +153,7 @@ class IndexTree(ScrollView, can_focus=True):
         self._expanded_before_filter: set[str] = set()
         self._lines: list[Line] = []
         self._labels: dict[Entry, Text] = {}
-        self._category_labels: dict[str, Text] = {}
+        self._category_labels: dict[int, Text] = {}  # by the category's id: names repeat
         self._strips: dict[tuple[int, bool, bool, int, bool, int], Strip] = {}
         self._styles: _Styles | None = None
         self._cursor_item: Item | None = None
@@ -305,9 +305,9 @@ class IndexTree(ScrollView, can_focus=True):
             if label is None:
                 label = self._labels[item] = entry_label(item)
             return label
-        label = self._category_labels.get(item.key)
+        label = self._category_labels.get(id(item))
         if label is None:
-            label = self._category_labels[item.key] = category_label(item, self.counts_for(item))
+            label = self._category_labels[id(item)] = category_label(item, self.counts_for(item))
         return label
 
     # -- opening and closing ----------------------------------------------------------------------

@@ -26,7 +26,8 @@ def index_text(lines: list[tuple[str, object, str]]) -> bytes:
     out: list[str] = []
     for number, (kind, value, word) in enumerate(lines):
         if kind == "heading":
-            out += ["", f"{'#' * int(str(value))} {word.title()} {number}", ""]
+            name = word.title() if number % 3 else f"{word.title()} {number}"  # names repeat
+            out += ["", f"{'#' * int(str(value))} {name}", ""]
         elif kind == "entry":
             out.append(f"* {'TODO ' if value else ''}[{word} paper {number}](n{number}.md)")
         else:
@@ -43,18 +44,24 @@ def assert_agrees(index: Index, matches: list[Entry] | None) -> None:
     assert spans is not None  # headings nest as they come: every category is one run
     fast, counted = Shown(Runs.of(index), matches), Shown(Runs(index, None), matches)
     passing = index.entries if matches is None else matches
-    expected = count_by_category(passing)
     members = {id(entry) for entry in passing}
+    keys = [category.key for category in index.categories()]
     for category in index.categories():
-        want = expected.get(category.key, Counts(0, 0))
         own = [e for e in category.entries if id(e) in members]
         within = [e for e in category.all_entries() if id(e) in members]
+        want = Counts(len(within), sum(e.status is Status.TODO for e in within))
+        assert fast.counts(category) == want, category.path
+        assert fast.total(category) == want.total
         for shown in (fast, counted):
-            assert shown.counts(category) == want, category.path
-            assert shown.total(category) == want.total
             assert shown.own(category) == own
-            assert shown.own_total(category) == len(own)
             assert shown.within(category) == within
+        assert fast.own_total(category) == len(own)
+        if matches is None or keys.count(category.key) == 1:
+            assert counted.counts(category) == want
+            assert counted.own_total(category) == len(own)
+        else:  # counting by key adds up the headings of one name
+            merged = count_by_category(passing).get(category.key, Counts(0, 0))
+            assert counted.counts(category) == merged
     for entry in index.entries:
         assert fast.contains(entry) == counted.contains(entry) == (id(entry) in members)
 

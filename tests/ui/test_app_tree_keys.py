@@ -299,3 +299,33 @@ async def test_every_tree_key_on_an_empty_tree_does_nothing(notes_copy: Path) ->
         assert app.index_tree.cursor_item is None
         assert app.is_running
         assert "0 shown" in str(app.status_line.render())
+
+
+async def test_two_headings_with_the_same_name_keep_their_own_entries_and_counts(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "README.md").write_text(
+        "# Same\n\n## Tools\n\n* [alpha tool](a.md)\n* TODO [beta tool](b.md)\n\n"
+        "## Papers\n\n* [gamma](g.md)\n\n## Tools\n\n* [delta tool](d.md)\n"
+    )
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert tree_labels(app) == [
+            "Tools  2 · 1 TODO",
+            "✓ alpha tool",
+            "○ beta tool",
+            "Papers  1",
+            "✓ gamma",
+            "Tools  1",
+            "✓ delta tool",
+        ]
+        await press(pilot, "slash", "t", "o", "o", "l")
+        await settle(pilot)
+        assert tree_labels(app) == [
+            "Tools  2 · 1 TODO",
+            "✓ alpha tool",
+            "○ beta tool",
+            "Tools  1",
+            "✓ delta tool",
+        ]
