@@ -643,7 +643,12 @@ class ReadnotesApp(App[int]):
         if index is None:
             return
         if place.kind is PlaceKind.CATEGORY:
-            category = next((c for c in index.categories() if c.key == place.key), None)
+            at_cursor = self.index_tree.cursor_item  # of two headings of one name, this one
+            category = (
+                at_cursor
+                if isinstance(at_cursor, Category) and at_cursor.key == place.key
+                else next((c for c in index.categories() if c.key == place.key), None)
+            )
             if category is not None:
                 counts = self.index_tree.counts_for(category)
                 preview = category_preview(

@@ -12,9 +12,11 @@ from app_harness import (
     cursor_entry,
     make_app,
     press,
+    preview_text,
     settle,
     started,
     tree_labels,
+    wait_until,
     widget_text,
 )
 
@@ -329,3 +331,20 @@ async def test_two_headings_with_the_same_name_keep_their_own_entries_and_counts
             "Tools  1",
             "✓ delta tool",
         ]
+
+
+async def test_the_overview_of_the_second_heading_of_a_name_lists_its_own_entries(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "README.md").write_text(
+        "# Same\n\n## Tools\n\n* [alpha tool](a.md)\n* [beta tool](b.md)\n\n"
+        "## Tools\n\n* [delta tool](d.md)\n"
+    )
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "end", "up")
+        assert category_title(app) == "Tools"
+        await wait_until(pilot, lambda: "delta tool" in preview_text(app))
+        assert "alpha tool" not in preview_text(app)
+        assert "1 entry\n" in preview_text(app)
