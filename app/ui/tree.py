@@ -426,7 +426,9 @@ class IndexTree(ScrollView, can_focus=True):
             if line is None:
                 line = self._neighbour_of(index, old)
         elif isinstance(old, Category):
-            line = self._nearest_category_line(old.path)
+            line = self._same_category_line(old)
+            if line is None:
+                line = self._nearest_category_line(old.path[:-1])
         self._cursor_item = None
         self._move_to(line if line is not None else 0)
 
@@ -450,6 +452,16 @@ class IndexTree(ScrollView, can_focus=True):
             if pick is not None and self.reveal_entry(pick.key, move=False):
                 return self._line_of(pick.key, Entry)
         return self._nearest_category_line(old.category)
+
+    def _same_category_line(self, old: Category) -> int | None:
+        """The line of the category ``old`` was: of two headings of one name, the one whose
+        heading is nearer in the file."""
+        candidates = [
+            (abs(item.line - old.line), number)
+            for number, (item, _, _) in enumerate(self._lines)
+            if isinstance(item, Category) and item.key == old.key
+        ]
+        return min(candidates)[1] if candidates else None
 
     def _nearest_category_line(self, path: tuple[str, ...]) -> int | None:
         for depth in range(len(path), 0, -1):

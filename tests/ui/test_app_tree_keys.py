@@ -348,3 +348,22 @@ async def test_the_overview_of_the_second_heading_of_a_name_lists_its_own_entrie
         await wait_until(pilot, lambda: "delta tool" in preview_text(app))
         assert "alpha tool" not in preview_text(app)
         assert "1 entry\n" in preview_text(app)
+
+
+async def test_a_save_keeps_the_cursor_on_the_second_heading_of_a_name(tmp_path: Path) -> None:
+    index = tmp_path / "README.md"
+    index.write_text(
+        "# Same\n\n## Tools\n\n* [alpha tool](a.md)\n\n## Tools\n\n* [delta tool](d.md)\n"
+    )
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "end", "up")
+        assert app.index_tree.cursor_line == 2
+        index.write_text(
+            index.read_text().replace("## Tools\n\n* [alpha", "## Tools\n\n* [new](n.md)\n* [alpha")
+        )
+        await wait_until(pilot, lambda: "✓ new" in tree_labels(app))
+        assert app.index_tree.cursor_line == 3
+        assert category_title(app) == "Tools"
+        assert tree_labels(app)[3:] == ["Tools  1", "✓ delta tool"]
