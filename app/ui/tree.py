@@ -157,6 +157,9 @@ class IndexTree(ScrollView, can_focus=True):
         self._strips: dict[tuple[int, bool, bool, int, bool, int], Strip] = {}
         self._styles: _Styles | None = None
         self._cursor_item: Item | None = None
+        # The cursor's line, where its category's lines end, and their depth: which lines get
+        # the cursor's guide colour (see ``_selected_from``); dropped when the lines change.
+        self._cursor_block: tuple[int, int, int] | None = None
         self._building = False
         self.restored_expansion: set[str] | None = None  # remembered: used by the first build
 
@@ -294,6 +297,7 @@ class IndexTree(ScrollView, can_focus=True):
 
     def _set_lines(self, lines: list[Line]) -> None:
         self._lines = lines
+        self._cursor_block = None
         self._category_labels = {}
         self._strips = {}
         set_virtual_size(self, Size(0, len(lines)))
@@ -340,6 +344,7 @@ class IndexTree(ScrollView, can_focus=True):
     def _changed_below(self, line: int, added: int) -> None:
         """Lines were added (or, negative, removed) below ``line``: keep the cursor's item."""
         self._strips = {}
+        self._cursor_block = None
         cursor = self.cursor_line
         set_virtual_size(self, Size(0, len(self._lines)))
         self.refresh()
@@ -652,12 +657,16 @@ class IndexTree(ScrollView, can_focus=True):
         cursor = self.cursor_line
         if line <= cursor or not isinstance(self.item_at(cursor), Category):
             return -1
-        depth = len(self._lines[cursor].guide)
         lines = self._lines
-        for number in range(cursor + 1, line + 1):  # the category's lines run on from it
-            if len(lines[number].guide) <= depth:
-                return -1
-        return depth
+        block = self._cursor_block
+        if block is None or block[0] != cursor:
+            # The category's lines run on from it: found once per cursor, not per line painted.
+            depth = len(lines[cursor].guide)
+            end = cursor + 1
+            while end < len(lines) and len(lines[end].guide) > depth:
+                end += 1
+            block = self._cursor_block = (cursor, end, depth)
+        return block[2] if line < block[1] else -1
 
     def _render_strip(
         self, number: int, cursor: bool, hover: bool, selected: int, width: int
