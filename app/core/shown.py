@@ -64,13 +64,20 @@ def _ends(entries: list[Entry]) -> Iterable[tuple[int, Entry]]:
 class Runs:
     """What ``Shown`` needs of an index, made once per index (a filter keystroke makes a new
     ``Shown``): each category's run of positions (None: counted without them), and which
-    entries are TODO (taken when a filtered TODO count is first asked for)."""
+    entries are TODO (taken when a filtered TODO count is first asked for).
+
+    It also names each category uniquely (``uid``) and says which categories hold an item:
+    two headings of one name under one parent share a key and a path, so neither tells them
+    apart."""
 
     def __init__(self, index: Index, spans: dict[int, Span] | None) -> None:
         self.index = index
         self.spans = spans
         self._flags: bytes | None = None
         self._categories: list[Category] | None = None
+        self._uids: dict[int, str] | None = None
+        self._by_uid: dict[str, Category] = {}
+        self._parents: dict[int, Category] = {}
 
     @classmethod
     def of(cls, index: Index) -> Runs:
@@ -82,6 +89,65 @@ class Runs:
         if self._categories is None:
             self._categories = self.index.tree.walk()[1:]
         return self._categories
+
+    def uid(self, category: Category) -> str:
+        """The category's key, and for a later heading of the same key ``key\\x1eN`` (N its
+        occurrence): as lasting across saves as the key, and unique."""
+        return self._named()[0].get(id(category), category.key)
+
+    def category(self, uid: str) -> Category | None:
+        """The category named ``uid`` (see ``uid``)."""
+        return self._named()[1].get(uid)
+
+    def holders(self, item: Category | Entry) -> list[Category]:
+        """The categories holding ``item``, outermost first, neither the root nor ``item``."""
+        if isinstance(item, Category):
+            parents = self._named()[2]
+            chain: list[Category] = []
+            parent = parents.get(id(item))
+            while parent is not None and parent is not self.index.tree:
+                chain.append(parent)
+                parent = parents.get(id(parent))
+            return chain[::-1]
+        return self._entry_holders(item)
+
+    def _entry_holders(self, entry: Entry) -> list[Category]:
+        spans = self.spans
+        chain: list[Category] = []
+        if spans is None:  # by path: of headings of one name, the first
+            for depth in range(1, len(entry.category) + 1):
+                key = "\x1f".join(entry.category[:depth])
+                found = self.category(key)
+                if found is None:
+                    break
+                chain.append(found)
+            return chain
+        node, position = self.index.tree, entry.position
+        while not spans[id(node)][0] <= position < spans[id(node)][1]:
+            inner = next(
+                (c for c in node.children if spans[id(c)][0] <= position < spans[id(c)][2]), None
+            )
+            if inner is None:
+                break
+            chain.append(inner)
+            node = inner
+        return chain
+
+    def _named(self) -> tuple[dict[int, str], dict[str, Category], dict[int, Category]]:
+        if self._uids is None:
+            uids: dict[int, str] = {}
+            seen: dict[str, int] = {}
+            for category in self.categories:
+                occurrence = seen.get(category.key, 0)
+                seen[category.key] = occurrence + 1
+                uid = category.key if not occurrence else f"{category.key}\x1e{occurrence}"
+                uids[id(category)] = uid
+                self._by_uid[uid] = category
+            for category in [self.index.tree, *self.categories]:
+                for child in category.children:
+                    self._parents[id(child)] = category
+            self._uids = uids
+        return self._uids, self._by_uid, self._parents
 
     @property
     def todo_flags(self) -> bytes:

@@ -33,7 +33,7 @@ class FolderState:
     """The reader's place in one notes folder."""
 
     cursor_entry: str | None = None  # the key of the entry under the cursor
-    cursor_category: str | None = None  # else the key of the category under it
+    cursor_category: str | None = None  # else the uid (key, made unique) of the category
     expanded: tuple[str, ...] = ()  # category keys
     filter_text: str = ""
     status_filter: str | None = None  # "todo", "done" or None

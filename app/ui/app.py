@@ -291,7 +291,7 @@ class ReadnotesApp(App[int]):
         status = self.filter_query.status
         self._place_state = FolderState(
             cursor_entry=item.key if isinstance(item, Entry) else None,
-            cursor_category=item.key if isinstance(item, Category) else None,
+            cursor_category=self.index_tree.uid(item) if isinstance(item, Category) else None,
             expanded=tuple(sorted(self.index_tree.remembered_expansion())),
             filter_text=self.filter_query.text,
             status_filter=str(status) if status is not None else None,
@@ -613,7 +613,7 @@ class ReadnotesApp(App[int]):
         if isinstance(item, Entry):
             return Place(PlaceKind.ENTRY, item.key)
         if isinstance(item, Category):
-            return Place(PlaceKind.CATEGORY, item.key)
+            return Place(PlaceKind.CATEGORY, self.index_tree.uid(item))
         return None
 
     def _refresh_preview(self, *, force: bool = False, keep_scroll: bool = False) -> None:
@@ -643,12 +643,7 @@ class ReadnotesApp(App[int]):
         if index is None:
             return
         if place.kind is PlaceKind.CATEGORY:
-            at_cursor = self.index_tree.cursor_item  # of two headings of one name, this one
-            category = (
-                at_cursor
-                if isinstance(at_cursor, Category) and at_cursor.key == place.key
-                else next((c for c in index.categories() if c.key == place.key), None)
-            )
+            category = self.index_tree.category(place.key)
             if category is not None:
                 counts = self.index_tree.counts_for(category)
                 preview = category_preview(

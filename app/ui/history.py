@@ -17,7 +17,7 @@ class Place:
     """Something the preview can show again: keys survive a re-parse, line numbers do not."""
 
     kind: PlaceKind
-    key: str  # entry key, category key, or the note's root-relative path
+    key: str  # entry key, category uid (``IndexTree.uid``), or the note's root-relative path
     anchor: str | None = None
 
 

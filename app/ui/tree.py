@@ -149,6 +149,8 @@ class IndexTree(ScrollView, can_focus=True):
         self._shown: Shown | None = None
         self._runs: Runs | None = None
         self._filtering = False
+        # Open categories by ``Runs.uid``: the key, but unique, so of two headings of one name
+        # only the one opened is open (and stays so across saves and sessions).
         self._expanded: set[str] = set()
         self._expanded_before_filter: set[str] = set()
         self._lines: list[Line] = []
@@ -219,7 +221,7 @@ class IndexTree(ScrollView, can_focus=True):
                 self._expanded_before_filter = set(self._expanded)
             expanded = set()  # below: the categories holding matches
         elif self._filtering:
-            expanded = self._expanded_before_filter | _ancestors_of(old_item)
+            expanded = self._expanded_before_filter | self._holder_uids(old_item)
         else:
             expanded = set(self._expanded)
 
@@ -248,27 +250,29 @@ class IndexTree(ScrollView, can_focus=True):
 
     def _initial_expansion(self, index: Index) -> set[str]:
         """Everything for a small index; else the first level, while it adds few leaves."""
+        runs = self._runs_of(index)
         if len(index.entries) <= EXPAND_ALL_LIMIT:
-            return {c.key for c in index.categories()[1:]}
+            return {runs.uid(c) for c in runs.categories}
         expanded: set[str] = set()
         leaves = 0
         for category in index.tree.children:
             leaves += len(category.entries)
             if leaves > FIRST_LEVEL_LEAF_BUDGET:
                 break
-            expanded.add(category.key)
+            expanded.add(runs.uid(category))
         return expanded
 
     def _matching_categories(self, index: Index, shown: Shown) -> set[str]:
         """Categories holding matches, in document order, while they add few enough leaves."""
+        runs = self._runs_of(index)
         expanded: set[str] = set()
         leaves = 0
-        for category in self._runs_of(index).categories:
+        for category in runs.categories:
             if shown.total(category):
                 leaves += shown.own_total(category)
                 if leaves > FILTER_LEAF_BUDGET:
                     break
-                expanded.add(category.key)
+                expanded.add(runs.uid(category))
         return expanded
 
     def _lines_of(self, category: Category, inner: str, *, top: bool = False) -> list[Line]:
@@ -286,12 +290,12 @@ class IndexTree(ScrollView, can_focus=True):
         lines = [Line(entry, branch, "") for entry in entries]
         if lines and not children:
             lines[-1] = Line(entries[-1], last, "")
-        expanded = self._expanded
+        expanded, uid = self._expanded, self._uid
         for number, child in enumerate(children, 1):
             final = number == len(children)
             deeper = inner if top else inner + (BLANK if final else PASS)
             lines.append(Line(child, last if final else branch, deeper))
-            if child.key in expanded:
+            if uid(child) in expanded:
                 lines.extend(self._lines_of(child, deeper))
         return lines
 
@@ -318,10 +322,10 @@ class IndexTree(ScrollView, can_focus=True):
 
     def _expand(self, line: int) -> None:
         item = self.item_at(line)
-        if not isinstance(item, Category) or item.key in self._expanded:
+        if not isinstance(item, Category) or self._uid(item) in self._expanded:
             return
         inner = self._lines[line].inner
-        self._expanded.add(item.key)
+        self._expanded.add(self._uid(item))
         below = self._lines_of(item, inner)
         lines = self._lines
         lines[line + 1 : line + 1] = below
@@ -329,10 +333,10 @@ class IndexTree(ScrollView, can_focus=True):
 
     def _collapse(self, line: int) -> None:
         item = self.item_at(line)
-        if not isinstance(item, Category) or item.key not in self._expanded:
+        if not isinstance(item, Category) or self._uid(item) not in self._expanded:
             return
         guide = self._lines[line].guide
-        self._expanded.discard(item.key)
+        self._expanded.discard(self._uid(item))
         lines = self._lines
         end = line + 1
         depth = len(guide)
@@ -355,9 +359,9 @@ class IndexTree(ScrollView, can_focus=True):
                 self.cursor_line = line
         self.post_message(self.Toggled())
 
-    def collapse_category(self, key: str) -> bool:
-        """Close the category with ``key``, if it is shown."""
-        line = self._line_of(key, Category)
+    def collapse_category(self, category: Category) -> bool:
+        """Close ``category``, if it is shown."""
+        line = self._line_of_item(category)
         if line is None:
             return False
         self._collapse(line)
@@ -366,7 +370,7 @@ class IndexTree(ScrollView, can_focus=True):
     def _toggle(self, line: int) -> None:
         item = self.item_at(line)
         if isinstance(item, Category):
-            if item.key in self._expanded:
+            if self._uid(item) in self._expanded:
                 self._collapse(line)
             else:
                 self._expand(line)
@@ -483,35 +487,53 @@ class IndexTree(ScrollView, can_focus=True):
         entry = index.find(key)
         if entry is None or not shown.contains(entry):
             return False
-        if not self._open_path(entry.category):
-            return False
-        line = self._line_of(key, Entry)
+        line = self._open_to(entry)
         if line is None:
             return False
         if move:
             self._move_to(line)
         return True
 
-    def reveal_category(self, key: str) -> bool:
-        line = self._line_of(key, Category)
+    def reveal_category(self, uid: str) -> bool:
+        """Expand the categories above the one named ``uid`` (see ``uid``) and move to it."""
+        category = self._runs.category(uid) if self._runs is not None else None
+        line = self._open_to(category) if category is not None else None
         if line is None:
-            path = tuple(key.split("\x1f"))
-            if not self._open_path(path[:-1]):
-                return False
-            line = self._line_of(key, Category)
-            if line is None:
-                return False
+            return False
         self._move_to(line)
         return True
 
-    def _open_path(self, path: tuple[str, ...]) -> bool:
-        """Expand the categories along ``path``, outermost first."""
-        for depth in range(1, len(path) + 1):
-            line = self._line_of("\x1f".join(path[:depth]), Category)
+    def _open_to(self, item: Item) -> int | None:
+        """Expand the categories holding ``item``, outermost first; its line, if shown."""
+        assert self._runs is not None
+        for holder in self._runs.holders(item):
+            line = self._line_of_item(holder)
             if line is None:
-                return False
+                return None
             self._expand(line)
-        return True
+        return self._line_of_item(item)
+
+    def _line_of_item(self, item: Item) -> int | None:
+        for number, line in enumerate(self._lines):
+            if line.item is item:
+                return number
+        return None
+
+    def uid(self, category: Category) -> str:
+        """The category's name for places and for what is open (see ``Runs.uid``)."""
+        return self._uid(category)
+
+    def category(self, uid: str) -> Category | None:
+        return self._runs.category(uid) if self._runs is not None else None
+
+    def _uid(self, category: Category) -> str:
+        return self._runs.uid(category) if self._runs is not None else category.key
+
+    def _holder_uids(self, item: Item | None) -> set[str]:
+        """The categories holding ``item`` (of the index now shown), by ``uid``."""
+        if item is None or self._runs is None:
+            return set()
+        return {self._runs.uid(holder) for holder in self._runs.holders(item)}
 
     def first_entry(self) -> bool:
         """Move to the first visible entry in document order."""
@@ -560,14 +582,15 @@ class IndexTree(ScrollView, can_focus=True):
     def action_collapse_or_parent(self) -> None:
         line = self.cursor_line
         item = self.item_at(line)
-        if isinstance(item, Category) and item.key in self._expanded:
+        if item is None or self._runs is None:
+            return
+        if isinstance(item, Category) and self._uid(item) in self._expanded:
             self._collapse(line)
             return
-        path = item.category if isinstance(item, Entry) else item.path[:-1] if item else ()
-        if path:
-            parent = self._line_of("\x1f".join(path), Category)
-            if parent is not None:
-                self._move_to(parent)
+        holders = self._runs.holders(item)
+        parent = self._line_of_item(holders[-1]) if holders else None
+        if parent is not None:
+            self._move_to(parent)
 
     def action_expand_category(self) -> None:
         self._expand(self.cursor_line)
@@ -682,7 +705,7 @@ class IndexTree(ScrollView, can_focus=True):
         elif guide:
             segments.append(Segment(guide, line_style + styles.guide))
         if isinstance(item, Category):
-            icon = EXPANDED_ICON if item.key in self._expanded else COLLAPSED_ICON
+            icon = EXPANDED_ICON if self._uid(item) in self._expanded else COLLAPSED_ICON
             segments.append(Segment(icon, line_style))
         overlay = styles.label + styles.cursor if cursor else styles.label
         segments.extend(_label_segments(self._label(item), line_style, overlay))
@@ -703,16 +726,6 @@ def _label_segments(label: Text, base: Style, overlay: Style) -> list[Segment]:
     if at < len(text):
         segments.append(Segment(text[at:], base + overlay))
     return segments
-
-
-def _ancestors_of(item: Item | None) -> set[str]:
-    if isinstance(item, Entry):
-        path = item.category
-    elif isinstance(item, Category):
-        path = item.path[:-1]
-    else:
-        return set()
-    return {"\x1f".join(path[:depth]) for depth in range(1, len(path) + 1)}
 
 
 def _bound_action(widget: IndexTree, key: str) -> str | None:

@@ -64,6 +64,20 @@ def assert_agrees(index: Index, matches: list[Entry] | None) -> None:
             assert counted.counts(category) == merged
     for entry in index.entries:
         assert fast.contains(entry) == counted.contains(entry) == (id(entry) in members)
+    assert_named(Runs.of(index))
+
+
+def assert_named(runs: Runs) -> None:
+    """Every category has its own uid, and the chain of categories holding each item leads
+    down to it, heading by heading."""
+    index = runs.index
+    categories = index.categories()[1:]
+    assert len({runs.uid(c) for c in categories}) == len(categories)
+    assert all(runs.category(runs.uid(c)) is c for c in categories)
+    for item in [*categories, *index.entries]:
+        chain = [index.tree, *runs.holders(item)]
+        for outer, inner in zip(chain, [*chain[1:], item], strict=True):
+            assert any(inner is c for c in [*outer.children, *outer.entries])
 
 
 @settings(max_examples=150, deadline=None)

@@ -119,7 +119,7 @@ def notices(app: ReadnotesApp) -> list[str]:
 async def collapse(pilot: Pilot[int], app: ReadnotesApp, title: str) -> None:
     assert app.index is not None
     category = next(c for c in app.index.categories() if c.title == title)
-    assert app.index_tree.collapse_category(category.key)
+    assert app.index_tree.collapse_category(category)
     await pilot.pause()
 
 

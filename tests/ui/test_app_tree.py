@@ -159,7 +159,7 @@ async def test_closing_the_category_around_the_cursor_puts_it_on_the_category(
         await go_to(pilot, "Zephyr")
         assert app.index is not None
         around = next(c for c in app.index.categories() if c.title == "Knowledge distillation")
-        assert app.index_tree.collapse_category(around.key)
+        assert app.index_tree.collapse_category(around)
         await settle(pilot)
         assert app.index_tree.cursor_item is around
         assert "Zephyr" not in " ".join(tree_labels(app))

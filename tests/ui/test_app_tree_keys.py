@@ -367,3 +367,25 @@ async def test_a_save_keeps_the_cursor_on_the_second_heading_of_a_name(tmp_path:
         assert app.index_tree.cursor_line == 3
         assert category_title(app) == "Tools"
         assert tree_labels(app)[3:] == ["Tools  1", "✓ delta tool"]
+
+
+async def test_moving_between_two_headings_of_one_name_shows_each_and_opens_each_alone(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "README.md").write_text(
+        "# Same\n\n## Tools\n\n* [alpha tool](a.md)\n\n## Tools\n\n* [delta tool](d.md)\n"
+    )
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "space", "j")  # close the first, then straight onto the second
+        await wait_until(pilot, lambda: "delta tool" in preview_text(app))
+        assert "alpha tool" not in preview_text(app)
+        await press(pilot, "space")  # the second closes; the first stays closed
+        assert tree_rows(app)[:2] == ["▶ Tools  1", "▶ Tools  1"]
+        await press(pilot, "space")
+        assert tree_labels(app) == ["Tools  1", "Tools  1", "✓ delta tool"]
+        await press(pilot, "j", "left")  # from the entry to its own heading, not the first
+        assert app.index_tree.cursor_line == 1
+        await press(pilot, "left", "bracketleft")  # back: the second heading's overview
+        await wait_until(pilot, lambda: "delta tool" in preview_text(app))
