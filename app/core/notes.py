@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from app.core.errors import ReadnotesError
 from app.core.links import safe_path
-from app.core.names import is_noise
+from app.core.names import folder_note_name, is_noise
 from app.core.sanitize import inert, inert_line
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ _VALUE_MAX_CHARS = 300
 _SNIFF_BYTES = 8192
 _LISTING_MAX_FILES = 2_000
 _TAG_KEYS = frozenset({"tags", "tag"})
-_FOLDER_NOTE_NAMES = ("README.md", "index.md", "readme.md")
 _BINARY_SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
@@ -206,7 +205,7 @@ def _load_file(rel: str, path: Path, max_bytes: int) -> NoteDoc:
 
 
 def _load_folder(root: Path, rel: str, folder: Path, max_bytes: int) -> NoteDoc:
-    readme = _folder_note(folder)
+    readme = folder_note(folder)
     if readme is not None and safe_path(root, os.path.join(rel, readme)) is not None:
         doc = _load_file(rel, folder / readme, max_bytes)
         if doc.kind is NoteKind.MARKDOWN:
@@ -277,17 +276,15 @@ def _reason(error: OSError) -> str:
 # --- folders -----------------------------------------------------------------------------------
 
 
-def _folder_note(folder: Path) -> str | None:
-    """The file that stands for a folder: README.md, index.md, then either name in any case."""
-    names = {entry.name for entry in os.scandir(folder) if _is_file(entry)}
-    for name in _FOLDER_NOTE_NAMES:
-        if name in names:
-            return name
-    by_lower = {name.lower(): name for name in sorted(names)}
-    for name in ("readme.md", "index.md"):
-        if name in by_lower:
-            return by_lower[name]
-    return None
+def folder_note(folder: Path) -> str | None:
+    """The name of the file that stands for ``folder`` (:func:`names.folder_note_name`).
+
+    None when the folder has none or cannot be listed.
+    """
+    try:
+        return folder_note_name(entry.name for entry in os.scandir(folder) if _is_file(entry))
+    except OSError:
+        return None
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

@@ -28,8 +28,8 @@ import pyromark
 from app.core import parse_cache
 from app.core.errors import IndexNotFoundError, ReadnotesError
 from app.core.model import Category, Entry, Index, Link, Marker, MarkerKind, Status
+from app.core.names import folder_note_name
 
-INDEX_NAMES = ("readme.md", "index.md")
 BOM = b"\xef\xbb\xbf"
 
 _OPTIONS = (
@@ -67,12 +67,12 @@ def find_index(path: Path) -> Path:
     if not path.is_dir():
         raise IndexNotFoundError(f"Not a file or folder: {path}")
     try:
-        names = {child.name.lower(): child for child in path.iterdir() if child.is_file()}
+        names = [child.name for child in path.iterdir() if child.is_file()]
     except OSError as exc:
         raise IndexNotFoundError(f"Cannot read folder {path}: {exc.strerror}") from exc
-    for wanted in INDEX_NAMES:
-        if wanted in names:
-            return names[wanted]
+    found = folder_note_name(names)
+    if found is not None:
+        return path / found
     raise IndexNotFoundError(f"No index in {path}: expected README.md or index.md")
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from app.core.links import safe_path
 from app.core.model import Entry, Index
+from app.core.names import folder_note_name
 from app.core.notes import split_frontmatter
 from app.core.sanitize import inert_line
 
@@ -35,7 +36,6 @@ _FOLDER_FILES_LIMIT = 200
 _SNIFF_BYTES = 8192
 _BINARY_STARTS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"%PDF-", b"PK\x03\x04")
 _BOM = b"\xef\xbb\xbf"
-_FOLDER_NOTE_NAMES = ("readme.md", "index.md")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +156,7 @@ def _folder_sources(index: Index, entry: Entry, note: str, seen: set[str]) -> It
     """A folder note: its README (under the entry's key), then its other Markdown files."""
     folder = note.strip("/")
     files = _markdown_files(index, folder)
-    readme = next((f for name in _FOLDER_NOTE_NAMES for f in files if f.lower() == name), None)
+    readme = folder_note_name(f for f in files if "/" not in f)
     ordered = ([readme] if readme is not None else []) + [f for f in files if f != readme]
     for inner in ordered:
         rel = f"{folder}/{inner}" if folder else inner

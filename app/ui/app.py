@@ -36,7 +36,7 @@ from app.core.errors import ReadnotesError
 from app.core.images import resolve_image
 from app.core.links import AnchorLink, NoteLink, Refused, WebLink, resolve_link, safe_path
 from app.core.model import Category, Entry, Index, Status
-from app.core.notes import create_note_stub, load_note, read_tags
+from app.core.notes import create_note_stub, folder_note, load_note, read_tags
 from app.core.parse import find_index
 from app.core.query import Query, filter_entries, narrows
 from app.core.reread import Reread, reread_index
@@ -76,7 +76,6 @@ STATUS_CYCLE: dict[Status | None, Status | None] = {
     Status.TODO: Status.DONE,
     Status.DONE: None,
 }
-_FOLDER_NOTES = ("README.md", "index.md", "readme.md")
 WATCH_FALLBACK_DELAY = 0.5  # seconds: when the index never shows, start the watcher anyway
 # The entries whose notes are read and rendered ahead, by tree line from the cursor's: the
 # next move's preview is then painted in the frame that moves the cursor.
@@ -1112,9 +1111,9 @@ class ReadnotesApp(App[int]):
         if real is None:
             raise ReadnotesError(f"Refused: {entry.note} is outside the notes folder")
         if entry.note.endswith("/") or real.is_dir():
-            for name in _FOLDER_NOTES:
-                if (real / name).is_file():
-                    return real / name
+            readme = folder_note(real)
+            if readme is not None:
+                return real / readme
             raise ReadnotesError(
                 f"{entry.note} is a folder without a README: open one of its notes instead"
             )

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from app.core.errors import ReadnotesError
 from app.core.links import NoteLink, resolve_link
-from app.core.notes import NoteKind, create_note_stub, load_note, read_tags
+from app.core.names import folder_note_name
+from app.core.notes import NoteKind, create_note_stub, folder_note, load_note, read_tags
+from app.core.parse import find_index
 
 
 @pytest.fixture
@@ -682,3 +684,31 @@ def test_any_bytes_load_without_raising(root: Path, head: str, middle: bytes, ta
     shown = doc.body + "".join(k + v for k, v in doc.meta) + "".join(doc.warnings)
     assert not any(ord(c) < 0x20 and c not in "\t\n" for c in shown)
     assert read_tags(root, "fuzz.md") == doc.tags or doc.kind is not NoteKind.MARKDOWN
+
+
+@pytest.mark.parametrize(
+    ("names", "chosen"),
+    [
+        (["README.md", "index.md"], "README.md"),
+        (["Readme.md", "index.md"], "Readme.md"),
+        (["readme.md", "README.md"], "README.md"),
+        (["INDEX.md", "notes.md"], "INDEX.md"),
+        (["index.md", "Index.md"], "index.md"),
+        (["notes.md", "README.txt"], None),
+    ],
+)
+def test_one_rule_names_a_folders_note(names: list[str], chosen: str | None) -> None:
+    assert folder_note_name(names) == chosen
+
+
+def test_a_folder_note_named_readme_in_another_case_is_shown_searched_and_indexed(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "paper"
+    folder.mkdir()
+    (folder / "Readme.md").write_text("# The paper\n\nflash attention\n")
+    (folder / "other.md").write_text("other\n")
+    assert folder_note(folder) == "Readme.md"
+    doc = load_note(tmp_path, "paper/")
+    assert doc.kind is NoteKind.FOLDER_README and doc.path == folder / "Readme.md"
+    assert find_index(folder) == folder / "Readme.md"

@@ -113,3 +113,20 @@ async def test_r_reloads_the_index_keeping_the_cursor(notes_copy: Path) -> None:
         assert str(app.status_line.render()) == "17 entries · 4 TODO"
         assert cursor_entry(app).title.startswith("Zephyr")
         assert any(e.title == "A new paper" for e in app.index.entries)  # type: ignore[union-attr]
+
+
+async def test_e_on_a_folder_note_opens_its_readme_in_any_case(
+    notes_copy: Path, editor: list[list[str]]
+) -> None:
+    """The preview shows ``Readme.md`` for a folder note, so ``e`` opens that same file."""
+    folder = notes_copy / "blogs/ray"
+    readme = next(p for p in folder.iterdir() if p.name.lower() == "readme.md")
+    readme.rename(folder / "Readme.md")
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "Ray")
+        await press(pilot, "e")
+        assert editor == [["fake-editor", str((folder / "Readme.md").resolve()), "None"]]
+        await press(pilot, "tab", "end")
+        await wait_until(pilot, lambda: "Edited in the editor." in preview_text(app))
