@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,33 @@ def model_view(index: Index, *, layout: bool = True) -> tuple[object, ...]:
         index.todo_count,
         index.chunk_starts if layout else None,
     )
+
+
+# --- how the suite runs --------------------------------------------------------------------------
+# This machine (and CI) sets PYTHONDONTWRITEBYTECODE=1, so every interpreter the suite starts (the
+# xdist workers, each CLI or pseudo-terminal test's `readnotes`) would compile textual, rich and
+# the app from source again: about a second each. A user's Python caches bytecode; so do the
+# tests, for the modules imported from here on and for every process they start.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
+
+# Which marker each folder's tests carry (`-m "not slow"`, `-m e2e` ...): see pyproject.toml.
+_FOLDER_MARKERS = {"e2e": "e2e", "fuzz": "fuzz"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = item.path.parent.name
+        if folder in _FOLDER_MARKERS:
+            item.add_marker(_FOLDER_MARKERS[folder])
+        if "snap_compare" in getattr(item, "fixturenames", ()):
+            item.add_marker("snapshot")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Workers for ``-n auto``: twice the cores, since most of a Pilot test waits on its app.
+
+    About half of the suite's wall time is spent waiting (for a frame, a worker thread, a
+    subprocess), not computing; two workers per core keep both cores busy through those waits.
+    """
+    return 2 * (os.cpu_count() or 1)
