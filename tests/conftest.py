@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,23 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     subprocess), not computing; two workers per core keep both cores busy through those waits.
     """
     return 2 * (os.cpu_count() or 1)
+
+
+_OWN_BASETEMP = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A short temporary base per run: paths shown on a 120-column screen stay whole.
+
+    pytest's default base (``/tmp/pytest-of-USER/pytest-N/``, plus ``popen-gwN/`` per xdist
+    worker) pushes a tmp_path's index past the width of the header some tests read.
+    """
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        config.option.basetemp = tempfile.mkdtemp(prefix="rn-")
+        config.stash[_OWN_BASETEMP] = config.option.basetemp
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    own = config.stash.get(_OWN_BASETEMP, None)
+    if own is not None:
+        shutil.rmtree(own, ignore_errors=True)
