@@ -13,7 +13,7 @@ import posixpath
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
@@ -42,12 +42,13 @@ from app.core.query import Query, filter_entries, narrows
 from app.core.reread import Reread, reread_index
 from app.core.sanitize import inert_line
 from app.core.state import FolderState, Remembered, StateStore, default_state_dir, folder_key
-from app.edges.browser import OpenResult, open_url, url_is_openable
-from app.edges.clipboard import CopyResult, copy_native
+from app.edges.browser import no_browser, open_url, url_is_openable
+from app.edges.clipboard import copy_native, no_clipboard
 from app.edges.editor import editor_command, run_editor
-from app.edges.opener import open_file
-from app.edges.watch import FolderChange, watch_folder
+from app.edges.opener import no_viewer, open_file
+from app.edges.watch import watch_folder
 from app.ui.commands import GoToEntryProvider
+from app.ui.effects import Change, Effects, Outcome, Suspend
 from app.ui.filter_bar import FilterBar
 from app.ui.footer import KeysFooter
 from app.ui.history import History, Place, PlaceKind
@@ -141,8 +142,11 @@ class ReadnotesApp(App[int]):
         config: Config | None = None,
         state: StateStore | None = None,
         first_read: Future[Reread] | None = None,
+        effects: Effects | None = None,
     ) -> None:
         super().__init__()
+        # without effects: nothing outside starts (no browser, clipboard tool, editor, viewer)
+        self.effects = effects if effects is not None else local_effects()
         self.index_path = index_path
         self._first_read = first_read  # the index read ahead while the UI was imported
         self._entries_by_key: tuple[Index, dict[str, Entry]] | None = None
@@ -178,8 +182,6 @@ class ReadnotesApp(App[int]):
         self._reloading = False  # one re-read of the index at a time ...
         self._reload_again = False  # ... and a request meanwhile makes exactly one more
         self._stop_watching = asyncio.Event()
-        self.reload_count = 0  # models taken from disk after the first: outside changes shown
-        self.burst_count = 0  # bursts of changes the watcher reported
         self._keys_shown: tuple[object, ...] = ()  # what the footer was last told applies
         self._watching = False  # the folder watcher was started
         self._overview_timer: Timer | None = None  # a category overview due after typing
@@ -345,14 +347,12 @@ class ReadnotesApp(App[int]):
         first, self._first_read = self._first_read, None
         if first is not None and known is None:
             return known, first.result()  # the read ahead, still running at mount
-        return known, reread_index(self.index_path, known)
+        return known, self.effects.reread(self.index_path, known)
 
     def _reread_finished(self, known: Index | None, result: Reread) -> None:
         if known is not self.index:  # a mark replaced the model meanwhile: compare with that
             self._reload_again = True
         elif result.index is not None:
-            if known is not None:
-                self.reload_count += 1
             self.show_index(result.index)
         elif known is None:
             message = inert_line(result.problem or "The index could not be read")
@@ -377,7 +377,7 @@ class ReadnotesApp(App[int]):
     async def watch_notes(self) -> None:
         """Follow the notes folder from mount to unmount, one call per burst of changes."""
         root, index_file = self._watched_paths()
-        async for change in watch_folder(
+        async for change in self.effects.watch(
             root, index_file, poll=self.poll, stop=self._stop_watching
         ):
             self.folder_changed(change)
@@ -392,13 +392,12 @@ class ReadnotesApp(App[int]):
         except ReadnotesError:
             return path, path / "README.md"
 
-    def folder_changed(self, change: FolderChange) -> None:
+    def folder_changed(self, change: Change) -> None:
         """A burst of changes: re-read the index when touched, re-render the note when touched.
 
         The index is also re-read on any burst while it is missing or broken, so it comes back
         by itself; the watcher waits for a vanished folder and says when it is back.
         """
-        self.burst_count += 1
         came_back = self._folder_gone and not change.root_missing
         if change.root_missing != self._folder_gone:
             self._folder_gone = change.root_missing
@@ -876,8 +875,8 @@ class ReadnotesApp(App[int]):
             self.open_in_viewer(resolved.path)
 
     @work(thread=True, group="viewer", name="viewer", exit_on_error=False)
-    def open_in_viewer(self, path: Path) -> OpenResult:
-        return open_file(path)
+    def open_in_viewer(self, path: Path) -> Outcome:
+        return self.effects.open_file(path)
 
     # -- history ------------------------------------------------------------------------------
 
@@ -998,7 +997,7 @@ class ReadnotesApp(App[int]):
             note = result.entry.note
             done = result.entry.status is Status.DONE
             if done and note is not None and self.config.record_done_date:
-                self.record_done_date(result.index.root, note, date.today())
+                self.record_done_date(result.index.root, note, self.effects.today())
         self.show_index(result.index)
         if result.merged:
             self.notify(
@@ -1035,7 +1034,7 @@ class ReadnotesApp(App[int]):
 
     @work(thread=True, group="add", name="add", description="add", exit_on_error=False)
     def add_to_index(self, index: Index, request: AddRequest) -> AddResult:
-        return add_entry(index, request)
+        return self.effects.add_entry(index, request)
 
     def _add_finished(self, result: AddResult) -> None:
         """Show the new index with the cursor on the new entry, its note in the preview."""
@@ -1055,7 +1054,7 @@ class ReadnotesApp(App[int]):
             self.open_web(entry.web_links[number - 1].url)
 
     def open_web(self, url: str) -> None:
-        refusal = url_is_openable(url)
+        refusal = self.effects.url_refusal(url)
         if refusal is not None:
             self.notify(inert_line(refusal), title="Not opened", severity="warning")
             return
@@ -1063,8 +1062,8 @@ class ReadnotesApp(App[int]):
         self.open_in_browser(url)
 
     @work(thread=True, group="browser", name="browser", exit_on_error=False)
-    def open_in_browser(self, url: str) -> OpenResult:
-        return open_url(url)
+    def open_in_browser(self, url: str) -> Outcome:
+        return self.effects.open_url(url)
 
     def action_copy_link(self) -> None:
         entry = self.current_entry
@@ -1075,10 +1074,10 @@ class ReadnotesApp(App[int]):
         self.copy_natively(url)
 
     @work(thread=True, exclusive=True, group="clipboard", name="clipboard", exit_on_error=False)
-    def copy_natively(self, url: str) -> tuple[str, CopyResult]:
-        return url, copy_native(url)
+    def copy_natively(self, url: str) -> tuple[str, Outcome]:
+        return url, self.effects.copy(url)
 
-    def _copy_finished(self, url: str, result: CopyResult) -> None:
+    def _copy_finished(self, url: str, result: Outcome) -> None:
         shown = inert_line(url)
         if result.ok:
             self.notify(f"Copied {shown}")
@@ -1136,10 +1135,9 @@ class ReadnotesApp(App[int]):
         self.action_reload()
 
     def _edit(self, path: Path, line: int | None) -> None:
-        command = editor_command(path, line, self.config.editor)
+        command = self.effects.editor_command(path, line, self.config.editor)
         try:
-            with self.suspend():
-                code = run_editor(command)
+            code = self.effects.run_editor(command, self.suspend)
         except SuspendNotSupported:
             raise ReadnotesError("This terminal cannot hand over to an editor") from None
         if code != 0:
@@ -1286,6 +1284,46 @@ def add_entry(index: Index, request: AddRequest) -> AddResult:
     )
 
 
+def real_effects() -> Effects:
+    """The browser, clipboard, editor, viewer, watcher and clock of this machine."""
+    return Effects(
+        open_url=open_url,
+        url_refusal=url_is_openable,
+        copy=copy_native,
+        open_file=open_file,
+        editor_command=editor_command,
+        run_editor=_run_editor_suspended,
+        watch=watch_folder,
+        today=date.today,
+        reread=reread_index,
+        add_entry=add_entry,
+    )
+
+
+def local_effects() -> Effects:
+    """The real folder, watcher and clock, but no browser, clipboard tool, editor or viewer.
+
+    What an App built without effects uses (``run_app`` passes the real ones), so that a test
+    which forgets its fakes can never start a browser or an editor: each says it is missing.
+    """
+    return replace(
+        real_effects(),
+        open_url=no_browser,
+        copy=lambda text: no_clipboard(),
+        open_file=no_viewer,
+        run_editor=_no_editor,
+    )
+
+
+def _run_editor_suspended(command: list[str], suspend: Suspend) -> int:
+    with suspend():
+        return run_editor(command)
+
+
+def _no_editor(command: list[str], suspend: Suspend) -> int:
+    raise SuspendNotSupported
+
+
 def _index_file(path: Path) -> Path:
     """The index a folder stands for: remembered places are keyed by the index file."""
     try:
@@ -1316,7 +1354,9 @@ def run_app(
     ``first_read``: the index, read ahead by the caller (:func:`app.core.reread.read_ahead`).
     """
     state = StateStore(default_state_dir())
-    app = ReadnotesApp(path, poll=poll, config=config, state=state, first_read=first_read)
+    app = ReadnotesApp(
+        path, poll=poll, config=config, state=state, first_read=first_read, effects=real_effects()
+    )
     # The modules just imported live as long as the process: keep the collector from walking
     # them while the screen is built (the parser freezes the model it builds the same way).
     gc.freeze()

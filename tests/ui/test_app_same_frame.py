@@ -182,7 +182,7 @@ async def test_notes_read_ahead_at_startup_are_rendered_at_the_pane_s_width(
     (folder / "README.md").write_text("# Index\n\n## Notes\n\n- [A](a.md)\n- [B](b.md)\n")
     first_read = read_ahead(find_index(folder))  # as the program starts: shown at mount,
     first_read.result(timeout=10)  # before the first layout gives the pane its width
-    app = ReadnotesApp(folder, first_read=first_read)
+    app = make_app(folder, first_read=first_read)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         first = _next_entry_below(app)  # the cursor starts on the first category
