@@ -125,5 +125,5 @@ async def test_keys_typed_in_one_burst_after_slash_reach_the_filter(notes_copy: 
         for key, character in [("slash", "/"), ("d", "d"), ("i", "i"), ("s", "s"), ("t", "t")]:
             app.post_message(events.Key(key, character))
         await wait_until(pilot, lambda: app.filter_bar.value == "dist")
-        assert app.filter_query.status is None  # "t" was typed, not taken as the status key
+        assert app.filtering.query.status is None  # "t" was typed, not taken as the status key
         assert "filter: dist" in str(app.status_line.render())

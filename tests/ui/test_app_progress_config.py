@@ -210,7 +210,7 @@ async def test_without_a_state_store_nothing_is_remembered(notes_copy: Path) -> 
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await press(pilot, "t", "q")
-    assert app.state is None
+    assert app.preferences.state is None
 
 
 async def test_a_corrupt_state_file_is_ignored_and_replaced(
