@@ -1,21 +1,11 @@
 """The readnotes browser: the index as a tree on the left, the entry's note on the right.
 
-This module is the wiring: it composes the screen, builds the plain objects that own each
-concern, and connects them to Textual, which looks for actions, message handlers and worker
-results on the App. What each concern does is in its own module:
-
-- :mod:`app.ui.live_index`: the index shown, its re-reads and the folder watcher;
-- :mod:`app.ui.filtering`: the filter and the notes' tags;
-- :mod:`app.ui.navigation`: the place shown, history, preview loading and reading ahead;
-- :mod:`app.ui.link_routing`: links, images, search hits and the outline;
-- :mod:`app.ui.writes`: marks, undo and adding entries;
-- :mod:`app.ui.outside`: the browser, clipboard, viewer and editor, through :mod:`app.ui.effects`;
-- :mod:`app.ui.preferences`: the config and the place remembered between runs;
-- :mod:`app.ui.keys`: which keys apply, the help's key sections, the palette's key commands.
-
-Everything slow runs in a thread worker (:mod:`app.ui.workers`); each returns a small typed
-result, routed to its owner by ``on_worker_state_changed``, where every error also ends: a
-failure is a notice and never a traceback.
+This module is the wiring. It composes the screen and builds the plain objects that own each
+concern (the live index, filtering, navigation, link routing, writes, the outside world through
+:class:`~app.ui.effects.Effects`, preferences, key state), and holds the one-line actions and
+message handlers Textual looks for on the App. Everything slow runs in a thread worker; each
+returns a small typed result, routed to its owner by ``on_worker_state_changed``, where every
+error ends too: a failure is a notice and never a traceback.
 """
 
 from __future__ import annotations
@@ -30,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input
@@ -52,7 +42,7 @@ from app.ui.effects import Effects, Suspend
 from app.ui.filter_bar import FilterBar
 from app.ui.filtering import Filtering, TagsRead
 from app.ui.footer import KeysFooter
-from app.ui.keys import KeyState
+from app.ui.keys import ENTRY_BINDINGS, GENERAL_BINDINGS, NOTE_BINDINGS, KeyState
 from app.ui.link_routing import LinkRouter
 from app.ui.live_index import LiveIndex, Reloaded
 from app.ui.navigation import Navigator, PreviewLoaded
@@ -78,34 +68,6 @@ class ReadnotesApp(App[int]):
     TITLE = "readnotes"
     COMMANDS = App.COMMANDS | {GoToEntryProvider, TagsProvider, ThemesProvider}
 
-    ENTRY_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("x", "toggle_done", "Done/TODO", id="app.toggle_done"),
-        Binding("u", "undo", "Undo mark", id="app.undo"),
-        Binding("o", "open_primary", "Open link", id="app.open_primary"),
-        *(
-            Binding(str(n), f"open_link({n})", "Open link N", show=False, id=f"app.open_link_{n}")
-            for n in range(1, 10)
-        ),
-        Binding("y", "copy_link", "Copy link", id="app.copy_link"),
-        Binding("e", "edit_note", "Edit note", id="app.edit_note"),
-        Binding("E", "edit_index", "Edit index line", show=False, id="app.edit_index"),
-    ]
-    NOTE_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+o", "outline", "Outline", id="app.outline"),
-        Binding("i", "open_image", "Open image", id="app.open_image"),
-    ]
-    GENERAL_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter", id="app.filter"),
-        # priority: ctrl+f searches from the filter too (an Input's own ctrl+f deletes a word)
-        Binding("ctrl+f", "search", "Search notes", show=False, priority=True, id="app.search"),
-        Binding("t", "cycle_status", "All/TODO/done", id="app.cycle_status"),
-        Binding("a", "add_entry", "Add entry", id="app.add"),
-        Binding("left_square_bracket,backspace", "history_back", "Back", show=False, id="app.back"),
-        Binding("right_square_bracket", "history_forward", "Forward", show=False, id="app.forward"),
-        Binding("r", "reload", "Reload", show=False, id="app.reload"),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
-    ]
     BINDINGS: ClassVar[list[BindingType]] = [*ENTRY_BINDINGS, *GENERAL_BINDINGS, *NOTE_BINDINGS]
 
     def __init__(
@@ -212,11 +174,6 @@ class ReadnotesApp(App[int]):
         else:
             self.filtering.read_tags()
 
-    def reload(self) -> None:
-        """Reload now, by the same path as a change on disk (for folders no watcher can see)."""
-        self.live.request_reload()
-        self.navigator.refresh_preview(force=True, keep_scroll=True)
-
     # -- what the palette and the tests ask of the app ----------------------------------------
 
     @property
@@ -265,7 +222,9 @@ class ReadnotesApp(App[int]):
             self.push_screen(HelpScreen(self.key_sections()))
 
     def action_reload(self) -> None:
-        self.reload()
+        """Reload now, by the same path as a change on disk (for folders no watcher can see)."""
+        self.live.request_reload()
+        self.navigator.refresh_preview(force=True, keep_scroll=True)
 
     def action_toggle_done(self) -> None:
         self.writes.toggle_done()

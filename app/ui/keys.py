@@ -1,4 +1,4 @@
-"""Which of the App's keys apply now, and the App's keys as help sections and palette commands.
+"""The App's own keys: their bindings, which apply now, and the help's and palette's view of them.
 
 The footer greys out a key whose action does not apply (``check_action`` answers None). It is
 told to look again only when an answer changed: every refresh makes it recompose all its keys,
@@ -23,6 +23,37 @@ from app.ui.tree import IndexTree
 if TYPE_CHECKING:
     from app.ui.app import ReadnotesApp
     from app.ui.help_screen import KeySection
+
+
+# The App's own keys, by what they act on (the help screen shows them in these groups).
+ENTRY_BINDINGS: list[BindingType] = [
+    Binding("x", "toggle_done", "Done/TODO", id="app.toggle_done"),
+    Binding("u", "undo", "Undo mark", id="app.undo"),
+    Binding("o", "open_primary", "Open link", id="app.open_primary"),
+    *(
+        Binding(str(n), f"open_link({n})", "Open link N", show=False, id=f"app.open_link_{n}")
+        for n in range(1, 10)
+    ),
+    Binding("y", "copy_link", "Copy link", id="app.copy_link"),
+    Binding("e", "edit_note", "Edit note", id="app.edit_note"),
+    Binding("E", "edit_index", "Edit index line", show=False, id="app.edit_index"),
+]
+NOTE_BINDINGS: list[BindingType] = [
+    Binding("ctrl+o", "outline", "Outline", id="app.outline"),
+    Binding("i", "open_image", "Open image", id="app.open_image"),
+]
+GENERAL_BINDINGS: list[BindingType] = [
+    Binding("slash", "focus_filter", "Filter", id="app.filter"),
+    # priority: ctrl+f searches from the filter too (an Input's own ctrl+f deletes a word)
+    Binding("ctrl+f", "search", "Search notes", show=False, priority=True, id="app.search"),
+    Binding("t", "cycle_status", "All/TODO/done", id="app.cycle_status"),
+    Binding("a", "add_entry", "Add entry", id="app.add"),
+    Binding("left_square_bracket,backspace", "history_back", "Back", show=False, id="app.back"),
+    Binding("right_square_bracket", "history_forward", "Forward", show=False, id="app.forward"),
+    Binding("r", "reload", "Reload", show=False, id="app.reload"),
+    Binding("question_mark", "help", "Help", id="app.help"),
+    Binding("q", "quit", "Quit", id="app.quit"),
+]
 
 
 class KeyState:
@@ -85,11 +116,11 @@ class KeyState:
         palette = Binding(app.COMMAND_PALETTE_BINDING, "command_palette", "Command palette")
         return [
             KeySection("Tree", key_rows(app, IndexTree.BINDINGS)),
-            KeySection("The current entry (from either pane)", key_rows(app, app.ENTRY_BINDINGS)),
-            KeySection("The note shown (from either pane)", key_rows(app, app.NOTE_BINDINGS)),
+            KeySection("The current entry (from either pane)", key_rows(app, ENTRY_BINDINGS)),
+            KeySection("The note shown (from either pane)", key_rows(app, NOTE_BINDINGS)),
             KeySection(
                 "Everywhere",
-                key_rows(app, [*app.GENERAL_BINDINGS, palette, *Screen.BINDINGS[:2]]),
+                key_rows(app, [*GENERAL_BINDINGS, palette, *Screen.BINDINGS[:2]]),
             ),
             KeySection("Filter bar", key_rows(app, FilterBar.BINDINGS)),
             KeySection("Preview", key_rows(app, NoteView.BINDINGS)),

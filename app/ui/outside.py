@@ -151,7 +151,7 @@ class Outside:
         except ReadnotesError as error:
             app.notify(inert_line(str(error)), severity="error")
             return
-        app.reload()
+        app.action_reload()
 
     def _edit(self, path: Path, line: int | None) -> None:
         app = self.app
