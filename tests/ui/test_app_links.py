@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import webbrowser
 from pathlib import Path
 
+import pyperclip
 import pytest
 from app_harness import (
     SIZE,
@@ -64,6 +66,25 @@ async def test_no_browser_says_so_and_shows_the_url(notes_copy: Path) -> None:
         assert any(
             "No web browser" in n and "https://arxiv.org/abs/1706.03762" in n for n in notices(app)
         )
+
+
+async def test_an_app_given_no_effects_starts_no_browser_and_no_clipboard_tool(
+    notes_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built without effects (a test that forgot its fakes), o and y say what is missing."""
+
+    def tripwire(*args: object, **kwargs: object) -> bool:
+        raise AssertionError("a real browser or clipboard tool was started")
+
+    monkeypatch.setattr(webbrowser, "open", tripwire)
+    monkeypatch.setattr(pyperclip, "copy", tripwire)
+    app = ReadnotesApp(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "Attention Is All")
+        await press(pilot, "o", "y")
+        assert any("No web browser available" in n for n in notices(app))
+        assert any("OSC 52" in n and "No system clipboard tool" in n for n in notices(app))
 
 
 async def test_y_copies_the_primary_link(notes_copy: Path) -> None:

@@ -119,7 +119,8 @@ async def test_config_problems_are_notices_and_the_rest_applies(
 async def test_record_done_date_writes_only_the_done_line(notes_copy: Path) -> None:
     note = notes_copy / ZEPHYR
     before = note.read_bytes()
-    app = make_app(notes_copy, config=Config(record_done_date=True))
+    today = FakeEffects(today=lambda: date(2031, 7, 9))  # the clock the done date is read from
+    app = make_app(notes_copy, today, config=Config(record_done_date=True))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Zephyr")
@@ -129,7 +130,7 @@ async def test_record_done_date_writes_only_the_done_line(notes_copy: Path) -> N
         await wait_until(pilot, lambda: note.read_bytes() != before)
     old, new = before.splitlines(keepends=True), note.read_bytes().splitlines(keepends=True)
     closing = old.index(b"---\n", 1)
-    assert new == [*old[:closing], f"done: {date.today().isoformat()}\n".encode(), *old[closing:]]
+    assert new == [*old[:closing], b"done: 2031-07-09\n", *old[closing:]]
 
 
 async def test_a_refused_done_date_is_a_notice_and_the_mark_stands(notes_copy: Path) -> None:
