@@ -26,8 +26,9 @@ from app.edges.browser import OpenResult, no_browser, url_is_openable
 from app.edges.clipboard import CopyResult
 from app.edges.editor import editor_command
 from app.edges.watch import watch_folder
-from app.ui.app import ReadnotesApp, add_entry
+from app.ui.app import ReadnotesApp
 from app.ui.effects import Change, Effects, Outcome, Suspend
+from app.ui.writes import add_entry
 
 SIZE = (120, 36)
 
