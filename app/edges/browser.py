@@ -38,5 +38,10 @@ def open_url(url: str) -> OpenResult:
     except Exception:  # webbrowser.Error, OSError from a broken $BROWSER, ...
         opened = False
     if not opened:
-        return OpenResult(False, f"No web browser available — the URL is: {shown}")
+        return no_browser(url)
     return OpenResult(True, f"Opened {shown}")
+
+
+def no_browser(url: str) -> OpenResult:
+    """What a machine with no web browser says: the URL, for the reader to open elsewhere."""
+    return OpenResult(False, f"No web browser available — the URL is: {inert_line(url)}")

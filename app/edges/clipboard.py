@@ -47,11 +47,16 @@ def copy_native(text: str, timeout: float = 2.0) -> CopyResult:
     return CopyResult(False, _failure_message(error))
 
 
+def no_clipboard() -> CopyResult:
+    """What a machine with no clipboard tool says."""
+    return CopyResult(False, "No system clipboard tool found (install xclip, xsel or wl-clipboard)")
+
+
 def _failure_message(error: BaseException) -> str:
     import pyperclip
 
     if isinstance(error, pyperclip.PyperclipException):
-        return "No system clipboard tool found (install xclip, xsel or wl-clipboard)"
+        return no_clipboard().message
     detail = inert_line(str(error).strip() or type(error).__name__)
     if len(detail) > _MESSAGE_MAX_CHARS:
         detail = detail[: _MESSAGE_MAX_CHARS - 1] + "…"

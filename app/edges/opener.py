@@ -27,6 +27,13 @@ def opener_command() -> str | None:
     return None
 
 
+def no_viewer(path: Path) -> OpenResult:
+    """What a machine with no opener says: the file, for the reader to open elsewhere."""
+    return OpenResult(
+        False, f"No image viewer found (xdg-open or open) — the file is {inert_line(str(path))}"
+    )
+
+
 def open_file(path: Path) -> OpenResult:
     """Start the system viewer on ``path`` without waiting for it; say what happened."""
     shown = inert_line(path.name)
@@ -36,9 +43,7 @@ def open_file(path: Path) -> OpenResult:
         return OpenResult(False, f"Missing image: {shown} does not exist")
     command = opener_command()
     if command is None:
-        return OpenResult(
-            False, f"No image viewer found (xdg-open or open) — the file is {inert_line(str(path))}"
-        )
+        return no_viewer(path)
     try:
         subprocess.Popen(
             [command, str(path)],

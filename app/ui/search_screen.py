@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from app.core.model import Index
 from app.core.search import Hit, search_notes
 from app.ui.preview import category_trail
+from app.ui.workers import thread_worker
 
 __all__ = ["SearchOutcome", "SearchScreen", "hit_prompt"]
 
@@ -160,15 +161,7 @@ class SearchScreen(ModalScreen[SearchOutcome]):
         self.option_list.clear_options()
         self._show_count()
 
-    # A fixed description: the default, the repr of the arguments, would print the whole Index.
-    @work(
-        thread=True,
-        exclusive=True,
-        group="search",
-        name="search",
-        description="search",
-        exit_on_error=False,
-    )
+    @thread_worker("search", exclusive=True)
     def run_search(self, index: Index, query: str, generation: int) -> None:
         """Stream hits to the screen: the first at once, then in batches every ~30 ms."""
         worker = get_current_worker()

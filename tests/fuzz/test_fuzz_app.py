@@ -5,11 +5,12 @@ from the keys the app's own widgets bind, plus printable characters, escape, ent
 Whatever is pressed, no exception escapes, the app is still running, and no file changes except
 the index through ``x`` and ``u`` — and then only in its marker bytes.
 
-Nothing outside runs: the browser, the clipboard, the image viewer are fakes; ``e``/``E`` are
-no-ops (the editor would create a missing note first); adding an entry (``a``) goes as far as the
-dialog and its write is refused, so the invariant stays "only ``x`` writes". ``q`` and the command
-palette are left out of the keys: quitting ends the story, and the palette runs any command by
-fuzzy name, Textual's screenshot (a file written in the working directory) among them.
+Nothing outside runs: the browser, the clipboard, the image viewer and the editor are the
+harness's fakes; adding an entry (``a``) goes as far as the dialog and its write is refused, so
+the invariant stays "only ``x`` writes". ``q``, ``e``/``E`` and the command palette are left out
+of the keys: quitting ends the story, the editor's key creates a missing note before the editor
+runs, and the palette runs any command by fuzzy name, Textual's screenshot (a file written in
+the working directory) among them.
 """
 
 from __future__ import annotations
@@ -18,18 +19,14 @@ import asyncio
 import re
 import shutil
 import tempfile
-import webbrowser
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from textual.binding import Binding, BindingType
 
-import app.ui.app as app_module
+from app.core.add import AddResult
 from app.core.errors import EditError
-from app.edges.browser import OpenResult
-from app.edges.clipboard import CopyResult
 from app.ui.add_screen import AddScreen
 from app.ui.app import ReadnotesApp
 from app.ui.filter_bar import FilterBar
@@ -39,10 +36,11 @@ from app.ui.note_view import NoteView
 from app.ui.outline import OutlineScreen
 from app.ui.search_screen import SearchScreen
 from app.ui.tree import IndexTree
+from tests.ui.app_harness import FakeEffects, make_app
 
 SAMPLE = Path(__file__).resolve().parents[2] / "notes"
 SIZE = (100, 30)
-_LEFT_OUT = {"q", "ctrl+p", "ctrl+q", "ctrl+c"}
+_LEFT_OUT = {"q", "e", "E", "ctrl+p", "ctrl+q", "ctrl+c"}
 _MARKERS = re.compile(rb"\[[ xX]\][ \t]?|\b(?:TODO|DONE):?[ \t]?")
 
 
@@ -72,7 +70,7 @@ _KEY = st.one_of(
     st.sampled_from(["j", "down", "x", "u"]),  # more often: onto an entry, then mark it
     st.sampled_from(bound_keys()),
     st.sampled_from(["escape", "enter", "tab", "shift+tab", "space", "backspace"]),
-    st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="q"),
+    st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="qeE"),
 )
 
 
@@ -93,23 +91,17 @@ def only_markers_differ(before: bytes, after: bytes) -> bool:
     )
 
 
-@pytest.fixture
-def nothing_outside(monkeypatch: pytest.MonkeyPatch) -> None:
+def nothing_outside() -> FakeEffects:
     """No browser, clipboard tool, viewer or editor runs, and adding an entry writes nothing."""
 
-    def no_add(*args: object, **kwargs: object) -> None:
+    def no_add(*args: object, **kwargs: object) -> AddResult:
         raise EditError("Adding entries is off in this test")
 
-    monkeypatch.setattr(webbrowser, "open", lambda url, new=0, autoraise=True: True)
-    monkeypatch.setattr(app_module, "copy_native", lambda text: CopyResult(True, "Copied"))
-    monkeypatch.setattr(app_module, "open_file", lambda path: OpenResult(True, "Opened"))
-    monkeypatch.setattr(app_module, "add_entry", no_add)
-    monkeypatch.setattr(ReadnotesApp, "action_edit_note", lambda self: None)
-    monkeypatch.setattr(ReadnotesApp, "action_edit_index", lambda self: None)
+    return FakeEffects(add_entry=no_add)
 
 
 async def press_at_random(root: Path, keys: list[str]) -> None:
-    app = ReadnotesApp(root)
+    app = make_app(root, nothing_outside())
     async with app.run_test(size=SIZE) as pilot:
         while app.index is None or not app.note_view.is_complete:
             await pilot.pause(0.02)
@@ -129,9 +121,7 @@ async def press_at_random(root: Path, keys: list[str]) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(keys=st.lists(_KEY, min_size=1, max_size=20))
-def test_random_keys_never_crash_and_only_marks_change_the_index(
-    nothing_outside: None, keys: list[str]
-) -> None:
+def test_random_keys_never_crash_and_only_marks_change_the_index(keys: list[str]) -> None:
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp) / "notes"
         shutil.copytree(SAMPLE, root)

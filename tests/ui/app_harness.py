@@ -1,17 +1,34 @@
-"""Helpers for driving the real app under Pilot and reading what the user sees."""
+"""Helpers for driving the real app under Pilot and reading what the user sees.
+
+Every app a test builds with :func:`make_app` gets :class:`FakeEffects`: no browser, clipboard
+tool, editor or image viewer runs, and each records what it was asked. The folder watcher, the
+re-reads of the index and the clock are the real ones, counted.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import AsyncIterator, Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from app.core.model import Entry
+from app.core.model import Entry, Index
+from app.core.reread import Reread, reread_index
+from app.core.sanitize import inert_line
+from app.edges.browser import OpenResult, no_browser, url_is_openable
+from app.edges.clipboard import CopyResult
+from app.edges.editor import editor_command
+from app.edges.watch import watch_folder
 from app.ui.app import ReadnotesApp
+from app.ui.effects import Change, Effects, Outcome, Suspend
+from app.ui.writes import add_entry
 
 SIZE = (120, 36)
 
@@ -79,8 +96,91 @@ def cursor_entry(app: ReadnotesApp) -> Entry:
     return entry
 
 
-def make_app(folder: Path) -> ReadnotesApp:
-    return ReadnotesApp(folder)
+class FakeEffects:
+    """The outside world of a test: what the app asked of it, and how it answers.
+
+    ``browser``: whether a web browser is there; ``editor``: what the editor does with the
+    command it is run with (it returns the exit code). Any effect can be replaced by keyword
+    (``copy=copy_native``, to run the real edge under a patched pyperclip).
+    """
+
+    def __init__(
+        self,
+        *,
+        browser: bool = True,
+        editor: Callable[[list[str]], int] | None = None,
+        **replaced: Any,
+    ) -> None:
+        self.browser = browser
+        self.editor = editor
+        self.replaced = replaced
+        self.opened: list[str] = []  # URLs handed to the browser
+        self.copied: list[str] = []  # texts handed to the native clipboard
+        self.viewed: list[Path] = []  # files handed to the system viewer
+        self.edited: list[list[str]] = []  # editor commands run
+        self.bursts = 0  # bursts of changes the watcher reported
+        self.reloads = 0  # models taken from disk after the first: outside changes shown
+
+    def effects(self) -> Effects:
+        real = Effects(
+            open_url=self.open_url,
+            url_refusal=url_is_openable,
+            copy=self.copy,
+            open_file=self.open_file,
+            editor_command=editor_command,
+            run_editor=self.run_editor,
+            watch=self.watch,
+            today=date.today,
+            reread=self.reread,
+            add_entry=add_entry,
+        )
+        return dataclasses.replace(real, **self.replaced)
+
+    def open_url(self, url: str) -> Outcome:
+        self.opened.append(url)
+        return OpenResult(True, f"Opened {inert_line(url)}") if self.browser else no_browser(url)
+
+    def copy(self, text: str) -> Outcome:
+        self.copied.append(text)
+        return CopyResult(True, "Copied to the system clipboard")
+
+    def open_file(self, path: Path) -> Outcome:
+        self.viewed.append(path)
+        return OpenResult(True, f"Opened {inert_line(path.name)} in the system viewer")
+
+    def run_editor(self, command: list[str], suspend: Suspend) -> int:
+        """Runs "inside" no suspend (a headless app cannot hand the terminal over)."""
+        self.edited.append(command)
+        return self.editor(command) if self.editor is not None else 0
+
+    async def watch(
+        self, root: Path, index_path: Path, *, poll: bool, stop: asyncio.Event
+    ) -> AsyncIterator[Change]:
+        async for change in watch_folder(root, index_path, poll=poll, stop=stop):
+            self.bursts += 1
+            yield change
+
+    def reread(self, path: Path, known: Index | None) -> Reread:
+        result = reread_index(path, known)
+        if known is not None and result.index is not None:
+            self.reloads += 1
+        return result
+
+
+_FAKES: weakref.WeakKeyDictionary[ReadnotesApp, FakeEffects] = weakref.WeakKeyDictionary()
+
+
+def make_app(folder: Path, fakes: FakeEffects | None = None, **options: Any) -> ReadnotesApp:
+    """The real app on ``folder``, its outside world faked (``options``: ReadnotesApp's)."""
+    fakes = fakes if fakes is not None else FakeEffects()
+    app = ReadnotesApp(folder, effects=fakes.effects(), **options)
+    _FAKES[app] = fakes
+    return app
+
+
+def fakes_of(app: ReadnotesApp) -> FakeEffects:
+    """The fake outside world an app of :func:`make_app` was given."""
+    return _FAKES[app]
 
 
 async def go_to(pilot: Pilot[int], title_part: str) -> Entry:

@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from app_harness import (
     SIZE,
+    FakeEffects,
     go_to,
     make_app,
     preview_text,
@@ -26,7 +26,6 @@ from app_harness import (
     wait_until,
 )
 
-import app.ui.app as app_module
 from app.core.model import Index
 from app.core.reread import Reread, reread_index
 from app.ui.app import ReadnotesApp
@@ -151,7 +150,7 @@ async def test_a_four_thousand_paragraph_note_shows_its_start_while_the_rest_ren
 
 
 async def test_a_hundred_thousand_line_index_with_a_ten_megabyte_line_loads_off_the_loop(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     lines = [
         f"## Part {n}" if n % 100 == 0 else f"* {'TODO ' if n % 7 == 0 else ''}[Paper {n}](p{n}.md)"
@@ -169,8 +168,7 @@ async def test_a_hundred_thousand_line_index_with_a_ten_megabyte_line_loads_off_
         parsed.set()
         return result
 
-    monkeypatch.setattr(app_module, "reread_index", timed_reread)
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, FakeEffects(reread=timed_reread))
     async with app.run_test(size=SIZE) as pilot:
         assert "Loading" in str(app.status_line.render())
         await answered(app, "question_mark", help_shown(app))

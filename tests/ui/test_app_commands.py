@@ -9,7 +9,6 @@ from app_harness import SIZE, cursor_entry, make_app, press, settle, started, wa
 from textual.command import CommandList, CommandPalette
 
 from app.core.model import Entry, Link, Marker, MarkerKind, Status
-from app.ui.app import ReadnotesApp
 from app.ui.commands import candidates
 from app.ui.help_screen import HelpScreen
 
@@ -129,7 +128,7 @@ async def test_q_quits_with_exit_code_0(notes_copy: Path) -> None:
 
 
 async def test_a_folder_without_an_index_is_a_message_not_a_traceback(tmp_path: Path) -> None:
-    app = ReadnotesApp(tmp_path / "missing")
+    app = make_app(tmp_path / "missing")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.index is None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from app_harness import (
     SIZE,
+    FakeEffects,
     cursor_entry,
     go_to,
     make_app,
@@ -18,56 +18,44 @@ from app_harness import (
     wait_until,
 )
 
-import app.ui.app as app_module
-from app.ui.app import ReadnotesApp
-
 
 @pytest.fixture
-def editor(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """The editor runs "inside" a no-op suspend and appends a line to the file it opens."""
-    runs: list[list[str]] = []
+def editor() -> FakeEffects:
+    """The editor appends a line to the file it opens (the command: file, then line)."""
 
     def fake_command(
         path: Path, line: int | None = None, configured: Sequence[str] | None = None
     ) -> list[str]:
         return ["fake-editor", str(path), str(line)]
 
-    def fake_run(command: list[str]) -> int:
-        runs.append(command)
+    def edit(command: list[str]) -> int:
         with open(command[1], "a", encoding="utf-8") as handle:
             handle.write("\nEdited in the editor.\n")
         return 0
 
-    @contextlib.contextmanager
-    def no_suspend(self: ReadnotesApp) -> Iterator[None]:
-        yield
-
-    monkeypatch.setattr(app_module, "editor_command", fake_command)
-    monkeypatch.setattr(app_module, "run_editor", fake_run)
-    monkeypatch.setattr(ReadnotesApp, "suspend", no_suspend)
-    return runs
+    return FakeEffects(editor=edit, editor_command=fake_command)
 
 
 async def test_e_opens_the_note_and_shows_it_again_afterwards(
-    notes_copy: Path, editor: list[list[str]]
+    notes_copy: Path, editor: FakeEffects
 ) -> None:
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, editor)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "UniversalNER")
         await press(pilot, "e")
         note = notes_copy / "papers/LLM/distillation/UniversalNER.md"
-        assert editor == [["fake-editor", str(note.resolve()), "None"]]
+        assert editor.edited == [["fake-editor", str(note.resolve()), "None"]]
         await press(pilot, "tab", "end")
         await wait_until(pilot, lambda: "Edited in the editor." in preview_text(app))
 
 
 async def test_e_creates_a_missing_note_with_its_title(
-    notes_copy: Path, editor: list[list[str]]
+    notes_copy: Path, editor: FakeEffects
 ) -> None:
     note = notes_copy / "blogs/TransformerInferenceArithmetic.md"
     assert not note.exists()
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, editor)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Transformer Inference")
@@ -78,14 +66,14 @@ async def test_e_creates_a_missing_note_with_its_title(
 
 
 async def test_E_opens_the_index_at_the_entry_line_and_reloads(
-    notes_copy: Path, editor: list[list[str]]
+    notes_copy: Path, editor: FakeEffects
 ) -> None:
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, editor)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         entry = await go_to(pilot, "Numbers every")
         await press(pilot, "E")
-        assert editor == [["fake-editor", str(notes_copy / "README.md"), str(entry.line)]]
+        assert editor.edited == [["fake-editor", str(notes_copy / "README.md"), str(entry.line)]]
         assert app.index is not None and app.index.data.endswith(b"Edited in the editor.\n")
         assert cursor_entry(app).title == entry.title
 
@@ -116,17 +104,17 @@ async def test_r_reloads_the_index_keeping_the_cursor(notes_copy: Path) -> None:
 
 
 async def test_e_on_a_folder_note_opens_its_readme_in_any_case(
-    notes_copy: Path, editor: list[list[str]]
+    notes_copy: Path, editor: FakeEffects
 ) -> None:
     """The preview shows ``Readme.md`` for a folder note, so ``e`` opens that same file."""
     folder = notes_copy / "blogs/ray"
     readme = next(p for p in folder.iterdir() if p.name.lower() == "readme.md")
     readme.rename(folder / "Readme.md")
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, editor)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Ray")
         await press(pilot, "e")
-        assert editor == [["fake-editor", str((folder / "Readme.md").resolve()), "None"]]
+        assert editor.edited == [["fake-editor", str((folder / "Readme.md").resolve()), "None"]]
         await press(pilot, "tab", "end")
         await wait_until(pilot, lambda: "Edited in the editor." in preview_text(app))

@@ -56,7 +56,7 @@ async def test_every_word_must_match_title_category_or_tag(notes_copy: Path) -> 
         await started(pilot)
         await press(pilot, "slash", *"blog ray")
         assert tree_labels(app) == ["Blog notes  1 · 1 TODO", "○ Ray"]
-        await wait_until(pilot, lambda: bool(app._tags))
+        await wait_until(pilot, lambda: bool(app.entry_tags))
         await press(pilot, *["backspace"] * 8, *"#quantization")
         assert "✓ 8-Bit Optimizers via Block-wise Quantization" in tree_labels(app)
         assert sum(label.startswith(("✓", "○")) for label in tree_labels(app)) == 1
@@ -125,5 +125,5 @@ async def test_keys_typed_in_one_burst_after_slash_reach_the_filter(notes_copy: 
         for key, character in [("slash", "/"), ("d", "d"), ("i", "i"), ("s", "s"), ("t", "t")]:
             app.post_message(events.Key(key, character))
         await wait_until(pilot, lambda: app.filter_bar.value == "dist")
-        assert app.filter_query.status is None  # "t" was typed, not taken as the status key
+        assert app.filtering.query.status is None  # "t" was typed, not taken as the status key
         assert "filter: dist" in str(app.status_line.render())

@@ -5,9 +5,11 @@ from __future__ import annotations
 import webbrowser
 from pathlib import Path
 
+import pyperclip
 import pytest
 from app_harness import (
     SIZE,
+    FakeEffects,
     cursor_entry,
     go_to,
     make_app,
@@ -19,54 +21,44 @@ from app_harness import (
     wait_until,
 )
 
-import app.ui.app as app_module
 from app.edges.clipboard import CopyResult
 from app.ui.app import ReadnotesApp
 
 
 @pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    urls: list[str] = []
-
-    def fake_open(url: str, new: int = 0, autoraise: bool = True) -> bool:
-        urls.append(url)
-        return True
-
-    monkeypatch.setattr(webbrowser, "open", fake_open)
-    return urls
+def outside() -> FakeEffects:
+    """A browser that opens every URL it is handed, and a clipboard tool that copies."""
+    return FakeEffects()
 
 
 def notices(app: ReadnotesApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-async def test_o_opens_the_primary_link(notes_copy: Path, opened: list[str]) -> None:
-    app = make_app(notes_copy)
+async def test_o_opens_the_primary_link(notes_copy: Path, outside: FakeEffects) -> None:
+    app = make_app(notes_copy, outside)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "FlashAttention")
         await press(pilot, "o")
-        assert opened == ["https://arxiv.org/abs/2205.14135"]
+        assert outside.opened == ["https://arxiv.org/abs/2205.14135"]
         assert any("Opened https://arxiv.org/abs/2205.14135" in n for n in notices(app))
 
 
-async def test_number_keys_open_the_nth_link(notes_copy: Path, opened: list[str]) -> None:
-    app = make_app(notes_copy)
+async def test_number_keys_open_the_nth_link(notes_copy: Path, outside: FakeEffects) -> None:
+    app = make_app(notes_copy, outside)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "FlashAttention")
         await press(pilot, "2", "1", "3")  # there is no third link: 3 does nothing
-        assert opened == [
+        assert outside.opened == [
             "https://github.com/Dao-AILab/flash-attention",
             "https://arxiv.org/abs/2205.14135",
         ]
 
 
-async def test_no_browser_says_so_and_shows_the_url(
-    notes_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(webbrowser, "open", lambda *args, **kwargs: False)
-    app = make_app(notes_copy)
+async def test_no_browser_says_so_and_shows_the_url(notes_copy: Path) -> None:
+    app = make_app(notes_copy, FakeEffects(browser=False))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Attention Is All")
@@ -76,15 +68,33 @@ async def test_no_browser_says_so_and_shows_the_url(
         )
 
 
-async def test_y_copies_the_primary_link(notes_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_an_app_given_no_effects_starts_no_browser_and_no_clipboard_tool(
+    notes_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built without effects (a test that forgot its fakes), o and y say what is missing."""
+
+    def tripwire(*args: object, **kwargs: object) -> bool:
+        raise AssertionError("a real browser or clipboard tool was started")
+
+    monkeypatch.setattr(webbrowser, "open", tripwire)
+    monkeypatch.setattr(pyperclip, "copy", tripwire)
+    app = ReadnotesApp(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "Attention Is All")
+        await press(pilot, "o", "y")
+        assert any("No web browser available" in n for n in notices(app))
+        assert any("OSC 52" in n and "No system clipboard tool" in n for n in notices(app))
+
+
+async def test_y_copies_the_primary_link(notes_copy: Path) -> None:
     copied: list[str] = []
 
-    def fake_copy(text: str, timeout: float = 2.0) -> CopyResult:
+    def fake_copy(text: str) -> CopyResult:
         copied.append(text)
         return CopyResult(False, "No system clipboard tool found")
 
-    monkeypatch.setattr(app_module, "copy_native", fake_copy)
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, FakeEffects(copy=fake_copy))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "LLAMA 2")
@@ -114,8 +124,10 @@ async def test_clicking_a_note_link_shows_that_note_and_moves_the_tree(
         await wait_until(pilot, lambda: "line 9" in preview_text(app))
 
 
-async def test_links_to_anchors_notes_web_and_refusals(notes_copy: Path, opened: list[str]) -> None:
-    app = make_app(notes_copy)
+async def test_links_to_anchors_notes_web_and_refusals(
+    notes_copy: Path, outside: FakeEffects
+) -> None:
+    app = make_app(notes_copy, outside)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Zephyr")
@@ -130,7 +142,7 @@ async def test_links_to_anchors_notes_web_and_refusals(notes_copy: Path, opened:
         app.follow_link("../../../../etc/passwd")
         app.follow_link("https://example.org/\x1b]52;c;AAAA\x07")
         await settle(pilot)
-        assert opened == ["https://example.org/paper"]
+        assert outside.opened == ["https://example.org/paper"]
         refusals = [n for n in notices(app) if "refused" in n.lower()]
         assert len(refusals) == 3
         assert all("\x1b" not in n for n in notices(app))

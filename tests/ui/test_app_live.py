@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from app_harness import (
     SIZE,
+    FakeEffects,
     cursor_entry,
+    fakes_of,
     go_to,
     make_app,
     press,
@@ -28,7 +30,6 @@ from app_harness import (
 )
 from textual.pilot import Pilot
 
-import app.ui.app as app_module
 from app.edges.watch import FolderChange
 from app.ui.app import ReadnotesApp
 from tests.conftest import SAMPLE
@@ -125,11 +126,11 @@ async def collapse(pilot: Pilot[int], app: ReadnotesApp, title: str) -> None:
 
 async def calm(pilot: Pilot[int], app: ReadnotesApp, quiet: float = 0.3) -> None:
     """Wait until the watcher has reported nothing for ``quiet`` seconds, then for the workers."""
-    seen, since = app.burst_count, asyncio.get_running_loop().time()
+    seen, since = fakes_of(app).bursts, asyncio.get_running_loop().time()
     while asyncio.get_running_loop().time() - since < quiet:
         await asyncio.sleep(0.02)
-        if app.burst_count != seen:
-            seen, since = app.burst_count, asyncio.get_running_loop().time()
+        if fakes_of(app).bursts != seen:
+            seen, since = fakes_of(app).bursts, asyncio.get_running_loop().time()
     await settle(pilot)
 
 
@@ -174,7 +175,7 @@ async def test_an_outside_save_shows_at_once_keeping_cursor_expansion_and_filter
         assert cursor_entry(app).title == READER_AT
         assert not any(label.startswith("✓") for label in tree_labels(app))
         await calm(pilot, app)
-        assert app.reload_count == 2
+        assert fakes_of(app).reloads == 2
         assert READER_AT in preview_text(app)
         assert not any(name in str(notices(app)) for name in ("4913", "~", ".swp", "sedK3"))
 
@@ -193,7 +194,7 @@ async def test_a_burst_of_300_files_and_the_index_costs_one_or_two_reloads(
         save_by_replace(index, with_entry(index, "Speculative Decoding"))
         await wait_until(pilot, lambda: "○ Speculative Decoding" in tree_labels(app))
         await calm(pilot, app)
-        assert 1 <= app.reload_count <= 2
+        assert 1 <= fakes_of(app).reloads <= 2
         assert status(app) == "17 entries · 4 TODO"
         assert_place_kept(app)
 
@@ -207,9 +208,9 @@ async def test_our_own_mark_is_not_taken_for_an_outside_change(notes_copy: Path)
         await started(pilot)
         await go_to(pilot, "phi-1.5")
         await press(pilot, "x")
-        await wait_until(pilot, lambda: app.burst_count >= 1)  # the watcher saw our write
+        await wait_until(pilot, lambda: fakes_of(app).bursts >= 1)  # the watcher saw our write
         await calm(pilot, app)
-        assert app.reload_count == 0
+        assert fakes_of(app).reloads == 0
         assert PHI_DONE in tree_labels(app)
         assert status(app) == "16 entries · 2 TODO"
         assert not any("changed on disk" in notice for notice in notices(app))
@@ -228,7 +229,7 @@ async def test_an_outside_edit_right_after_our_own_write_is_shown(notes_copy: Pa
         assert PHI_DONE in tree_labels(app)
         assert status(app) == "17 entries · 3 TODO"
         assert cursor_entry(app).title.startswith("Textbooks")
-        assert app.reload_count >= 1
+        assert fakes_of(app).reloads >= 1
 
 
 async def never_changes(*args: object, **kwargs: object) -> AsyncIterator[FolderChange]:
@@ -237,12 +238,9 @@ async def never_changes(*args: object, **kwargs: object) -> AsyncIterator[Folder
     yield FolderChange(frozenset(), False)
 
 
-async def test_x_on_an_index_changed_unseen_merges_and_says_so(
-    notes_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(app_module, "watch_folder", never_changes)
+async def test_x_on_an_index_changed_unseen_merges_and_says_so(notes_copy: Path) -> None:
     index = notes_copy / "README.md"
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, FakeEffects(watch=never_changes))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "phi-1.5")
@@ -355,7 +353,7 @@ async def test_the_note_on_screen_edited_is_rendered_again_at_the_same_scroll(
         save_by_replace(note, text.encode())
         await wait_until(pilot, lambda: "item 60 EDITED" in preview_text(app))
         assert app.note_view.scroll_y == 50
-        assert app.reload_count == 0
+        assert fakes_of(app).reloads == 0
 
 
 async def test_a_note_created_or_deleted_updates_the_preview(notes_copy: Path) -> None:
@@ -392,7 +390,7 @@ async def test_a_tag_added_to_a_note_is_found_by_the_active_filter(notes_copy: P
     app = make_app(notes_copy)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await wait_until(pilot, lambda: bool(app._tags))
+        await wait_until(pilot, lambda: bool(app.entry_tags))
         await press(pilot, "slash", *"#tiling")
         assert status(app) == "16 entries · 3 TODO · filter: #tiling · 0 shown"
         text = note.read_text().replace("tags: [llm,", "tags: [tiling, llm,")
@@ -406,7 +404,7 @@ async def test_a_tag_added_to_a_note_is_found_by_the_active_filter(notes_copy: P
 
 async def test_polling_mode_follows_a_save(notes_copy: Path) -> None:
     index = notes_copy / "README.md"
-    app = ReadnotesApp(notes_copy, poll=True)
+    app = make_app(notes_copy, poll=True)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await place_reader(pilot, app)

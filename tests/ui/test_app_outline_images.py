@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import webbrowser
 from pathlib import Path
 
 import pytest
 from app_harness import (
     SIZE,
+    FakeEffects,
     go_to,
     make_app,
     press,
@@ -20,8 +20,6 @@ from app_harness import (
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-import app.ui.app as app_module
-from app.edges.browser import OpenResult
 from app.ui.app import ReadnotesApp
 from app.ui.outline import OutlineScreen, matching_headings
 from app.ui.render import HeadingRef
@@ -31,28 +29,9 @@ FLASH_NOTE = Path("papers") / "LLM" / "FlashAttention.md"
 
 
 @pytest.fixture
-def viewer(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The system viewer, patched: the paths it was asked to open."""
-    opened: list[Path] = []
-
-    def fake_open_file(path: Path) -> OpenResult:
-        opened.append(path)
-        return OpenResult(True, f"Opened {path.name} in the system viewer")
-
-    monkeypatch.setattr(app_module, "open_file", fake_open_file)
-    return opened
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    urls: list[str] = []
-
-    def fake_open(url: str, new: int = 0, autoraise: bool = True) -> bool:
-        urls.append(url)
-        return True
-
-    monkeypatch.setattr(webbrowser, "open", fake_open)
-    return urls
+def outside() -> FakeEffects:
+    """The system viewer and the browser, faked: what they were asked to open."""
+    return FakeEffects()
 
 
 def notices(app: ReadnotesApp) -> list[str]:
@@ -82,26 +61,26 @@ def listed(app: ReadnotesApp) -> list[str]:
 
 
 async def test_i_opens_the_notes_image_with_the_system_viewer(
-    notes_copy: Path, viewer: list[Path]
+    notes_copy: Path, outside: FakeEffects
 ) -> None:
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, outside)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "GPU Performance")
         assert "🖼 Roofline model (./assets/roofline.png, 240×160)" in preview_text(app)
         await press(pilot, "i")
-        assert viewer == [(notes_copy / "blogs" / "assets" / "roofline.png").resolve()]
-        assert viewer[0].is_relative_to(notes_copy.resolve())
+        assert outside.viewed == [(notes_copy / "blogs" / "assets" / "roofline.png").resolve()]
+        assert outside.viewed[0].is_relative_to(notes_copy.resolve())
         assert any("Opened roofline.png" in n for n in notices(app))
 
 
 async def test_i_picks_the_first_image_in_view_else_the_first_image(
-    notes_copy: Path, viewer: list[Path]
+    notes_copy: Path, outside: FakeEffects
 ) -> None:
     (notes_copy / "blogs" / "assets" / "later.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     filler = "".join(f"\n\nFiller paragraph {n}." for n in range(80))
     add_to_note(notes_copy, GPU_NOTE, f"{filler}\n\n![Later figure](assets/later.png)\n")
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, outside)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "GPU Performance")
@@ -111,7 +90,11 @@ async def test_i_picks_the_first_image_in_view_else_the_first_image(
         await press(pilot, "home", "pagedown", "pagedown")  # between them: none in view
         await press(pilot, "i")
         assets = (notes_copy / "blogs" / "assets").resolve()
-        assert viewer == [assets / "roofline.png", assets / "later.png", assets / "roofline.png"]
+        assert outside.viewed == [
+            assets / "roofline.png",
+            assets / "later.png",
+            assets / "roofline.png",
+        ]
 
 
 @pytest.mark.parametrize(
@@ -132,38 +115,36 @@ async def test_i_picks_the_first_image_in_view_else_the_first_image(
     ],
 )
 async def test_i_refuses_images_outside_the_folder_and_says_when_one_is_missing(
-    notes_copy: Path, viewer: list[Path], target: str, placeholder: str, notice: str
+    notes_copy: Path, outside: FakeEffects, target: str, placeholder: str, notice: str
 ) -> None:
     (notes_copy / GPU_NOTE).write_text(f"# Figures\n\n![the figure]({target})\n")
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, outside)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "GPU Performance")
         assert f"🖼 the figure ({target}) {placeholder}" in " ".join(preview_text(app).split())
         await press(pilot, "i")
-        assert viewer == []
+        assert outside.viewed == []
         assert notice in notices(app)
 
 
-async def test_i_opens_a_web_image_in_the_browser(
-    notes_copy: Path, viewer: list[Path], browser: list[str]
-) -> None:
+async def test_i_opens_a_web_image_in_the_browser(notes_copy: Path, outside: FakeEffects) -> None:
     url = "https://example.org/figure.png"
     (notes_copy / GPU_NOTE).write_text(f"# Figures\n\n![on the web]({url})\n")
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, outside)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "GPU Performance")
         assert f"🖼 on the web ({url})" in preview_text(app)
         await press(pilot, "i")
-        assert browser == [url]
-        assert viewer == []
+        assert outside.opened == [url]
+        assert outside.viewed == []
 
 
 async def test_clicking_the_placeholder_opens_the_image(
-    notes_copy: Path, viewer: list[Path]
+    notes_copy: Path, outside: FakeEffects
 ) -> None:
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, outside)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "GPU Performance")
@@ -171,33 +152,33 @@ async def test_clicking_the_placeholder_opens_the_image(
         (image,) = view.images
         await pilot.click(view, offset=(4, image.line - round(view.scroll_y)))
         await settle(pilot)
-        assert viewer == [(notes_copy / "blogs" / "assets" / "roofline.png").resolve()]
+        assert outside.viewed == [(notes_copy / "blogs" / "assets" / "roofline.png").resolve()]
 
 
 async def test_a_missing_image_is_said_by_the_placeholder_and_by_i(
-    notes_copy: Path, viewer: list[Path]
+    notes_copy: Path, outside: FakeEffects
 ) -> None:
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, outside)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "continuous batching")
         assert "🖼 Missing figure (./assets/missing.png) — missing image" in preview_text(app)
         await press(pilot, "i")
-        assert viewer == []
+        assert outside.viewed == []
         assert any("Missing image: blogs/assets/missing.png" in n for n in notices(app))
 
 
 async def test_i_and_ctrl_o_are_greyed_out_without_images_or_headings(
-    notes_copy: Path, viewer: list[Path]
+    notes_copy: Path, outside: FakeEffects
 ) -> None:
-    app = make_app(notes_copy)
+    app = make_app(notes_copy, outside)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Transformer Inference")  # an entry with no note yet
         assert app.check_action("open_image", ()) is None
         assert app.check_action("outline", ()) is None
         await press(pilot, "i", "ctrl+o")
-        assert viewer == []
+        assert outside.viewed == []
         assert not isinstance(app.screen, OutlineScreen)
         await go_to(pilot, "GPU Performance")
         assert app.check_action("open_image", ()) is True

@@ -6,9 +6,9 @@ import os
 import threading
 from pathlib import Path
 
-import pytest
 from app_harness import (
     SIZE,
+    FakeEffects,
     go_to,
     make_app,
     preview_text,
@@ -18,7 +18,6 @@ from app_harness import (
     wait_until,
 )
 
-import app.ui.app as app_module
 from app.core.model import Index
 from app.core.reread import Reread, reread_index
 from app.ui.app import ReadnotesApp
@@ -88,9 +87,7 @@ async def test_entries_without_notes_and_unreadable_notes_explain_themselves(
         assert any("␛[31mred" in label for label in tree_labels(app))
 
 
-async def test_a_huge_index_loads_without_blocking_the_first_paint(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_huge_index_loads_without_blocking_the_first_paint(tmp_path: Path) -> None:
     entries = 50_000
     release = threading.Event()
 
@@ -98,14 +95,13 @@ async def test_a_huge_index_loads_without_blocking_the_first_paint(
         release.wait(10)
         return reread_index(path, known)
 
-    monkeypatch.setattr(app_module, "reread_index", slow_load)
     lines = ["# Huge", ""]
     for n in range(entries):
         if n % 250 == 0:
             lines += ["", f"## Part {n // 250}", ""]
         lines.append(f"* [Paper {n}](https://example.org/{n})")
     (tmp_path / "README.md").write_text("\n".join(lines) + "\n")
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, FakeEffects(reread=slow_load))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.index is None  # the screen is up while the index is still being read

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 from app_harness import (
     SIZE,
+    FakeEffects,
     cursor_entry,
     go_to,
+    make_app,
     press,
     preview_text,
     settle,
@@ -21,7 +21,6 @@ from app_harness import (
 )
 from textual.command import CommandList, CommandPalette
 
-import app.ui.app as app_module
 from app.core.config import Config, load_config
 from app.core.state import StateStore
 from app.ui.app import ReadnotesApp
@@ -52,7 +51,7 @@ async def palette_pick(pilot: object, text: str) -> None:
 
 
 async def test_the_status_line_shows_the_overall_progress(notes_copy: Path) -> None:
-    app = ReadnotesApp(notes_copy)
+    app = make_app(notes_copy)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         status_row = widget_text(app, app.query_one("#status-row"))
@@ -66,7 +65,7 @@ async def test_the_status_line_shows_the_overall_progress(notes_copy: Path) -> N
 
 
 async def test_category_overviews_show_a_bar_for_each_category(notes_copy: Path) -> None:
-    app = ReadnotesApp(notes_copy)
+    app = make_app(notes_copy)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         app.index_tree.reveal_category("Paper notes")
@@ -87,7 +86,7 @@ async def test_category_overviews_show_a_bar_for_each_category(notes_copy: Path)
 async def test_a_keymap_override_changes_what_a_key_does(notes_copy: Path) -> None:
     index = notes_copy / "README.md"
     original = index.read_bytes()
-    app = ReadnotesApp(notes_copy, config=Config(keys={"app.toggle_done": "d"}))
+    app = make_app(notes_copy, config=Config(keys={"app.toggle_done": "d"}))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "phi-1.5")
@@ -105,7 +104,7 @@ async def test_config_problems_are_notices_and_the_rest_applies(
 ) -> None:
     path = tmp_path / "config.toml"
     path.write_text('theme = "nord"\npoll = "often"\n[keys]\n"app.toggel_done" = "space"\n')
-    app = ReadnotesApp(notes_copy, config=load_config(path))
+    app = make_app(notes_copy, config=load_config(path))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert app.theme == "nord"
@@ -120,7 +119,8 @@ async def test_config_problems_are_notices_and_the_rest_applies(
 async def test_record_done_date_writes_only_the_done_line(notes_copy: Path) -> None:
     note = notes_copy / ZEPHYR
     before = note.read_bytes()
-    app = ReadnotesApp(notes_copy, config=Config(record_done_date=True))
+    today = FakeEffects(today=lambda: date(2031, 7, 9))  # the clock the done date is read from
+    app = make_app(notes_copy, today, config=Config(record_done_date=True))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Zephyr")
@@ -130,14 +130,14 @@ async def test_record_done_date_writes_only_the_done_line(notes_copy: Path) -> N
         await wait_until(pilot, lambda: note.read_bytes() != before)
     old, new = before.splitlines(keepends=True), note.read_bytes().splitlines(keepends=True)
     closing = old.index(b"---\n", 1)
-    assert new == [*old[:closing], f"done: {date.today().isoformat()}\n".encode(), *old[closing:]]
+    assert new == [*old[:closing], b"done: 2031-07-09\n", *old[closing:]]
 
 
 async def test_a_refused_done_date_is_a_notice_and_the_mark_stands(notes_copy: Path) -> None:
     note = notes_copy / ZEPHYR
     note.write_bytes(b"---\n- not: fields\n---\n# Zephyr\n")
     index = notes_copy / "README.md"
-    app = ReadnotesApp(notes_copy, config=Config(record_done_date=True))
+    app = make_app(notes_copy, config=Config(record_done_date=True))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Zephyr")
@@ -150,26 +150,14 @@ async def test_a_refused_done_date_is_a_notice_and_the_mark_stands(notes_copy: P
 async def test_the_config_editor_opens_notes(
     notes_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    commands: list[list[str]] = []
-
-    @contextlib.contextmanager
-    def no_suspend(self: ReadnotesApp) -> Iterator[None]:
-        yield
-
     monkeypatch.setenv("VISUAL", "vim")
-
-    def run_editor(command: list[str]) -> int:
-        commands.append(command)
-        return 0
-
-    monkeypatch.setattr(app_module, "run_editor", run_editor)
-    monkeypatch.setattr(ReadnotesApp, "suspend", no_suspend)
-    app = ReadnotesApp(notes_copy, config=Config(editor=("my-editor", "--wait")))
+    fakes = FakeEffects()
+    app = make_app(notes_copy, fakes, config=Config(editor=("my-editor", "--wait")))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Zephyr")
         await press(pilot, "e")
-    assert commands == [["my-editor", "--wait", str(notes_copy / ZEPHYR)]]
+    assert fakes.edited == [["my-editor", "--wait", str(notes_copy / ZEPHYR)]]
 
 
 # -- remembered between runs -----------------------------------------------------------------------
@@ -179,7 +167,7 @@ async def test_the_place_filters_and_theme_are_restored_on_the_next_start(
     notes_copy: Path, tmp_path: Path
 ) -> None:
     store = StateStore(tmp_path / "state")
-    first = ReadnotesApp(notes_copy, state=store)
+    first = make_app(notes_copy, state=store)
     async with first.run_test(size=SIZE) as pilot:
         await started(pilot)
         first.index_tree.reveal_category("Paper notes")
@@ -189,7 +177,7 @@ async def test_the_place_filters_and_theme_are_restored_on_the_next_start(
         first.theme = "dracula"
         await press(pilot, "q")
 
-    second = ReadnotesApp(notes_copy, state=store, config=Config(theme="nord"))
+    second = make_app(notes_copy, state=store, config=Config(theme="nord"))
     async with second.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert cursor_entry(second).title == "Transformer Inference Arithmetic"
@@ -204,13 +192,13 @@ async def test_a_text_filter_is_restored_in_the_filter_bar(
     notes_copy: Path, tmp_path: Path
 ) -> None:
     store = StateStore(tmp_path / "state")
-    first = ReadnotesApp(notes_copy, state=store)
+    first = make_app(notes_copy, state=store)
     async with first.run_test(size=SIZE) as pilot:
         await started(pilot)
         await press(pilot, "slash", *"#alignment", "enter")
         await wait_until(pilot, lambda: "1 shown" in str(first.status_line.render()))
 
-    second = ReadnotesApp(notes_copy, state=store)
+    second = make_app(notes_copy, state=store)
     async with second.run_test(size=SIZE) as pilot:
         await started(pilot)
         await wait_until(pilot, lambda: "1 shown" in str(second.status_line.render()))
@@ -219,11 +207,11 @@ async def test_a_text_filter_is_restored_in_the_filter_bar(
 
 
 async def test_without_a_state_store_nothing_is_remembered(notes_copy: Path) -> None:
-    app = ReadnotesApp(notes_copy)
+    app = make_app(notes_copy)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await press(pilot, "t", "q")
-    assert app.state is None
+    assert app.preferences.state is None
 
 
 async def test_a_corrupt_state_file_is_ignored_and_replaced(
@@ -231,7 +219,7 @@ async def test_a_corrupt_state_file_is_ignored_and_replaced(
 ) -> None:
     store = StateStore(tmp_path)
     store.path.write_bytes(b"\x00garbage{")
-    app = ReadnotesApp(notes_copy, state=store)
+    app = make_app(notes_copy, state=store)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Zephyr")
@@ -243,7 +231,7 @@ async def test_a_corrupt_state_file_is_ignored_and_replaced(
 
 
 async def test_tags_show_in_the_preview_and_hash_tag_filters(notes_copy: Path) -> None:
-    app = ReadnotesApp(notes_copy)
+    app = make_app(notes_copy)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Zephyr")
@@ -254,7 +242,7 @@ async def test_tags_show_in_the_preview_and_hash_tag_filters(notes_copy: Path) -
 
 
 async def test_the_palette_lists_tags_and_filters_by_one(notes_copy: Path) -> None:
-    app = ReadnotesApp(notes_copy)
+    app = make_app(notes_copy)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await wait_until(pilot, lambda: bool(app.entry_tags))
@@ -265,7 +253,7 @@ async def test_the_palette_lists_tags_and_filters_by_one(notes_copy: Path) -> No
 
 
 async def test_every_theme_is_in_the_palette(notes_copy: Path) -> None:
-    app = ReadnotesApp(notes_copy)
+    app = make_app(notes_copy)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await palette_pick(pilot, "theme: gruvbox")

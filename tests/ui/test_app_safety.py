@@ -12,7 +12,6 @@ import os
 import shutil
 import threading
 import time
-import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pyperclip
 import pytest
 from app_harness import (
     SIZE,
+    FakeEffects,
     cursor_entry,
     go_to,
     make_app,
@@ -29,6 +29,8 @@ from app_harness import (
 )
 from textual.pilot import Pilot
 
+from app.edges.browser import OpenResult
+from app.edges.clipboard import copy_native
 from app.ui.app import ReadnotesApp
 from app.ui.help_screen import HelpScreen
 
@@ -87,17 +89,16 @@ def gate() -> Iterator[threading.Event]:
 
 
 async def test_a_browser_that_blocks_for_two_seconds_does_not_freeze_the_keys(
-    folder: Path, monkeypatch: pytest.MonkeyPatch, gate: threading.Event
+    folder: Path, gate: threading.Event
 ) -> None:
     opened: list[str] = []
 
-    def terminal_browser(url: str, new: int = 0, autoraise: bool = True) -> bool:
+    def terminal_browser(url: str) -> OpenResult:
         opened.append(url)
         gate.wait(2)  # lynx in the same terminal: returns when the reader quits it
-        return True
+        return OpenResult(True, f"Opened {url}")
 
-    monkeypatch.setattr(webbrowser, "open", terminal_browser)
-    app = make_app(folder)
+    app = make_app(folder, FakeEffects(open_url=terminal_browser))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "First")
@@ -122,7 +123,7 @@ async def test_no_clipboard_tool_and_no_display_falls_back_to_osc52_and_says_so(
     monkeypatch.setenv("PATH", str(folder / "no-tools-here"))
     copy, _ = pyperclip.determine_clipboard()  # what pyperclip picks on such a machine
     monkeypatch.setattr(pyperclip, "copy", copy)
-    app = make_app(folder)
+    app = make_app(folder, FakeEffects(copy=copy_native))  # the real edge, on such a machine
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "First")
@@ -140,7 +141,7 @@ async def test_a_hanging_clipboard_tool_is_given_up_within_two_seconds(
     folder: Path, monkeypatch: pytest.MonkeyPatch, gate: threading.Event
 ) -> None:
     monkeypatch.setattr(pyperclip, "copy", lambda text: gate.wait(10))  # a stuck xclip
-    app = make_app(folder)
+    app = make_app(folder, FakeEffects(copy=copy_native))  # the real edge gives up on it
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "First")

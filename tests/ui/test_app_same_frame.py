@@ -27,12 +27,12 @@ async def test_a_filter_keystroke_updates_tree_and_status_before_the_next_frame(
         await started(pilot)
         await pilot.press("slash")
         app.filter_bar.insert_text_at_cursor("zeph")  # what typing does, without awaiting
-        assert app.filter_query.text == "zeph"
+        assert app.filtering.query.text == "zeph"
         assert "filter: zeph · 1 shown" in str(app.status_line.render())
         shown = [entry.title for entry in _shown_entries(app)]
         assert shown == ["Zephyr: Direct Distillation of LM Alignment"]
         await settle(pilot)  # and the message that follows changes nothing
-        assert app.filter_query.text == "zeph"
+        assert app.filtering.query.text == "zeph"
 
 
 async def test_keys_typed_in_one_burst_end_on_the_last_text(notes_copy: Path) -> None:
@@ -41,7 +41,7 @@ async def test_keys_typed_in_one_burst_end_on_the_last_text(notes_copy: Path) ->
         await started(pilot)
         await pilot.press("slash", "l", "o", "r", "a", "backspace", "backspace")
         await settle(pilot)
-        assert app.filter_query.text == "lo"
+        assert app.filtering.query.text == "lo"
         assert app.filter_bar.value == "lo"
 
 
@@ -68,7 +68,7 @@ async def test_the_next_note_is_read_ahead_and_shown_with_the_cursor_move(
         following = _next_entry_below(app)
         assert following.note is not None
         await settle(pilot)  # the read-ahead worker
-        await wait_until(pilot, lambda: following in app._previews)
+        await wait_until(pilot, lambda: following in app.navigator.previews)
         app.index_tree.action_cursor_down()  # what ``j`` does; no await: same frame
         assert app.note_view.doc_key == f"entry:{following.key}"
         assert app.note_view.is_complete
@@ -90,7 +90,7 @@ async def test_a_note_saved_after_it_was_read_ahead_is_read_again(notes_copy: Pa
         await go_to(pilot, "LaMini")
         following = _next_entry_below(app)
         assert following.note is not None
-        await wait_until(pilot, lambda: following in app._previews)
+        await wait_until(pilot, lambda: following in app.navigator.previews)
         note = notes_copy / following.note
         note.write_text(note.read_text() + "\nA line written after the read-ahead.\n")
         os.utime(note, ns=(1, 1))  # even an mtime going backwards tells it changed
@@ -167,13 +167,13 @@ async def test_escape_hands_the_keys_back_to_the_tree_at_once(notes_copy: Path) 
         await settle(pilot)
         app.action_clear_text_filter()  # what escape does; no await
         assert app.focused is app.index_tree  # the next key, already queued, moves the cursor
-        assert not app.filter_bar.display and app.filter_query.text == ""
+        assert not app.filter_bar.display and app.filtering.query.text == ""
 
 
 async def test_notes_read_ahead_at_startup_are_rendered_at_the_pane_s_width(
     tmp_path: Path,
 ) -> None:
-    from app.ui.app import render_version
+    from app.ui.navigation import render_version
 
     folder = tmp_path / "notes"
     folder.mkdir()
@@ -182,13 +182,13 @@ async def test_notes_read_ahead_at_startup_are_rendered_at_the_pane_s_width(
     (folder / "README.md").write_text("# Index\n\n## Notes\n\n- [A](a.md)\n- [B](b.md)\n")
     first_read = read_ahead(find_index(folder))  # as the program starts: shown at mount,
     first_read.result(timeout=10)  # before the first layout gives the pane its width
-    app = ReadnotesApp(folder, first_read=first_read)
+    app = make_app(folder, first_read=first_read)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         first = _next_entry_below(app)  # the cursor starts on the first category
-        await wait_until(pilot, lambda: first in app._previews)
+        await wait_until(pilot, lambda: first in app.navigator.previews)
         await settle(pilot)
-        cached = app._previews.get(first)
+        cached = app.navigator.previews.get(first)
         assert cached is not None
         version = render_version(cached.preview, cached.version)
         width = app.note_view.width_for_render()

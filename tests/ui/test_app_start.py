@@ -8,6 +8,8 @@ from pathlib import Path
 from app_harness import (
     SIZE,
     cursor_entry,
+    fakes_of,
+    make_app,
     preview_text,
     settle,
     started,
@@ -26,27 +28,27 @@ def status(app: ReadnotesApp) -> str:
 
 
 async def test_an_index_read_ahead_is_shown_by_the_first_frame(notes_copy: Path) -> None:
-    plain = ReadnotesApp(notes_copy)
+    plain = make_app(notes_copy)
     async with plain.run_test(size=SIZE) as pilot:
         await started(pilot)
         expected = (tree_labels(plain), preview_text(plain))
     first_read = read_ahead(find_index(notes_copy))
     first_read.result(timeout=10)
-    app = ReadnotesApp(notes_copy, first_read=first_read)
+    app = make_app(notes_copy, first_read=first_read)
     async with app.run_test(size=SIZE) as pilot:
         assert app.index is not None  # shown at mount: no loading screen, no re-read
         assert status(app) == "16 entries · 3 TODO"
         assert not [worker for worker in app.workers if worker.name == "reload"]
         await started(pilot)
         assert (tree_labels(app), preview_text(app)) == expected  # as a start without it
-        assert app.reload_count == 0
+        assert fakes_of(app).reloads == 0
 
 
 async def test_a_read_ahead_still_running_at_mount_is_awaited_off_the_event_loop(
     notes_copy: Path,
 ) -> None:
     first_read: Future[Reread] = Future()
-    app = ReadnotesApp(notes_copy, first_read=first_read)
+    app = make_app(notes_copy, first_read=first_read)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.index is None
@@ -54,13 +56,13 @@ async def test_a_read_ahead_still_running_at_mount_is_awaited_off_the_event_loop
         first_read.set_result(reread_index(notes_copy, None))
         await started(pilot)
         assert status(app) == "16 entries · 3 TODO"
-        assert app.reload_count == 0  # the first model, not a reload
+        assert fakes_of(app).reloads == 0  # the first model, not a reload
 
 
 async def test_a_read_ahead_that_failed_is_reported_like_a_failed_load(notes_copy: Path) -> None:
     first_read: Future[Reread] = Future()
     first_read.set_exception(OSError("disk on fire"))
-    app = ReadnotesApp(notes_copy, first_read=first_read)
+    app = make_app(notes_copy, first_read=first_read)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await wait_until(pilot, lambda: "disk on fire" in status(app))
@@ -81,7 +83,7 @@ async def test_a_remembered_place_deep_in_the_tree_is_in_view_after_a_read_ahead
     index.parent.mkdir()
     index.write_text("\n".join(lines) + "\n")
     store = StateStore(tmp_path / "state")
-    first = ReadnotesApp(index.parent, state=store)
+    first = make_app(index.parent, state=store)
     async with first.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert first.index_tree.reveal_entry(first.index.entries[500].key)  # type: ignore[union-attr]
@@ -89,7 +91,7 @@ async def test_a_remembered_place_deep_in_the_tree_is_in_view_after_a_read_ahead
 
     first_read = read_ahead(index)
     first_read.result(timeout=10)
-    app = ReadnotesApp(index.parent, state=store, first_read=first_read)
+    app = make_app(index.parent, state=store, first_read=first_read)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         tree = app.index_tree

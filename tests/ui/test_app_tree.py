@@ -25,7 +25,8 @@ from app.ui.tree import IndexTree
 
 async def test_start_shows_the_index_title_tree_counts_and_status(notes_copy: Path) -> None:
     app = make_app(notes_copy)
-    async with app.run_test(size=SIZE) as pilot:
+    # wide enough for the index's path in full, however deep pytest's temporary folder is
+    async with app.run_test(size=(len(str(notes_copy)) + 80, SIZE[1])) as pilot:
         await started(pilot)
         header = screen_lines(app)[0]
         assert "Reading Notes" in header

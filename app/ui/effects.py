@@ -1,0 +1,78 @@
+"""What the browser does to the world outside it, as one object of callables handed to the App.
+
+The browser, the clipboard tool, the editor, the image viewer, the folder watcher and the clock
+(and the reading and writing of the index, which a test may slow down or refuse) reach the UI
+only through :class:`Effects`. ``run_app`` builds the real one from ``app.edges``; tests build
+fakes. So no module of the UI imports ``app.edges``, and no test replaces a name inside the UI.
+
+The edges' result types are described here as protocols (a result with ``ok`` and ``message``,
+a burst of changes) rather than imported: the edges' own frozen dataclasses fit them, and
+neither layer imports the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from app.core.model import Index
+from app.core.reread import Reread
+
+if TYPE_CHECKING:
+    from app.core.add import AddResult
+    from app.ui.add_screen import AddRequest
+
+
+class Outcome(Protocol):
+    """What opening a URL or a file, or copying to the clipboard, came to."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def message(self) -> str: ...  # one line, safe to display
+
+
+class Change(Protocol):
+    """One burst of changes under the notes root, as the watcher reports it."""
+
+    @property
+    def paths(self) -> frozenset[str]: ...  # root-relative POSIX paths, noise removed
+
+    @property
+    def index_touched(self) -> bool: ...
+
+    @property
+    def root_missing(self) -> bool: ...
+
+
+class Watch(Protocol):
+    """Follow ``root`` (and the index file) until ``stop`` is set, one change per burst."""
+
+    def __call__(
+        self, root: Path, index_path: Path, *, poll: bool, stop: asyncio.Event
+    ) -> AsyncIterator[Change]: ...
+
+
+Suspend = Callable[[], AbstractContextManager[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Effects:
+    """Everything the browser does outside its own window, each a plain callable."""
+
+    open_url: Callable[[str], Outcome]  # blocking: called from a thread worker
+    url_refusal: Callable[[str], str | None]  # why a URL may not go to a browser, or None
+    copy: Callable[[str], Outcome]  # the native clipboard, blocking: from a thread worker
+    open_file: Callable[[Path], Outcome]  # the system viewer, for an image of a note
+    editor_command: Callable[[Path, int | None, Sequence[str] | None], list[str]]
+    run_editor: Callable[[list[str], Suspend], int]  # suspends the app around the editor
+    watch: Watch
+    today: Callable[[], date]  # the day a done date records
+    reread: Callable[[Path, Index | None], Reread]  # read the index again (off the loop)
+    add_entry: Callable[[Index, AddRequest], AddResult]  # write a new entry (off the loop)
