@@ -47,6 +47,9 @@ from app.edges.clipboard import CopyResult, copy_native
 from app.edges.editor import editor_command, run_editor
 from app.edges.opener import open_file
 from app.edges.watch import FolderChange, watch_folder
+from app.render.preview import Preview, category_preview, entry_preview, note_preview
+from app.render.rendered import HeadingRef
+from app.render.rendered import Rendered as RenderedNote
 from app.ui.commands import GoToEntryProvider
 from app.ui.filter_bar import FilterBar
 from app.ui.footer import KeysFooter
@@ -54,10 +57,7 @@ from app.ui.history import History, Place, PlaceKind
 from app.ui.note_pane import NotePane
 from app.ui.note_view import NoteView
 from app.ui.palette import TagsProvider, ThemesProvider
-from app.ui.preview import Preview, category_preview, entry_preview, note_preview
 from app.ui.preview_cache import Cached, PreviewCache, keepable
-from app.ui.render import HeadingRef
-from app.ui.render import Rendered as RenderedNote
 from app.ui.settings import ui_problems, usable_keymap, usable_theme
 from app.ui.status_line import OverallProgress, StatusLine
 from app.ui.tree import IndexTree, Item

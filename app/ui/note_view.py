@@ -1,25 +1,24 @@
 """The note preview: a Line-API widget that paints pre-rendered lines.
 
 Textual's `Markdown` widget mounts a widget per block (~1 s for a 50-line note). `NoteView`
-instead asks `app.ui.render` for lines of segments in a thread worker and paints them with
-`render_line`, so the event loop only ever copies strips. A long note arrives in two steps: the
-first screen, then the rest; a render that the cursor has left behind is cancelled between
-blocks and its result dropped. (A short note's first screen, a few milliseconds of work, is
-rendered directly: the thread hop would cost more.)
+instead asks the rendering layer (`app.render`) for lines of segments in a thread worker and
+paints them with `render_line`, so the event loop only ever copies strips. A long note arrives in
+two steps: the first screen, then the rest; a render that the cursor has left behind is
+cancelled between blocks and its result dropped. (A short note's first screen, a few
+milliseconds of work, is rendered directly: the thread hop would cost more.) What is plain
+bookkeeping lives in plain objects: the render cache (`RenderCache`), the find (`FindState`),
+anchors (`Rendered.anchor_line`).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
-from urllib.parse import unquote
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
@@ -33,21 +32,17 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from app.core.images import probe_image
-from app.ui.find import FindMatch, find_matches, highlight
-from app.ui.render import (
-    DEFAULT_THEME,
-    HeadingRef,
-    ImageProbe,
-    ImageRef,
-    RenderTheme,
+from app.render.cache import RenderCache
+from app.render.find import FindMatch, FindState
+from app.render.markdown import (
+    RenderInSteps,
     render_markdown,
     render_progressively,
     render_texts,
-    slugify,
 )
-from app.ui.render import (
-    Rendered as RenderedNote,
-)
+from app.render.rendered import HeadingRef, ImageProbe, ImageRef
+from app.render.rendered import Rendered as RenderedNote
+from app.render.theme import DEFAULT_THEME, RenderTheme
 from app.ui.scrolling import set_virtual_size
 
 __all__ = ["NoteView"]
@@ -55,6 +50,14 @@ __all__ = ["NoteView"]
 _Line = list[Segment]
 _EMPTY = RenderedNote(lines=[], width=0)
 _WARM_UP = "# W\n\n*a* $x_i^2$\n\n```python\nx = 1\n```\n\n| a |\n|---|\n| b |\n"
+
+SYNC_FIRST_SCREEN_CHARS = 100_000
+"""Notes up to this size get their first screen rendered at once, without a thread.
+
+The parser is lazy: a first screen costs ~6 ms whether the body is 8 KB or 130 KB (a category
+overview of 500 entries is ~70 KB), while a worker's result waits for the interpreter behind the
+tree and the first paint (50-130 ms at start-up).
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +118,6 @@ class NoteView(ScrollView, can_focus=True):
     """Blocks rendered before the first paint; every block is at least one line."""
     CACHE_SIZE: ClassVar[int] = 16
     RESIZE_DELAY: ClassVar[float] = 0.1
-    SYNC_FIRST_SCREEN_CHARS: ClassVar[int] = 100_000
-    """Notes up to this size get their first screen rendered at once, without a thread.
-
-    The parser is lazy: a first screen costs ~6 ms whether the body is 8 KB or 130 KB (a
-    category overview of 500 entries is ~70 KB), while a worker's result waits for the
-    interpreter behind the tree and the first paint (50-130 ms at start-up).
-    """
 
     class LinkClicked(Message):
         """A link in the note was clicked; the app decides what the target may do."""
@@ -175,12 +171,18 @@ class NoteView(ScrollView, can_focus=True):
         self,
         *,
         theme: RenderTheme = DEFAULT_THEME,
+        render_in_steps: RenderInSteps = render_progressively,
+        sync_first_screen_chars: int = SYNC_FIRST_SCREEN_CHARS,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """`render_in_steps` renders in the thread worker (first screen, then all), and a note
+        longer than `sync_first_screen_chars` goes to it at once; tests pass their own."""
         super().__init__(name=name, id=id, classes=classes)
         self.render_theme = theme
+        self._render_in_steps = render_in_steps
+        self._sync_first_screen_chars = sync_first_screen_chars
         self.root: Path | None = None
         """The notes folder: image paths are checked inside it (None: not checked)."""
         self._generation = 0
@@ -189,13 +191,10 @@ class NoteView(ScrollView, can_focus=True):
         self._rendered: RenderedNote = _EMPTY
         self._applied_generation = -1
         self._pending_anchor: str | None = None
-        self._renders: OrderedDict[tuple[Hashable, object, int], RenderedNote] = OrderedDict()
+        self._renders = RenderCache(self.CACHE_SIZE)
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._resize_timer: Timer | None = None
-        self._find_query = ""
-        self._matches: list[FindMatch] = []
-        self._matches_by_line: dict[int, list[int]] = {}  # line -> indexes into _matches
-        self._current_match: int | None = None
+        self._find = FindState()
         self._warmed = False  # the warm-up ran (after the first document was painted)
         self._width_guessed = False  # the last render started before the layout gave a width
 
@@ -290,16 +289,7 @@ class NoteView(ScrollView, can_focus=True):
     def remember(self, doc_key: Hashable, version: object, rendered: RenderedNote) -> None:
         """Keep a render made ahead (``render_ahead``): a later `show` of that document and
         version at that width paints it at once."""
-        if not rendered.complete:
-            return
-        key = (doc_key, version, rendered.width)
-        self._renders[key] = rendered
-        self._renders.move_to_end(key)
-        while len(self._renders) > self.CACHE_SIZE:
-            self._renders.popitem(last=False)
-
-    def has_render(self, doc_key: Hashable, version: object, width: int) -> bool:
-        return (doc_key, version, width) in self._renders
+        self._renders.put(doc_key, version, rendered)
 
     def clear(self) -> None:
         """Show nothing (and drop any render in progress)."""
@@ -341,16 +331,12 @@ class NoteView(ScrollView, can_focus=True):
 
     @property
     def find_query(self) -> str:
-        return self._find_query
+        return self._find.query
 
     @property
     def find_matches(self) -> list[FindMatch]:
         """Where the query is on screen, top to bottom (lines counted with the header)."""
-        return self._matches
-
-    @property
-    def current_match(self) -> int | None:
-        return self._current_match
+        return self._find.matches
 
     @property
     def header_lines(self) -> int:
@@ -359,32 +345,24 @@ class NoteView(ScrollView, can_focus=True):
     def find(self, query: str, *, from_line: int | None = None) -> None:
         """Highlight every match of `query` and go to the first at or below `from_line`
         (default: the top of the view), else the first of all, as `less` does."""
-        self._find_query = query
-        self._collect_matches()
-        top = round(self.scroll_y) if from_line is None else from_line
-        below = (n for n, match in enumerate(self._matches) if match.line >= top)
-        self._current_match = next(below, 0) if self._matches else None
+        self._collect_matches(query)
+        self._find.go_to_first_from(round(self.scroll_y) if from_line is None else from_line)
         self._find_changed(scroll=True)
 
     def select_match(self, number: int) -> None:
-        if 0 <= number < len(self._matches):
-            self._current_match = number
+        if self._find.select(number):
             self._find_changed(scroll=True)
 
     def clear_find(self) -> None:
-        self._find_query = ""
-        self._collect_matches()
-        self._current_match = None
+        self._collect_matches("")
+        self._find.current = None
         self._find_changed(scroll=False)
 
     def action_find(self) -> None:
         self.post_message(self.FindRequested())
 
     def action_find_next(self, step: int) -> None:
-        if self._matches:
-            current = self._current_match
-            start = (-1 if step > 0 else 0) if current is None else current
-            self._current_match = (start + step) % len(self._matches)
+        if self._find.step(step):
             self._find_changed(scroll=True)
 
     def action_clear_find(self) -> None:
@@ -393,51 +371,44 @@ class NoteView(ScrollView, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`n`, `N` and escape belong to a find in progress; otherwise the keys pass on."""
         if action == "find_next":
-            return bool(self._matches)
+            return bool(self._find.matches)
         if action == "clear_find":
-            return bool(self._find_query)
+            return bool(self._find.query)
         return True
 
-    def _collect_matches(self) -> None:
-        lines = [*self._header, *self._rendered.lines]
-        self._matches = find_matches(lines, self._find_query)
-        self._matches_by_line = {}
-        for number, match in enumerate(self._matches):
-            self._matches_by_line.setdefault(match.line, []).append(number)
+    def _collect_matches(self, query: str) -> None:
+        self._find.collect([*self._header, *self._rendered.lines], query)
         self._strips.clear()
         self.refresh()
 
     def reveal_current_match(self) -> None:
         """Scroll the current match into view (a quarter down the view) unless it is in view."""
-        current = self._current_match
-        if current is None or current >= len(self._matches):
+        line = self._find.current_line()
+        if line is None:
             return
-        line = self._matches[current].line
         top = round(self.scroll_y)
         height = max(1, self.scrollable_content_region.height)
         if not top <= line < top + height:
             self.scroll_to_line(max(0, line - height // 4))
 
     def _find_changed(self, *, scroll: bool) -> None:
-        current = self._current_match
+        current = self._find.current
         self._strips.clear()
         self.refresh()
         if scroll:
             self.reveal_current_match()
         number = 0 if current is None else current + 1
-        self.post_message(self.FindChanged(self._find_query, number, len(self._matches)))
+        self.post_message(self.FindChanged(self._find.query, number, len(self._find.matches)))
         if self.is_attached and self.screen.is_active:
             self.screen.refresh_bindings()
 
     def _with_matches(self, index: int, segments: _Line) -> _Line:
-        match_style = self.get_component_rich_style("note-view--match", partial=True)
-        current_style = self.get_component_rich_style("note-view--match-current", partial=True)
-        spans: list[tuple[int, int, Style]] = []
-        for number in self._matches_by_line.get(index, ()):
-            match = self._matches[number]
-            style = current_style if number == self._current_match else match_style
-            spans.append((match.start, match.end, style))
-        return highlight(segments, spans)
+        return self._find.highlighted(
+            index,
+            segments,
+            self.get_component_rich_style("note-view--match", partial=True),
+            self.get_component_rich_style("note-view--match-current", partial=True),
+        )
 
     # -- actions (also the targets of `@click` in the segments' style meta) ---------------
 
@@ -457,9 +428,6 @@ class NoteView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         return width if width > 0 else 80
 
-    def _cache_key(self, request: _Request, width: int) -> tuple[Hashable, object, int]:
-        return (request.doc_key, request.version, width)
-
     def _start_render(self) -> None:
         request = self._request
         if request is None:
@@ -468,16 +436,14 @@ class NoteView(ScrollView, can_focus=True):
         # width, painted with the first frame, and rendered again as soon as the size is known.
         self._width_guessed = self.scrollable_content_region.width <= 0
         width = self._content_width()
-        key = self._cache_key(request, width)
-        cached = self._renders.get(key)
+        cached = self._renders.get(request.doc_key, request.version, width)
         header = render_texts(request.header, width=width) if request.header else []
         if cached is not None:
             self.workers.cancel_group(self, "render")
-            self._renders.move_to_end(key)
             self._apply(request, header, cached)
             return
         first_blocks = self._first_screen_blocks()
-        if len(request.body) <= self.SYNC_FIRST_SCREEN_CHARS and not request.keep_scroll:
+        if len(request.body) <= self._sync_first_screen_chars and not request.keep_scroll:
             # Handing a short note to a thread costs more than rendering its first screen.
             first = render_markdown(
                 request.body,
@@ -517,7 +483,7 @@ class NoteView(ScrollView, can_focus=True):
         def cancelled() -> bool:
             return worker.is_cancelled
 
-        for rendered in render_progressively(
+        for rendered in self._render_in_steps(
             request.body,
             width=width,
             first_blocks=first_blocks or None,
@@ -583,11 +549,10 @@ class NoteView(ScrollView, can_focus=True):
         self._header = header
         self._rendered = rendered
         self._strips.clear()
-        if self._find_query:  # a new render of the note: find the query in it again
-            previous = self._current_match
-            self._collect_matches()
-            count = len(self._matches)
-            self._current_match = None if not count else min(previous or 0, count - 1)
+        if self._find.query:  # a new render of the note: find the query in it again
+            previous = self._find.current
+            self._collect_matches(self._find.query)
+            self._find.keep_current(previous)
             self._find_changed(scroll=False)
         width = max(rendered.width, self._content_width())
         set_virtual_size(self, Size(width, len(header) + len(rendered.lines)))
@@ -596,12 +561,8 @@ class NoteView(ScrollView, can_focus=True):
         self.refresh()
 
     def _anchor_line(self, anchor: str) -> int | None:
-        anchors = self._rendered.anchors
-        anchor = anchor.removeprefix("#")
-        for candidate in (anchor, unquote(anchor), slugify(unquote(anchor))):
-            if candidate in anchors:
-                return len(self._header) + anchors[candidate]
-        return None
+        line = self._rendered.anchor_line(anchor)
+        return None if line is None else len(self._header) + line
 
     def on_resize(self, event: Resize) -> None:
         if self._request is None or self._rendered.width == self._content_width():
@@ -647,7 +608,7 @@ class NoteView(ScrollView, can_focus=True):
             segments = self._line(index)
             if segments is None:
                 return Strip.blank(width, rich_style)
-            if index in self._matches_by_line:
+            if self._find.has_matches_on(index):
                 segments = self._with_matches(index, segments)
             strip = Strip(segments).apply_style(rich_style)
             self._strips[index] = strip

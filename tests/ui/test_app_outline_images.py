@@ -22,9 +22,9 @@ from textual.widgets import OptionList
 
 import app.ui.app as app_module
 from app.edges.browser import OpenResult
+from app.render.rendered import HeadingRef
 from app.ui.app import ReadnotesApp
 from app.ui.outline import OutlineScreen, matching_headings
-from app.ui.render import HeadingRef
 
 GPU_NOTE = Path("blogs") / "GPUPerformanceBackgroundUserGuide.md"
 FLASH_NOTE = Path("papers") / "LLM" / "FlashAttention.md"

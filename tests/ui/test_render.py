@@ -10,9 +10,11 @@ import pytest
 from rich.cells import cell_len
 from rich.segment import Segment
 
+from app.core.anchors import slugify
 from app.core.images import probe_image
-from app.ui.math import latex_to_unicode
-from app.ui.render import Rendered, render_markdown, render_progressively, slugify
+from app.render.markdown import render_markdown, render_progressively
+from app.render.math import latex_to_unicode
+from app.render.rendered import Rendered
 
 
 def png_header(width: int, height: int) -> bytes:
