@@ -142,12 +142,22 @@ class FindState:
         self.current = (start + step) % len(self.matches)
         return True
 
-    def current_line(self) -> int | None:
-        """The line of the current match (None: no current match)."""
+    @property
+    def position(self) -> int:
+        """The current match counted from 1, as the find bar shows it; 0 when there is none."""
+        return 0 if self.current is None else self.current + 1
+
+    def line_to_reveal(self, top: int, height: int) -> int | None:
+        """Where to scroll a view of `height` lines from `top` so that the current match is a
+        quarter down it; None when the match is in view already (or there is none)."""
         current = self.current
         if current is None or current >= len(self.matches):
             return None
-        return self.matches[current].line
+        line = self.matches[current].line
+        height = max(1, height)
+        if top <= line < top + height:
+            return None
+        return max(0, line - height // 4)
 
     def has_matches_on(self, line: int) -> bool:
         return line in self._by_line

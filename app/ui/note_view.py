@@ -13,8 +13,6 @@ anchors (`Rendered.anchor_line`).
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -31,47 +29,19 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from app.core.images import probe_image
 from app.render.cache import RenderCache
 from app.render.find import FindMatch, FindState
-from app.render.markdown import (
-    RenderInSteps,
-    render_markdown,
-    render_progressively,
-    render_texts,
-)
-from app.render.rendered import HeadingRef, ImageProbe, ImageRef
+from app.render.markdown import render_texts
+from app.render.note_renderer import NoteRenderer
+from app.render.rendered import HeadingRef, ImageRef
 from app.render.rendered import Rendered as RenderedNote
-from app.render.theme import DEFAULT_THEME, RenderTheme
+from app.ui.note_requests import RenderRequest, RenderRequests
 from app.ui.scrolling import set_virtual_size
 
 __all__ = ["NoteView"]
 
 _Line = list[Segment]
 _EMPTY = RenderedNote(lines=[], width=0)
-_WARM_UP = "# W\n\n*a* $x_i^2$\n\n```python\nx = 1\n```\n\n| a |\n|---|\n| b |\n"
-
-SYNC_FIRST_SCREEN_CHARS = 100_000
-"""Notes up to this size get their first screen rendered at once, without a thread.
-
-The parser is lazy: a first screen costs ~6 ms whether the body is 8 KB or 130 KB (a category
-overview of 500 entries is ~70 KB), while a worker's result waits for the interpreter behind the
-tree and the first paint (50-130 ms at start-up).
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class _Request:
-    """One `show()` call: what to render, and the generation that makes older results stale."""
-
-    generation: int
-    doc_key: Hashable
-    body: str
-    base: str | None
-    header: list[Text] = field(default_factory=list)
-    version: object = None
-    keep_scroll: bool = False
-    scroll_fraction: float | None = None  # after a width change: where the reader was
 
 
 class NoteView(ScrollView, can_focus=True):
@@ -170,27 +140,17 @@ class NoteView(ScrollView, can_focus=True):
     def __init__(
         self,
         *,
-        theme: RenderTheme = DEFAULT_THEME,
-        render_in_steps: RenderInSteps = render_progressively,
-        sync_first_screen_chars: int = SYNC_FIRST_SCREEN_CHARS,
+        renderer: NoteRenderer | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        """`render_in_steps` renders in the thread worker (first screen, then all), and a note
-        longer than `sync_first_screen_chars` goes to it at once; tests pass their own."""
+        """`renderer` says what each render is (by default the browser's; tests pass their own)."""
         super().__init__(name=name, id=id, classes=classes)
-        self.render_theme = theme
-        self._render_in_steps = render_in_steps
-        self._sync_first_screen_chars = sync_first_screen_chars
-        self.root: Path | None = None
-        """The notes folder: image paths are checked inside it (None: not checked)."""
-        self._generation = 0
-        self._request: _Request | None = None
+        self._renderer = renderer or NoteRenderer()
+        self._requests = RenderRequests()
         self._header: list[_Line] = []
         self._rendered: RenderedNote = _EMPTY
-        self._applied_generation = -1
-        self._pending_anchor: str | None = None
         self._renders = RenderCache(self.CACHE_SIZE)
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._resize_timer: Timer | None = None
@@ -201,9 +161,19 @@ class NoteView(ScrollView, can_focus=True):
     # -- public API -----------------------------------------------------------------------
 
     @property
+    def root(self) -> Path | None:
+        """The notes folder: image paths are checked inside it (None: not checked)."""
+        return self._renderer.root
+
+    @root.setter
+    def root(self, root: Path | None) -> None:
+        self._renderer.root = root
+
+    @property
     def doc_key(self) -> Hashable:
         """The document last passed to `show` (None before the first)."""
-        return self._request.doc_key if self._request is not None else None
+        request = self._requests.current
+        return request.doc_key if request is not None else None
 
     @property
     def rendered(self) -> RenderedNote:
@@ -213,12 +183,7 @@ class NoteView(ScrollView, can_focus=True):
     @property
     def is_complete(self) -> bool:
         """Whether the whole of the current document is on screen."""
-        request = self._request
-        return (
-            request is not None
-            and self._applied_generation == request.generation
-            and self._rendered.complete
-        )
+        return self._requests.painted and self._rendered.complete
 
     @property
     def headings(self) -> list[HeadingRef]:
@@ -262,13 +227,12 @@ class NoteView(ScrollView, can_focus=True):
         from a cached render, else the body's hash is used. `keep_scroll` keeps the scroll
         position (live reload of the same note); `anchor` scrolls to that heading once known.
         """
-        self._generation += 1
         if version is None:
             version = hash(body)
-        self._request = _Request(
-            self._generation, doc_key, body, base, list(header or ()), version, keep_scroll
+        header_texts = list(header or ())
+        self._requests.ask(
+            doc_key, body, base, header_texts, version, keep_scroll=keep_scroll, anchor=anchor
         )
-        self._pending_anchor = anchor
         self._start_render()
 
     @property
@@ -283,8 +247,7 @@ class NoteView(ScrollView, can_focus=True):
     def render_ahead(self, body: str, base: str | None, width: int) -> RenderedNote:
         """Render a whole document for ``remember``; safe in a thread (reads no widget state
         that changes)."""
-        probe = partial(probe_image, self.root, base) if self.root is not None else None
-        return render_markdown(body, width=width, theme=self.render_theme, image_probe=probe)
+        return self._renderer.whole(body, base, width)
 
     def remember(self, doc_key: Hashable, version: object, rendered: RenderedNote) -> None:
         """Keep a render made ahead (``render_ahead``): a later `show` of that document and
@@ -293,9 +256,7 @@ class NoteView(ScrollView, can_focus=True):
 
     def clear(self) -> None:
         """Show nothing (and drop any render in progress)."""
-        self._generation += 1
-        self._request = None
-        self._pending_anchor = None
+        self._requests.drop()
         self.workers.cancel_group(self, "render")
         self._set_content([], _EMPTY, scroll_home=True)
 
@@ -307,11 +268,11 @@ class NoteView(ScrollView, can_focus=True):
         """
         line = self._anchor_line(anchor)
         if line is not None:
-            self._pending_anchor = None
+            self._requests.pending_anchor = None
             self.scroll_to(y=line, animate=False, immediate=True, force=True)
             return True
-        if not self.is_complete and self._request is not None:
-            self._pending_anchor = anchor
+        if not self.is_complete and self._requests.current is not None:
+            self._requests.pending_anchor = anchor
             return True
         return False
 
@@ -383,22 +344,18 @@ class NoteView(ScrollView, can_focus=True):
 
     def reveal_current_match(self) -> None:
         """Scroll the current match into view (a quarter down the view) unless it is in view."""
-        line = self._find.current_line()
-        if line is None:
-            return
-        top = round(self.scroll_y)
-        height = max(1, self.scrollable_content_region.height)
-        if not top <= line < top + height:
-            self.scroll_to_line(max(0, line - height // 4))
+        height = self.scrollable_content_region.height
+        line = self._find.line_to_reveal(round(self.scroll_y), height)
+        if line is not None:
+            self.scroll_to_line(line)
 
     def _find_changed(self, *, scroll: bool) -> None:
-        current = self._find.current
         self._strips.clear()
         self.refresh()
         if scroll:
             self.reveal_current_match()
-        number = 0 if current is None else current + 1
-        self.post_message(self.FindChanged(self._find.query, number, len(self._find.matches)))
+        find = self._find
+        self.post_message(self.FindChanged(find.query, find.position, len(find.matches)))
         if self.is_attached and self.screen.is_active:
             self.screen.refresh_bindings()
 
@@ -429,7 +386,7 @@ class NoteView(ScrollView, can_focus=True):
         return width if width > 0 else 80
 
     def _start_render(self) -> None:
-        request = self._request
+        request = self._requests.current
         if request is None:
             return
         # Not laid out yet (the index arrived before the first layout): rendered at a guessed
@@ -437,21 +394,14 @@ class NoteView(ScrollView, can_focus=True):
         self._width_guessed = self.scrollable_content_region.width <= 0
         width = self._content_width()
         cached = self._renders.get(request.doc_key, request.version, width)
-        header = render_texts(request.header, width=width) if request.header else []
+        header = self._renderer.header(request.header, width)
         if cached is not None:
             self.workers.cancel_group(self, "render")
             self._apply(request, header, cached)
             return
         first_blocks = self._first_screen_blocks()
-        if len(request.body) <= self._sync_first_screen_chars and not request.keep_scroll:
-            # Handing a short note to a thread costs more than rendering its first screen.
-            first = render_markdown(
-                request.body,
-                width=width,
-                theme=self.render_theme,
-                max_blocks=first_blocks,
-                image_probe=self._image_probe(request),
-            )
+        if self._renderer.renders_first_screen_now(request.body) and not request.keep_scroll:
+            first = self._renderer.first_screen_now(request.body, request.base, width, first_blocks)
             self._apply(request, header, first)
             self.workers.cancel_group(self, "render")
             if not first.complete:
@@ -461,21 +411,16 @@ class NoteView(ScrollView, can_focus=True):
             return
         self._render_worker(request, width, header, first_blocks)
 
-    def _render_rest(self, request: _Request, width: int, header: list[_Line]) -> None:
-        if request is self._request:  # not if another document was asked for meanwhile
+    def _render_rest(self, request: RenderRequest, width: int, header: list[_Line]) -> None:
+        if request is self._requests.current:  # not if another document was asked for meanwhile
             self._render_worker(request, width, header, 0)
-
-    def _image_probe(self, request: _Request) -> ImageProbe | None:
-        if self.root is None:
-            return None
-        return partial(probe_image, self.root, request.base)
 
     def _first_screen_blocks(self) -> int:
         return max(self.FIRST_SCREEN_BLOCKS, self.size.height)
 
     @work(thread=True, exclusive=True, group="render", description="render", exit_on_error=False)
     def _render_worker(
-        self, request: _Request, width: int, header: list[_Line], first_blocks: int
+        self, request: RenderRequest, width: int, header: list[_Line], first_blocks: int
     ) -> None:
         """Render off the event loop: the first screen (unless `first_blocks` is 0), then all."""
         worker = get_current_worker()
@@ -483,14 +428,8 @@ class NoteView(ScrollView, can_focus=True):
         def cancelled() -> bool:
             return worker.is_cancelled
 
-        for rendered in self._render_in_steps(
-            request.body,
-            width=width,
-            first_blocks=first_blocks or None,
-            theme=self.render_theme,
-            image_probe=self._image_probe(request),
-            cancelled=cancelled,
-        ):
+        steps = self._renderer.in_steps
+        for rendered in steps(request.body, request.base, width, first_blocks or None, cancelled):
             if worker.is_cancelled:
                 return
             if not rendered.complete and request.keep_scroll:
@@ -507,23 +446,22 @@ class NoteView(ScrollView, can_focus=True):
         Started once the first document is on screen: on two cores, a warm-up at mount
         competes with the first paint for the interpreter.
         """
-        render_markdown(_WARM_UP, width=80)
+        self._renderer.warm_up()
 
-    def _apply(self, request: _Request, header: list[_Line], rendered: RenderedNote) -> None:
+    def _apply(self, request: RenderRequest, header: list[_Line], rendered: RenderedNote) -> None:
         """Put a render on screen, unless a newer `show()` made it stale."""
-        if self._request is None or request.generation != self._request.generation:
+        if not self._requests.is_current(request):
             return
-        first_paint = self._applied_generation != request.generation
-        self._applied_generation = request.generation
+        first_paint = self._requests.painting(request)
         if rendered.complete:
             self.remember(request.doc_key, request.version, rendered)
         self._set_content(header, rendered, scroll_home=first_paint and not request.keep_scroll)
         if request.scroll_fraction is not None and rendered.complete:
             self.scroll_to_line(round(request.scroll_fraction * self.line_count))
-        if self._pending_anchor is not None:
-            line = self._anchor_line(self._pending_anchor)
+        if (anchor := self._requests.pending_anchor) is not None:
+            line = self._anchor_line(anchor)
             if line is not None or rendered.complete:
-                self._pending_anchor = None
+                self._requests.pending_anchor = None
             if line is not None:
                 self.scroll_to(y=line, animate=False, immediate=True, force=True)
         if rendered.complete:
@@ -565,7 +503,7 @@ class NoteView(ScrollView, can_focus=True):
         return None if line is None else len(self._header) + line
 
     def on_resize(self, event: Resize) -> None:
-        if self._request is None or self._rendered.width == self._content_width():
+        if self._requests.current is None or self._rendered.width == self._content_width():
             return
         if self._resize_timer is not None:
             self._resize_timer.stop()
@@ -578,20 +516,9 @@ class NoteView(ScrollView, can_focus=True):
 
     def _rerender_for_width(self) -> None:
         self._resize_timer = None
-        request = self._request
-        if request is None or self._rendered.width == self._content_width():
+        if self._requests.current is None or self._rendered.width == self._content_width():
             return
-        self._generation += 1
-        self._request = _Request(
-            self._generation,
-            request.doc_key,
-            request.body,
-            request.base,
-            request.header,
-            request.version,
-            keep_scroll=True,
-            scroll_fraction=self.scroll_y / max(1, self.line_count),
-        )
+        self._requests.again_at(self.scroll_y / max(1, self.line_count))
         self._start_render()
 
     def notify_style_update(self) -> None:

@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from app.render.markdown import render_progressively
+from app.render.note_renderer import NoteRenderer
 from app.render.rendered import Rendered
 from app.ui.note_view import NoteView
 
@@ -186,7 +187,7 @@ async def test_a_long_note_paints_its_top_before_the_rest() -> None:
                 release.wait(5)
             yield rendered
 
-    app = NoteApp(NoteView(render_in_steps=gated, sync_first_screen_chars=0))
+    app = NoteApp(NoteView(renderer=NoteRenderer(render_in_steps=gated, sync_first_screen_chars=0)))
     async with app.run_test(size=(60, 10)) as pilot:
         view = app.query_one(NoteView)
         view.show("long.md", LONG_NOTE)
@@ -229,7 +230,7 @@ async def test_a_stale_render_is_cancelled_and_never_shown() -> None:
             cancelled_seen.append(bool(cancel()))
         yield from render_progressively(body, **kwargs)
 
-    app = NoteApp(NoteView(render_in_steps=slow, sync_first_screen_chars=0))
+    app = NoteApp(NoteView(renderer=NoteRenderer(render_in_steps=slow, sync_first_screen_chars=0)))
     async with app.run_test(size=(60, 10)) as pilot:
         view = app.query_one(NoteView)
         view.show("slow.md", "# Slow note\n\nslow body\n")
