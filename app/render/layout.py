@@ -23,6 +23,8 @@ _MIN_BLOCK_WIDTH = 12
 
 
 def new_console(width: int) -> Console:
+    """A console of its own for one render (so renders can run in threads): truecolor, and no
+    markup, emoji codes or highlighting read into the note's text."""
     return Console(
         width=max(1, width),
         file=io.StringIO(),

@@ -5,9 +5,10 @@ instead asks the rendering layer (`app.render`) for lines of segments in a threa
 paints them with `render_line`, so the event loop only ever copies strips. A long note arrives in
 two steps: the first screen, then the rest; a render that the cursor has left behind is
 cancelled between blocks and its result dropped. (A short note's first screen, a few
-milliseconds of work, is rendered directly: the thread hop would cost more.) What is plain
-bookkeeping lives in plain objects: the render cache (`RenderCache`), the find (`FindState`),
-anchors (`Rendered.anchor_line`).
+milliseconds of work, is rendered directly: the thread hop would cost more.) The widget decides
+when and where; plain objects keep the rest: what each render is (`NoteRenderer`), which request
+is current (`RenderRequests`), the render cache (`RenderCache`), the find (`FindState`), and
+where an anchor is (`Rendered.anchor_line`).
 """
 
 from __future__ import annotations
