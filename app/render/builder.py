@@ -20,10 +20,9 @@ from rich.style import Style
 from rich.text import Text
 
 from app.core.anchors import HeadingSlugs
-from app.core.images import ImageInfo
 from app.core.sanitize import inert, inert_line
 from app.render.code import code_block
-from app.render.inline import Inline, image_label
+from app.render.inline import Inline, image_info, image_label, math_display, math_inline
 from app.render.layout import Container, Page
 from app.render.rendered import HeadingRef, ImageProbe, ImageRef, Rendered
 from app.render.tables import TableState, table_renderable
@@ -43,12 +42,6 @@ _PARSER = pyromark.Markdown(options=_OPTIONS)
 
 _BULLETS = ("•", "◦", "▪")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-
-
-def _latex_to_unicode(source: str) -> str | None:
-    from app.render.math import latex_to_unicode  # pylatexenc: by the first note with math
-
-    return latex_to_unicode(source)
 
 
 @dataclass(slots=True)
@@ -340,20 +333,11 @@ class Builder:
             self.add_math(source)
 
     def add_math(self, source: str) -> None:
-        converted = _latex_to_unicode(source)
-        if converted is None:
-            self.add_inline(f"${inert_line(source)}$", self.theme.math_source)
-        else:
-            self.add_inline(inert_line(converted), self.theme.math)
+        self.add_inline(*math_inline(source, self.theme))
 
     def display_math(self, source: str) -> None:
         self.flush_inline(keep_open=True)
-        converted = _latex_to_unicode(source.strip())
-        if converted is None:
-            text = Text(f"$${inert(source.strip())}$$", self.theme.math_source, justify="center")
-        else:
-            text = Text(inert_line(converted), self.theme.math, justify="center")
-        self.page.emit_renderable(text)
+        self.page.emit_renderable(math_display(source, self.theme))
 
     def on_html(self, value: str, *, block: bool) -> None:
         if self.html is not None:
@@ -369,7 +353,7 @@ class Builder:
         target = self.image_target
         index = len(self.images)
         self.images.append(ImageRef(alt, target, -1))
-        info = self.probe(target)
+        info = image_info(self.image_probe, target)
         style = self.theme.image_missing if info.problem else self.theme.image
         if self.link_depth == 0:
             style += Style(meta={"@click": f"image({index})"})
@@ -380,14 +364,6 @@ class Builder:
         start = len(self.inline.text)
         self.add_inline(image_label(alt, target, info), style)
         self.inline.text.stylize(Style(meta={"image": index}), start, len(self.inline.text))
-
-    def probe(self, target: str) -> ImageInfo:
-        if self.image_probe is None:
-            return ImageInfo()
-        try:
-            return self.image_probe(target)
-        except (OSError, ValueError):
-            return ImageInfo(problem="unreadable image")
 
     def on_task(self, done: bool) -> None:
         if not self.page.containers:
@@ -418,19 +394,8 @@ class Builder:
             self.locate_images(inline.images, start)
 
     def locate_images(self, indexes: list[int], start: int) -> None:
-        pending = set(indexes)
-        for number in range(start, len(self.page.lines)):
-            for segment in self.page.lines[number]:
-                style = segment.style
-                if style is None or style._meta is None:
-                    continue
-                index = style.meta.get("image")
-                if index in pending:
-                    pending.discard(index)
-                    image = self.images[index]
-                    self.images[index] = image._replace(line=number)
-            if not pending:
-                return
+        for index, line in self.page.lines_of("image", indexes, start).items():
+            self.images[index] = self.images[index]._replace(line=line)
 
     # -- leaf blocks --------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ goes between blocks.
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, RenderableType
@@ -119,3 +120,21 @@ class Page:
             segments.extend(container.rest if container.used else container.first)
             container.used = True
         return segments
+
+    def lines_of(self, key: str, wanted: Collection[int], start: int) -> dict[int, int]:
+        """Where each of `wanted` is first named by `key` in a segment's meta (an image's
+        placeholder), searching from line `start`: value -> line."""
+        pending = set(wanted)
+        found: dict[int, int] = {}
+        for number in range(start, len(self.lines)):
+            for segment in self.lines[number]:
+                style = segment.style
+                if style is None or style._meta is None:
+                    continue
+                value = style.meta.get(key)
+                if value in pending:
+                    pending.discard(value)
+                    found[value] = number
+            if not pending:
+                break
+        return found
