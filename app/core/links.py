@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -104,33 +102,6 @@ def resolve_link(root: Path, base: str | None, target: str) -> LinkTarget:
         problem = web_url_problem(target)
         return WebLink(target) if problem is None else Refused(f"Web link refused: {problem}")
     return _note_link(root, base, target)
-
-
-def slugify(heading: str) -> str:
-    """GitHub's heading anchor, so ``#anchor`` links find their heading.
-
-    Lowercase; letters, marks, digits, ``-`` and ``_`` kept in any script; spaces become ``-``;
-    everything else (punctuation, emoji) dropped. Repeated hyphens are kept, as GitHub does.
-    """
-    kept: list[str] = []
-    for char in heading.strip().lower():
-        if char == " ":
-            kept.append("-")
-        elif char in "-_" or unicodedata.category(char)[0] in "LMN":
-            kept.append(char)
-    return "".join(kept)
-
-
-def unique_slugs(headings: Iterable[str]) -> list[str]:
-    """Slugs for a document's headings in order, with GitHub's ``-1``, ``-2`` for repeats."""
-    seen: dict[str, int] = {}
-    slugs: list[str] = []
-    for heading in headings:
-        slug = slugify(heading)
-        count = seen.get(slug, 0)
-        seen[slug] = count + 1
-        slugs.append(slug if count == 0 else f"{slug}-{count}")
-    return slugs
 
 
 def _scheme_of(target: str) -> str | None:

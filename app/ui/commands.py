@@ -18,7 +18,7 @@ from textual.style import Style
 
 from app.core.model import Entry, Index
 from app.core.sanitize import inert_line
-from app.ui.preview import category_trail
+from app.render.preview import category_trail
 
 CANDIDATE_LIMIT = 60
 

@@ -19,8 +19,8 @@ from app.ui.note_pane import NotePane
 
 if TYPE_CHECKING:
     from app.core.search import Hit
+    from app.render.rendered import HeadingRef
     from app.ui.app import ReadnotesApp
-    from app.ui.render import HeadingRef
     from app.ui.search_screen import SearchOutcome
 
 

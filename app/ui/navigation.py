@@ -16,10 +16,10 @@ from rich.text import Text
 
 from app.core.model import Category, Entry, Index
 from app.core.notes import load_note
+from app.render.preview import Preview, category_preview, entry_preview, note_preview
+from app.render.rendered import Rendered as RenderedNote
 from app.ui.history import History, Place, PlaceKind
-from app.ui.preview import Preview, category_preview, entry_preview, note_preview
 from app.ui.preview_cache import Cached, PreviewCache, keepable
-from app.ui.render import Rendered as RenderedNote
 from app.ui.tree import Item
 from app.ui.workers import thread_worker
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input
 
-from app.ui.find import match_for_hit
+from app.render.find import match_for_hit
 from app.ui.find_bar import FindBar
 from app.ui.note_view import NoteView
 

@@ -1,25 +1,23 @@
 """The note preview: a Line-API widget that paints pre-rendered lines.
 
 Textual's `Markdown` widget mounts a widget per block (~1 s for a 50-line note). `NoteView`
-instead asks `app.ui.render` for lines of segments in a thread worker and paints them with
-`render_line`, so the event loop only ever copies strips. A long note arrives in two steps: the
-first screen, then the rest; a render that the cursor has left behind is cancelled between
-blocks and its result dropped. (A short note's first screen, a few milliseconds of work, is
-rendered directly: the thread hop would cost more.)
+instead asks the rendering layer (`app.render`) for lines of segments in a thread worker and
+paints them with `render_line`, so the event loop only ever copies strips. A long note arrives in
+two steps: the first screen, then the rest; a render that the cursor has left behind is
+cancelled between blocks and its result dropped. (A short note's first screen, a few
+milliseconds of work, is rendered directly: the thread hop would cost more.) The widget decides
+when and where; plain objects keep the rest: what each render is (`NoteRenderer`), which request
+is current (`RenderRequests`), the render cache (`RenderCache`), the find (`FindState`), and
+where an anchor is (`Rendered.anchor_line`).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import ClassVar
-from urllib.parse import unquote
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
@@ -32,43 +30,19 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from app.core.images import probe_image
-from app.ui.find import FindMatch, find_matches, highlight
-from app.ui.render import (
-    DEFAULT_THEME,
-    HeadingRef,
-    ImageProbe,
-    ImageRef,
-    RenderTheme,
-    render_markdown,
-    render_progressively,
-    render_texts,
-    slugify,
-)
-from app.ui.render import (
-    Rendered as RenderedNote,
-)
+from app.render.cache import RenderCache
+from app.render.find import FindMatch, FindState
+from app.render.markdown import render_texts
+from app.render.note_renderer import NoteRenderer
+from app.render.rendered import HeadingRef, ImageRef
+from app.render.rendered import Rendered as RenderedNote
+from app.ui.note_requests import RenderRequest, RenderRequests
 from app.ui.scrolling import set_virtual_size
 
 __all__ = ["NoteView"]
 
 _Line = list[Segment]
 _EMPTY = RenderedNote(lines=[], width=0)
-_WARM_UP = "# W\n\n*a* $x_i^2$\n\n```python\nx = 1\n```\n\n| a |\n|---|\n| b |\n"
-
-
-@dataclass(frozen=True, slots=True)
-class _Request:
-    """One `show()` call: what to render, and the generation that makes older results stale."""
-
-    generation: int
-    doc_key: Hashable
-    body: str
-    base: str | None
-    header: list[Text] = field(default_factory=list)
-    version: object = None
-    keep_scroll: bool = False
-    scroll_fraction: float | None = None  # after a width change: where the reader was
 
 
 class NoteView(ScrollView, can_focus=True):
@@ -115,13 +89,6 @@ class NoteView(ScrollView, can_focus=True):
     """Blocks rendered before the first paint; every block is at least one line."""
     CACHE_SIZE: ClassVar[int] = 16
     RESIZE_DELAY: ClassVar[float] = 0.1
-    SYNC_FIRST_SCREEN_CHARS: ClassVar[int] = 100_000
-    """Notes up to this size get their first screen rendered at once, without a thread.
-
-    The parser is lazy: a first screen costs ~6 ms whether the body is 8 KB or 130 KB (a
-    category overview of 500 entries is ~70 KB), while a worker's result waits for the
-    interpreter behind the tree and the first paint (50-130 ms at start-up).
-    """
 
     class LinkClicked(Message):
         """A link in the note was clicked; the app decides what the target may do."""
@@ -174,37 +141,40 @@ class NoteView(ScrollView, can_focus=True):
     def __init__(
         self,
         *,
-        theme: RenderTheme = DEFAULT_THEME,
+        renderer: NoteRenderer | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """`renderer` says what each render is (by default the browser's; tests pass their own)."""
         super().__init__(name=name, id=id, classes=classes)
-        self.render_theme = theme
-        self.root: Path | None = None
-        """The notes folder: image paths are checked inside it (None: not checked)."""
-        self._generation = 0
-        self._request: _Request | None = None
+        self._renderer = renderer or NoteRenderer()
+        self._requests = RenderRequests()
         self._header: list[_Line] = []
         self._rendered: RenderedNote = _EMPTY
-        self._applied_generation = -1
-        self._pending_anchor: str | None = None
-        self._renders: OrderedDict[tuple[Hashable, object, int], RenderedNote] = OrderedDict()
+        self._renders = RenderCache(self.CACHE_SIZE)
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._resize_timer: Timer | None = None
-        self._find_query = ""
-        self._matches: list[FindMatch] = []
-        self._matches_by_line: dict[int, list[int]] = {}  # line -> indexes into _matches
-        self._current_match: int | None = None
+        self._find = FindState()
         self._warmed = False  # the warm-up ran (after the first document was painted)
         self._width_guessed = False  # the last render started before the layout gave a width
 
     # -- public API -----------------------------------------------------------------------
 
     @property
+    def root(self) -> Path | None:
+        """The notes folder: image paths are checked inside it (None: not checked)."""
+        return self._renderer.root
+
+    @root.setter
+    def root(self, root: Path | None) -> None:
+        self._renderer.root = root
+
+    @property
     def doc_key(self) -> Hashable:
         """The document last passed to `show` (None before the first)."""
-        return self._request.doc_key if self._request is not None else None
+        request = self._requests.current
+        return request.doc_key if request is not None else None
 
     @property
     def rendered(self) -> RenderedNote:
@@ -214,12 +184,7 @@ class NoteView(ScrollView, can_focus=True):
     @property
     def is_complete(self) -> bool:
         """Whether the whole of the current document is on screen."""
-        request = self._request
-        return (
-            request is not None
-            and self._applied_generation == request.generation
-            and self._rendered.complete
-        )
+        return self._requests.painted and self._rendered.complete
 
     @property
     def headings(self) -> list[HeadingRef]:
@@ -263,13 +228,12 @@ class NoteView(ScrollView, can_focus=True):
         from a cached render, else the body's hash is used. `keep_scroll` keeps the scroll
         position (live reload of the same note); `anchor` scrolls to that heading once known.
         """
-        self._generation += 1
         if version is None:
             version = hash(body)
-        self._request = _Request(
-            self._generation, doc_key, body, base, list(header or ()), version, keep_scroll
+        header_texts = list(header or ())
+        self._requests.ask(
+            doc_key, body, base, header_texts, version, keep_scroll=keep_scroll, anchor=anchor
         )
-        self._pending_anchor = anchor
         self._start_render()
 
     @property
@@ -284,28 +248,16 @@ class NoteView(ScrollView, can_focus=True):
     def render_ahead(self, body: str, base: str | None, width: int) -> RenderedNote:
         """Render a whole document for ``remember``; safe in a thread (reads no widget state
         that changes)."""
-        probe = partial(probe_image, self.root, base) if self.root is not None else None
-        return render_markdown(body, width=width, theme=self.render_theme, image_probe=probe)
+        return self._renderer.whole(body, base, width)
 
     def remember(self, doc_key: Hashable, version: object, rendered: RenderedNote) -> None:
         """Keep a render made ahead (``render_ahead``): a later `show` of that document and
         version at that width paints it at once."""
-        if not rendered.complete:
-            return
-        key = (doc_key, version, rendered.width)
-        self._renders[key] = rendered
-        self._renders.move_to_end(key)
-        while len(self._renders) > self.CACHE_SIZE:
-            self._renders.popitem(last=False)
-
-    def has_render(self, doc_key: Hashable, version: object, width: int) -> bool:
-        return (doc_key, version, width) in self._renders
+        self._renders.put(doc_key, version, rendered)
 
     def clear(self) -> None:
         """Show nothing (and drop any render in progress)."""
-        self._generation += 1
-        self._request = None
-        self._pending_anchor = None
+        self._requests.drop()
         self.workers.cancel_group(self, "render")
         self._set_content([], _EMPTY, scroll_home=True)
 
@@ -317,11 +269,11 @@ class NoteView(ScrollView, can_focus=True):
         """
         line = self._anchor_line(anchor)
         if line is not None:
-            self._pending_anchor = None
+            self._requests.pending_anchor = None
             self.scroll_to(y=line, animate=False, immediate=True, force=True)
             return True
-        if not self.is_complete and self._request is not None:
-            self._pending_anchor = anchor
+        if not self.is_complete and self._requests.current is not None:
+            self._requests.pending_anchor = anchor
             return True
         return False
 
@@ -341,16 +293,12 @@ class NoteView(ScrollView, can_focus=True):
 
     @property
     def find_query(self) -> str:
-        return self._find_query
+        return self._find.query
 
     @property
     def find_matches(self) -> list[FindMatch]:
         """Where the query is on screen, top to bottom (lines counted with the header)."""
-        return self._matches
-
-    @property
-    def current_match(self) -> int | None:
-        return self._current_match
+        return self._find.matches
 
     @property
     def header_lines(self) -> int:
@@ -359,32 +307,24 @@ class NoteView(ScrollView, can_focus=True):
     def find(self, query: str, *, from_line: int | None = None) -> None:
         """Highlight every match of `query` and go to the first at or below `from_line`
         (default: the top of the view), else the first of all, as `less` does."""
-        self._find_query = query
-        self._collect_matches()
-        top = round(self.scroll_y) if from_line is None else from_line
-        below = (n for n, match in enumerate(self._matches) if match.line >= top)
-        self._current_match = next(below, 0) if self._matches else None
+        self._collect_matches(query)
+        self._find.go_to_first_from(round(self.scroll_y) if from_line is None else from_line)
         self._find_changed(scroll=True)
 
     def select_match(self, number: int) -> None:
-        if 0 <= number < len(self._matches):
-            self._current_match = number
+        if self._find.select(number):
             self._find_changed(scroll=True)
 
     def clear_find(self) -> None:
-        self._find_query = ""
-        self._collect_matches()
-        self._current_match = None
+        self._collect_matches("")
+        self._find.current = None
         self._find_changed(scroll=False)
 
     def action_find(self) -> None:
         self.post_message(self.FindRequested())
 
     def action_find_next(self, step: int) -> None:
-        if self._matches:
-            current = self._current_match
-            start = (-1 if step > 0 else 0) if current is None else current
-            self._current_match = (start + step) % len(self._matches)
+        if self._find.step(step):
             self._find_changed(scroll=True)
 
     def action_clear_find(self) -> None:
@@ -393,51 +333,40 @@ class NoteView(ScrollView, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`n`, `N` and escape belong to a find in progress; otherwise the keys pass on."""
         if action == "find_next":
-            return bool(self._matches)
+            return bool(self._find.matches)
         if action == "clear_find":
-            return bool(self._find_query)
+            return bool(self._find.query)
         return True
 
-    def _collect_matches(self) -> None:
-        lines = [*self._header, *self._rendered.lines]
-        self._matches = find_matches(lines, self._find_query)
-        self._matches_by_line = {}
-        for number, match in enumerate(self._matches):
-            self._matches_by_line.setdefault(match.line, []).append(number)
+    def _collect_matches(self, query: str) -> None:
+        self._find.collect([*self._header, *self._rendered.lines], query)
         self._strips.clear()
         self.refresh()
 
     def reveal_current_match(self) -> None:
         """Scroll the current match into view (a quarter down the view) unless it is in view."""
-        current = self._current_match
-        if current is None or current >= len(self._matches):
-            return
-        line = self._matches[current].line
-        top = round(self.scroll_y)
-        height = max(1, self.scrollable_content_region.height)
-        if not top <= line < top + height:
-            self.scroll_to_line(max(0, line - height // 4))
+        height = self.scrollable_content_region.height
+        line = self._find.line_to_reveal(round(self.scroll_y), height)
+        if line is not None:
+            self.scroll_to_line(line)
 
     def _find_changed(self, *, scroll: bool) -> None:
-        current = self._current_match
         self._strips.clear()
         self.refresh()
         if scroll:
             self.reveal_current_match()
-        number = 0 if current is None else current + 1
-        self.post_message(self.FindChanged(self._find_query, number, len(self._matches)))
+        find = self._find
+        self.post_message(self.FindChanged(find.query, find.position, len(find.matches)))
         if self.is_attached and self.screen.is_active:
             self.screen.refresh_bindings()
 
     def _with_matches(self, index: int, segments: _Line) -> _Line:
-        match_style = self.get_component_rich_style("note-view--match", partial=True)
-        current_style = self.get_component_rich_style("note-view--match-current", partial=True)
-        spans: list[tuple[int, int, Style]] = []
-        for number in self._matches_by_line.get(index, ()):
-            match = self._matches[number]
-            style = current_style if number == self._current_match else match_style
-            spans.append((match.start, match.end, style))
-        return highlight(segments, spans)
+        return self._find.highlighted(
+            index,
+            segments,
+            self.get_component_rich_style("note-view--match", partial=True),
+            self.get_component_rich_style("note-view--match-current", partial=True),
+        )
 
     # -- actions (also the targets of `@click` in the segments' style meta) ---------------
 
@@ -457,35 +386,23 @@ class NoteView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         return width if width > 0 else 80
 
-    def _cache_key(self, request: _Request, width: int) -> tuple[Hashable, object, int]:
-        return (request.doc_key, request.version, width)
-
     def _start_render(self) -> None:
-        request = self._request
+        request = self._requests.current
         if request is None:
             return
         # Not laid out yet (the index arrived before the first layout): rendered at a guessed
         # width, painted with the first frame, and rendered again as soon as the size is known.
         self._width_guessed = self.scrollable_content_region.width <= 0
         width = self._content_width()
-        key = self._cache_key(request, width)
-        cached = self._renders.get(key)
-        header = render_texts(request.header, width=width) if request.header else []
+        cached = self._renders.get(request.doc_key, request.version, width)
+        header = self._renderer.header(request.header, width)
         if cached is not None:
             self.workers.cancel_group(self, "render")
-            self._renders.move_to_end(key)
             self._apply(request, header, cached)
             return
         first_blocks = self._first_screen_blocks()
-        if len(request.body) <= self.SYNC_FIRST_SCREEN_CHARS and not request.keep_scroll:
-            # Handing a short note to a thread costs more than rendering its first screen.
-            first = render_markdown(
-                request.body,
-                width=width,
-                theme=self.render_theme,
-                max_blocks=first_blocks,
-                image_probe=self._image_probe(request),
-            )
+        if self._renderer.renders_first_screen_now(request.body) and not request.keep_scroll:
+            first = self._renderer.first_screen_now(request.body, request.base, width, first_blocks)
             self._apply(request, header, first)
             self.workers.cancel_group(self, "render")
             if not first.complete:
@@ -495,21 +412,16 @@ class NoteView(ScrollView, can_focus=True):
             return
         self._render_worker(request, width, header, first_blocks)
 
-    def _render_rest(self, request: _Request, width: int, header: list[_Line]) -> None:
-        if request is self._request:  # not if another document was asked for meanwhile
+    def _render_rest(self, request: RenderRequest, width: int, header: list[_Line]) -> None:
+        if request is self._requests.current:  # not if another document was asked for meanwhile
             self._render_worker(request, width, header, 0)
-
-    def _image_probe(self, request: _Request) -> ImageProbe | None:
-        if self.root is None:
-            return None
-        return partial(probe_image, self.root, request.base)
 
     def _first_screen_blocks(self) -> int:
         return max(self.FIRST_SCREEN_BLOCKS, self.size.height)
 
     @work(thread=True, exclusive=True, group="render", description="render", exit_on_error=False)
     def _render_worker(
-        self, request: _Request, width: int, header: list[_Line], first_blocks: int
+        self, request: RenderRequest, width: int, header: list[_Line], first_blocks: int
     ) -> None:
         """Render off the event loop: the first screen (unless `first_blocks` is 0), then all."""
         worker = get_current_worker()
@@ -517,14 +429,8 @@ class NoteView(ScrollView, can_focus=True):
         def cancelled() -> bool:
             return worker.is_cancelled
 
-        for rendered in render_progressively(
-            request.body,
-            width=width,
-            first_blocks=first_blocks or None,
-            theme=self.render_theme,
-            image_probe=self._image_probe(request),
-            cancelled=cancelled,
-        ):
+        steps = self._renderer.in_steps
+        for rendered in steps(request.body, request.base, width, first_blocks or None, cancelled):
             if worker.is_cancelled:
                 return
             if not rendered.complete and request.keep_scroll:
@@ -541,23 +447,22 @@ class NoteView(ScrollView, can_focus=True):
         Started once the first document is on screen: on two cores, a warm-up at mount
         competes with the first paint for the interpreter.
         """
-        render_markdown(_WARM_UP, width=80)
+        self._renderer.warm_up()
 
-    def _apply(self, request: _Request, header: list[_Line], rendered: RenderedNote) -> None:
+    def _apply(self, request: RenderRequest, header: list[_Line], rendered: RenderedNote) -> None:
         """Put a render on screen, unless a newer `show()` made it stale."""
-        if self._request is None or request.generation != self._request.generation:
+        if not self._requests.is_current(request):
             return
-        first_paint = self._applied_generation != request.generation
-        self._applied_generation = request.generation
+        first_paint = self._requests.painting(request)
         if rendered.complete:
             self.remember(request.doc_key, request.version, rendered)
         self._set_content(header, rendered, scroll_home=first_paint and not request.keep_scroll)
         if request.scroll_fraction is not None and rendered.complete:
             self.scroll_to_line(round(request.scroll_fraction * self.line_count))
-        if self._pending_anchor is not None:
-            line = self._anchor_line(self._pending_anchor)
+        if (anchor := self._requests.pending_anchor) is not None:
+            line = self._anchor_line(anchor)
             if line is not None or rendered.complete:
-                self._pending_anchor = None
+                self._requests.pending_anchor = None
             if line is not None:
                 self.scroll_to(y=line, animate=False, immediate=True, force=True)
         if rendered.complete:
@@ -583,11 +488,10 @@ class NoteView(ScrollView, can_focus=True):
         self._header = header
         self._rendered = rendered
         self._strips.clear()
-        if self._find_query:  # a new render of the note: find the query in it again
-            previous = self._current_match
-            self._collect_matches()
-            count = len(self._matches)
-            self._current_match = None if not count else min(previous or 0, count - 1)
+        if self._find.query:  # a new render of the note: find the query in it again
+            previous = self._find.current
+            self._collect_matches(self._find.query)
+            self._find.keep_current(previous)
             self._find_changed(scroll=False)
         width = max(rendered.width, self._content_width())
         set_virtual_size(self, Size(width, len(header) + len(rendered.lines)))
@@ -596,15 +500,11 @@ class NoteView(ScrollView, can_focus=True):
         self.refresh()
 
     def _anchor_line(self, anchor: str) -> int | None:
-        anchors = self._rendered.anchors
-        anchor = anchor.removeprefix("#")
-        for candidate in (anchor, unquote(anchor), slugify(unquote(anchor))):
-            if candidate in anchors:
-                return len(self._header) + anchors[candidate]
-        return None
+        line = self._rendered.anchor_line(anchor)
+        return None if line is None else len(self._header) + line
 
     def on_resize(self, event: Resize) -> None:
-        if self._request is None or self._rendered.width == self._content_width():
+        if self._requests.current is None or self._rendered.width == self._content_width():
             return
         if self._resize_timer is not None:
             self._resize_timer.stop()
@@ -617,20 +517,9 @@ class NoteView(ScrollView, can_focus=True):
 
     def _rerender_for_width(self) -> None:
         self._resize_timer = None
-        request = self._request
-        if request is None or self._rendered.width == self._content_width():
+        if self._requests.current is None or self._rendered.width == self._content_width():
             return
-        self._generation += 1
-        self._request = _Request(
-            self._generation,
-            request.doc_key,
-            request.body,
-            request.base,
-            request.header,
-            request.version,
-            keep_scroll=True,
-            scroll_fraction=self.scroll_y / max(1, self.line_count),
-        )
+        self._requests.again_at(self.scroll_y / max(1, self.line_count))
         self._start_render()
 
     def notify_style_update(self) -> None:
@@ -647,7 +536,7 @@ class NoteView(ScrollView, can_focus=True):
             segments = self._line(index)
             if segments is None:
                 return Strip.blank(width, rich_style)
-            if index in self._matches_by_line:
+            if self._find.has_matches_on(index):
                 segments = self._with_matches(index, segments)
             strip = Strip(segments).apply_style(rich_style)
             self._strips[index] = strip

@@ -19,7 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from app.core.sanitize import inert_line
-from app.ui.render import HeadingRef
+from app.render.rendered import HeadingRef
 
 __all__ = ["OutlineScreen", "matching_headings"]
 

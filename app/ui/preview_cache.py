@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.core.model import Entry
 from app.core.notes import NoteDoc, NoteKind
-from app.ui.preview import Preview
+from app.render.preview import Preview
 
 CACHE_SIZE = 64
 

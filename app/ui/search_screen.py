@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from app.core.model import Index
 from app.core.search import Hit, search_notes
-from app.ui.preview import category_trail
+from app.render.preview import category_trail
 from app.ui.workers import thread_worker
 
 __all__ = ["SearchOutcome", "SearchScreen", "hit_prompt"]

@@ -15,8 +15,6 @@ from app.core.links import (
     WebLink,
     resolve_link,
     safe_path,
-    slugify,
-    unique_slugs,
 )
 
 
@@ -208,36 +206,6 @@ def test_a_refusal_reason_never_echoes_control_characters(root: Path) -> None:
     result = resolve_link(root, None, "x\x1b]2;title\x07")
     assert isinstance(result, Refused)
     assert "\x1b" not in result.reason
-
-
-# --- slugify -----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("heading", "slug"),
-    [
-        ("Key idea", "key-idea"),
-        ("Why it works?", "why-it-works"),
-        ("FlashAttention-2: Faster!", "flashattention-2-faster"),
-        ("C++ & Rust", "c--rust"),
-        ("snake_case stays", "snake_case-stays"),
-        ("Café au lait", "café-au-lait"),
-        ("日本語 見出し", "日本語-見出し"),
-        ("Results 🎉", "results-"),
-        ("  padded  ", "padded"),
-    ],
-)
-def test_slugify_matches_github(heading: str, slug: str) -> None:
-    assert slugify(heading) == slug
-
-
-def test_repeated_headings_get_numbered_slugs() -> None:
-    assert unique_slugs(["Notes", "Other", "Notes", "Notes"]) == [
-        "notes",
-        "other",
-        "notes-1",
-        "notes-2",
-    ]
 
 
 @settings(

@@ -20,9 +20,9 @@ from app_harness import (
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
+from app.render.rendered import HeadingRef
 from app.ui.app import ReadnotesApp
 from app.ui.outline import OutlineScreen, matching_headings
-from app.ui.render import HeadingRef
 
 GPU_NOTE = Path("blogs") / "GPUPerformanceBackgroundUserGuide.md"
 FLASH_NOTE = Path("papers") / "LLM" / "FlashAttention.md"

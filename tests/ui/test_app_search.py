@@ -206,10 +206,11 @@ async def find_in_market(pilot: Pilot[int]) -> ReadnotesApp:
 
 
 def current_line(app: ReadnotesApp) -> str:
+    """The line of the current match, the one the find bar counts ("2/3": the second)."""
     view = app.note_view
-    number = view.current_match
-    assert number is not None
-    match = view.find_matches[number]
+    shown, _, _total = find_count(app).partition("/")
+    assert shown.isdigit(), f"no current match: {find_count(app)!r}"
+    match = view.find_matches[int(shown) - 1]
     y = match.line - round(view.scroll_y)
     assert 0 <= y < view.scrollable_content_region.height, "the current match is not in view"
     return "".join(segment.text for segment in view.render_line(y)).strip()
@@ -259,6 +260,7 @@ async def test_escape_clears_the_find_in_the_bar_or_in_the_note(fruit: Path) -> 
     app = make_app(fruit)
     async with app.run_test(size=SIZE) as pilot:
         await find_in_market(pilot)
+        assert painted_as_current(app) == ["pear"]
         await press(pilot, "escape")
         assert not app.query_one(FindBar).display
         assert app.note_view.find_query == "" and app.note_view.find_matches == []
@@ -267,7 +269,17 @@ async def test_escape_clears_the_find_in_the_bar_or_in_the_note(fruit: Path) -> 
         assert not app.query_one(FindBar).display
         assert app.note_view.find_query == ""
         await press(pilot, "n")  # no find: n does nothing
-        assert app.note_view.current_match is None
+        assert not app.query_one(FindBar).display and app.note_view.find_matches == []
+        assert painted_as_current(app) == []
+
+
+def painted_as_current(app: ReadnotesApp) -> list[str]:
+    """The text on screen that the preview paints as the current match."""
+    view = app.note_view
+    current = view.get_component_rich_style("note-view--match-current", partial=True)
+    height = view.scrollable_content_region.height
+    segments = (segment for y in range(height) for segment in view.render_line(y))
+    return [s.text for s in segments if s.style is not None and s.style.bgcolor == current.bgcolor]
 
 
 async def test_slash_in_the_tree_still_opens_the_filter(fruit: Path) -> None:

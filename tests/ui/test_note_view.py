@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from typing import Any
 
-import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from app.ui import note_view as note_view_module
+from app.render.markdown import render_progressively
+from app.render.note_renderer import NoteRenderer
+from app.render.rendered import Rendered
 from app.ui.note_view import NoteView
-from app.ui.render import Rendered, render_progressively
 
 NOTE = """# FlashAttention
 
@@ -36,14 +37,16 @@ LONG_NOTE = (
 
 
 class NoteApp(App[None]):
-    def __init__(self) -> None:
+    def __init__(self, note_view: NoteView | None = None) -> None:
+        """The app around `note_view` (by default one as the browser builds it)."""
         super().__init__()
+        self.note_view = note_view or NoteView()
         self.rendered: list[Hashable] = []
         self.clicked: list[str] = []
         self.images: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield NoteView(id="note")
+        yield self.note_view
 
     def on_note_view_rendered(self, message: NoteView.Rendered) -> None:
         self.rendered.append(message.doc_key)
@@ -172,23 +175,19 @@ async def test_reload_with_keep_scroll_keeps_the_position() -> None:
         assert view.scroll_y == 0
 
 
-async def test_a_long_note_paints_its_top_before_the_rest(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+async def test_a_long_note_paints_its_top_before_the_rest() -> None:
     """The first screen goes on screen while the rest of the note is still rendering."""
     release = threading.Event()
     seen: list[bool] = []
 
-    def gated(*args: object, **kwargs: object) -> object:
-        for rendered in render_progressively(*args, **kwargs):  # type: ignore[arg-type]
+    def gated(body: str, **kwargs: Any) -> Iterator[Rendered]:
+        for rendered in render_progressively(body, **kwargs):
             seen.append(rendered.complete)
             if rendered.complete:
                 release.wait(5)
             yield rendered
 
-    monkeypatch.setattr(note_view_module, "render_progressively", gated)
-    monkeypatch.setattr(NoteView, "SYNC_FIRST_SCREEN_CHARS", 0)
-    app = NoteApp()
+    app = NoteApp(NoteView(renderer=NoteRenderer(render_in_steps=gated, sync_first_screen_chars=0)))
     async with app.run_test(size=(60, 10)) as pilot:
         view = app.query_one(NoteView)
         view.show("long.md", LONG_NOTE)
@@ -216,26 +215,22 @@ async def test_a_short_note_is_on_screen_as_soon_as_show_returns() -> None:
         assert view.is_complete
 
 
-async def test_a_stale_render_is_cancelled_and_never_shown(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+async def test_a_stale_render_is_cancelled_and_never_shown() -> None:
     """Moving on to another note while one is rendering drops the first note's render."""
     started = threading.Event()
     release = threading.Event()
     cancelled_seen: list[bool] = []
 
-    def slow(body: str, **kwargs: object) -> object:
+    def slow(body: str, **kwargs: Any) -> Iterator[Rendered]:
         if body.startswith("# Slow"):
             started.set()
             release.wait(5)
             cancel = kwargs["cancelled"]
             assert callable(cancel)
             cancelled_seen.append(bool(cancel()))
-        yield from render_progressively(body, **kwargs)  # type: ignore[arg-type]
+        yield from render_progressively(body, **kwargs)
 
-    monkeypatch.setattr(note_view_module, "render_progressively", slow)
-    monkeypatch.setattr(NoteView, "SYNC_FIRST_SCREEN_CHARS", 0)
-    app = NoteApp()
+    app = NoteApp(NoteView(renderer=NoteRenderer(render_in_steps=slow, sync_first_screen_chars=0)))
     async with app.run_test(size=(60, 10)) as pilot:
         view = app.query_one(NoteView)
         view.show("slow.md", "# Slow note\n\nslow body\n")

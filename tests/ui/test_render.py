@@ -5,14 +5,17 @@ from __future__ import annotations
 import struct
 from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from rich.cells import cell_len
 from rich.segment import Segment
 
+from app.core.anchors import slugify
 from app.core.images import probe_image
-from app.ui.math import latex_to_unicode
-from app.ui.render import Rendered, render_markdown, render_progressively, slugify
+from app.render.markdown import render_markdown, render_progressively
+from app.render.math import latex_to_unicode
+from app.render.rendered import Rendered
 
 
 def png_header(width: int, height: int) -> bytes:
@@ -46,6 +49,36 @@ def test_slugs_follow_github_and_repeated_headings_are_numbered() -> None:
     assert slugify("中文 标题") == "中文-标题"
     rendered = render_markdown("# Notes\n\n# Notes\n", width=40)
     assert set(rendered.anchors) == {"notes", "notes-1"}
+
+
+def test_headings_are_anchored_by_github_s_slug_in_every_script() -> None:
+    body = (
+        "# What's new in v2.0?\n\n## 中文 标题\n\n## हिन्दी भाषा\n\n## 🚀 Launch\n\n"
+        "## Notes\n\n## Notes\n\n## Notes\n"
+    )
+    rendered = render_markdown(body, width=40)
+    slugs = [
+        "whats-new-in-v20",
+        "中文-标题",
+        "हिन्दी-भाषा",
+        "-launch",
+        "notes",
+        "notes-1",
+        "notes-2",
+    ]
+    assert [heading.slug for heading in rendered.headings] == slugs
+    assert list(rendered.anchors) == slugs
+    hindi = rendered.headings[2].line
+    assert rendered.anchor_line("#हिन्दी-भाषा") == hindi
+    assert rendered.anchor_line("#" + quote("हिन्दी-भाषा")) == hindi  # a link percent-encoded
+    assert rendered.anchor_line("#Hindi") is None
+
+
+def test_a_note_rendered_in_steps_numbers_its_repeated_headings_as_a_whole() -> None:
+    body = "\n\n".join(["# Notes", *(f"Paragraph {n}." for n in range(50)), "# Notes"])
+    first, rest = render_progressively(body, width=40, first_blocks=10)
+    assert list(first.anchors) == ["notes"]
+    assert list(rest.anchors) == ["notes", "notes-1"]
 
 
 def test_links_are_collected_in_order_and_clickable() -> None:

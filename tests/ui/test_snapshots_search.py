@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_harness import SIZE, go_to, press, settle, started, wait_until
+from app_harness import SIZE, go_to, press, settle, started, wait_until, widget_text
 from textual.pilot import Pilot
 
 from app.ui.app import ReadnotesApp
@@ -40,7 +40,8 @@ def test_find_in_the_note(snap_compare: SnapCompare, sample_app: ReadnotesApp) -
         await go_to(pilot, "Attention Is All")
         app.note_view.focus()
         await press(pilot, "slash", *"attention", "enter", "n")
-        await wait_until(pilot, lambda: app.note_view.current_match == 1)
+        count = app.query_one("#find-count")
+        await wait_until(pilot, lambda: widget_text(app, count).strip().startswith("2/"))
         await settle(pilot)
 
     assert snap_compare(sample_app, terminal_size=SIZE, run_before=find_attention)
