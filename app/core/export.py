@@ -42,7 +42,7 @@ _CSL_TYPES = {
     "phdthesis": "thesis",
     "techreport": "report",
 }
-_VERBATIM = ("doi", "eprint", "archivePrefix")
+_ET_AL = re.compile(r"et\.? al\.?|others", re.IGNORECASE)  # BibTeX's "and others"
 
 Lookup = Callable[[PaperId], PaperMeta]
 
@@ -219,7 +219,7 @@ def _letters(number: int) -> str:
 
 def _base_key(meta: PaperMeta) -> str:
     family = _ascii(_family(meta.authors[0])) if meta.authors else ""
-    words = [_ascii(word) for word in re.split(r"[\s\-–—:/]+", meta.title)]
+    words = [_ascii(word) for word in re.split(r"[\s–—:/]+", meta.title)]
     word = next((w for w in words if w and w not in _STOP_WORDS), "")
     key = f"{family}{meta.year or ''}{word}"
     return key or (_ascii(meta.arxiv or meta.doi or "") or "entry")
@@ -249,6 +249,7 @@ def to_bibtex(cited: list[Citation]) -> str:
     from bibtexparser.middlewares import LatexEncodingMiddleware
     from bibtexparser.model import Entry as BibEntry
     from bibtexparser.model import Field
+    from bibtexparser.writer import BibtexFormat
 
     library = Library()
     encoder = LatexEncodingMiddleware(keep_math=True, enclose_urls=False)
@@ -261,7 +262,9 @@ def to_bibtex(cited: list[Citation]) -> str:
             raise ReadnotesError(f"{citation.entry.title}: cannot be written as LaTeX")
         verbatim = [Field(name, value) for name, value in _bibtex_verbatim_fields(meta)]
         library.add(BibEntry(_bibtex_type(meta), citation.key, [*encoded.fields, *verbatim]))
-    text = write_string(library)
+    layout = BibtexFormat()  # type: ignore[no-untyped-call]
+    layout.block_separator = "\n"
+    text = write_string(library, bibtex_format=layout)
     return text if text.endswith("\n") or not text else text + "\n"
 
 
@@ -278,7 +281,8 @@ def _bibtex_type(meta: PaperMeta) -> str:
 def _bibtex_text_fields(meta: PaperMeta) -> list[tuple[str, str]]:
     fields = []
     if meta.authors:
-        fields.append(("author", " and ".join(meta.authors)))
+        names = ["others" if _ET_AL.fullmatch(name) else name for name in meta.authors]
+        fields.append(("author", " and ".join(names)))
     fields.append(("title", meta.title))
     if meta.venue:
         venue_field = {"article": "journal", "inproceedings": "booktitle"}.get(meta.kind)
