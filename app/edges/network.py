@@ -132,9 +132,7 @@ class HttpClient:
                 if status in (301, 302, 303, 307, 308):
                     redirects += 1
                     if redirects > MAX_REDIRECTS:
-                        raise NetworkError(
-                            f"{inert_line(url)}: more than {MAX_REDIRECTS} redirects"
-                        )
+                        raise NetworkError(f"{inert_line(url)}: over {MAX_REDIRECTS} redirects")
                     location = response.headers.get("Location", "")
                     current = urljoin(current, location)
                     continue
