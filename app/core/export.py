@@ -9,7 +9,8 @@ taken, in the index's order, so adding entries at the end never renames older on
 
 BibTeX text fields are LaTeX-encoded by bibtexparser's ``LatexEncodingMiddleware`` (pylatexenc:
 ``&`` ``%`` ``#`` ``_`` braces and accents), math kept; ``doi`` and ``eprint`` are verbatim fields
-for biber and are written as they are. Nothing is escaped by hand.
+for biber and are written as they are (a DOI holding ``%``, a brace or a backslash, which no
+escape makes safe there, is left out). Nothing is escaped by hand.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ _CSL_TYPES = {
 }
 _ET_AL = re.compile(r"et\.? al\.?|others", re.IGNORECASE)  # BibTeX's "and others"
 
+_UNDECOMPOSED = str.maketrans(  # letters NFKD leaves whole, as keys spell them in ASCII
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ł": "l", "Ł": "L"}
+    | {"đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ı": "i"}
+)
+
 Lookup = Callable[[PaperId], PaperMeta]
 
 
@@ -51,7 +57,7 @@ Lookup = Callable[[PaperId], PaperMeta]
 class Citation:
     key: str
     meta: PaperMeta
-    entry: Entry
+    entry: Entry | None = None  # the index entry it was made from
 
 
 def citations(
@@ -236,7 +242,8 @@ def _family(name: str) -> str:
 
 
 def _ascii(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    folded = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    folded = folded.encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
@@ -259,7 +266,7 @@ def to_bibtex(cited: list[Citation]) -> str:
         entry = BibEntry(_bibtex_type(meta), citation.key, text_fields)
         encoded = encoder.transform_entry(entry, library)
         if not isinstance(encoded, BibEntry):
-            raise ReadnotesError(f"{citation.entry.title}: cannot be written as LaTeX")
+            raise ReadnotesError(f"{meta.title}: cannot be written as LaTeX")
         verbatim = [Field(name, value) for name, value in _bibtex_verbatim_fields(meta)]
         library.add(BibEntry(_bibtex_type(meta), citation.key, [*encoded.fields, *verbatim]))
     layout = BibtexFormat()  # type: ignore[no-untyped-call]
@@ -299,21 +306,17 @@ def _bibtex_text_fields(meta: PaperMeta) -> list[tuple[str, str]]:
 
 def _bibtex_verbatim_fields(meta: PaperMeta) -> list[tuple[str, str]]:
     fields = []
-    if meta.doi and _balanced(meta.doi):
+    if meta.doi and _verbatim_safe(meta.doi):
         fields.append(("doi", meta.doi))
     if meta.arxiv:
         fields += [("eprint", meta.arxiv), ("archivePrefix", "arXiv")]
     return fields
 
 
-def _balanced(text: str) -> bool:
-    """A verbatim value with unbalanced braces would end the field early; such a DOI is left out."""
-    depth = 0
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0 and "\\" not in text
+def _verbatim_safe(value: str) -> bool:
+    """A verbatim field cannot hold a comment sign, a brace or a backslash (no escape works for
+    both biber and bibtexparser there); a DOI with one is left out (it is rare)."""
+    return not any(char in value for char in "%{}\\")
 
 
 # --- CSL-JSON ------------------------------------------------------------------------------------
