@@ -234,3 +234,40 @@ def test_export_of_the_whole_sample_folder_parses_back_with_unique_keys(notes_co
     llama = next(e for e in library.entries if e.key == "touvron2023llama")
     assert llama.fields_dict["author"].value.endswith("Amjad Almahairi and others")
     assert "skipped thinking in cpp" in result.stderr
+
+
+def test_fetch_with_a_title_keeps_the_title_and_fills_the_note(
+    notes_copy: Path, paper_server: PaperServer
+) -> None:
+    paper_server.serve(arxiv_path("2306.02707"), Answer(body=QUOKKA))
+    result = run(
+        paper_server, "add", notes_copy, "--title", "Hopping", "--url", "2306.02707",
+        "--category", CATEGORY, "--fetch",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    fields = frontmatter(notes_copy / "papers/LLM/distillation/Hopping.md")
+    assert fields["title"] == "Hopping" and fields["year"] == 2023
+    assert (
+        "* [Hopping](./papers/LLM/distillation/Hopping.md)"
+        in (notes_copy / "README.md").read_text()
+    )
+
+
+def test_the_config_file_names_the_endpoint_and_the_timeout(
+    notes_copy: Path, paper_server: PaperServer, tmp_path: Path
+) -> None:
+    paper_server.serve(arxiv_path("2306.02707"), Answer(body=QUOKKA, delay=2.0))
+    config = tmp_path / "config.toml"
+    config.write_text(f'arxiv_api = "{paper_server.arxiv_api}"\nnetwork_timeout = 0.3\n')
+    before = (notes_copy / "README.md").read_bytes()
+    result = run(
+        None, "add", notes_copy, "--url", "2306.02707", "--category", CATEGORY,
+        "--config", config,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"readnotes: error: arXiv:2306.02707: {paper_server.arxiv_api}?id_list=2306.02707:"
+        " no answer within 0.3 s; nothing was written\n"
+    )
+    assert paper_server.requests == [arxiv_path("2306.02707")]
+    assert (notes_copy / "README.md").read_bytes() == before
