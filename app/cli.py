@@ -209,8 +209,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add(index: Index, options: argparse.Namespace, config: Config) -> int:
     from app.core.add import NoteChoice, find_category
-    from app.core.capture import add_paper
+    from app.core.capture import add_paper, to_fetch
 
+    to_fetch(options.title, options.url, options.fetch)  # no title and nothing to fetch it by
     category = find_category(index, options.category)
     note = NoteChoice.AUTO if options.note is None else NoteChoice.NEW if options.note else None
     try:
