@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.errors import EditError, ReadnotesError
@@ -103,13 +102,9 @@ def add_paper(
         new = note_with_metadata(old.decode("utf-8"), meta).encode("utf-8")
         write_atomic(created, new, expected=old)
     except (OSError, UnicodeDecodeError, EditError) as error:
-        warning = f"{_shown(created)}: the paper's details were not written ({error})"
+        warning = f"{created.name}: the paper's details were not written ({error})"
         return AddedPaper(result.message, meta, warning)
     return AddedPaper(result.message, meta)
-
-
-def _shown(path: Path) -> str:
-    return path.name
 
 
 def note_with_metadata(text: str, meta: PaperMeta) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.errors import ReadnotesError
-from app.core.paper_ids import IdKind, PaperId
+from app.core.paper_ids import PaperId
 
 __all__ = ["MetadataError", "PaperMeta", "clean_text", "parse_arxiv_atom", "parse_crossref"]
 
@@ -230,8 +230,3 @@ def _crossref_year(work: dict[str, Any]) -> int | None:
             if isinstance(year, int) and not isinstance(year, bool) and 0 < year < 10000:
                 return year
     return None
-
-
-def kind_of(found: PaperId) -> str:
-    """Which source answers for the id: ``arXiv`` or ``Crossref``."""
-    return "arXiv" if found.kind is IdKind.ARXIV else "Crossref"

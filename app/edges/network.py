@@ -48,6 +48,10 @@ _RETRIED = (429, 503)
 class NetworkError(ReadnotesError):
     """A request that got no usable answer; the message names the URL."""
 
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status of a final answer other than 200
+
 
 class HostSpacing:
     """At least ``gap`` seconds between the starts of two requests to one host, per process.
@@ -138,7 +142,9 @@ class HttpClient:
                     continue
                 if status != 200:
                     reason = response.reason_phrase or "error"
-                    raise NetworkError(f"{inert_line(url)}: the server answered {status} {reason}")
+                    raise NetworkError(
+                        f"{inert_line(url)}: the server answered {status} {reason}", status=status
+                    )
                 return self._read(url, response)
 
     def _pause(self, url: str, retry_after: str | None, attempt: int) -> None:

@@ -77,7 +77,9 @@ class PaperSource:
         try:
             data = self.client.get(url, accept=accept)
         except NetworkError as error:
-            raise NetworkError(f"{found}: {error}") from None
+            if error.status == 404 and found.kind is IdKind.DOI:
+                raise MetadataError(f"{found}: Crossref does not know this DOI") from None
+            raise NetworkError(f"{found}: {error}", status=error.status) from None
         meta = parse(data, found)
         self.cache.put(url, data)
         return meta

@@ -140,7 +140,7 @@ def test_bad_answers_exit_2_name_the_id_and_write_nothing(
         "9999.99999": "arXiv:9999.99999: arXiv answered with an error",
         "2301.00001": "arXiv:2301.00001: arXiv's answer is not valid XML",
         "doi:10.1000/broken": "doi:10.1000/broken: Crossref's answer is not valid JSON",
-        "10.1000/gone": "doi:10.1000/gone: ",
+        "10.1000/gone": "doi:10.1000/gone: Crossref does not know this DOI",
     }
     for typed, said in cases.items():
         result = run(paper_server, "add", notes_copy, "--url", typed, "--category", CATEGORY)
