@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.core.errors import EditError, ReadnotesError
@@ -20,7 +21,15 @@ from app.core.metadata import PaperMeta
 from app.core.model import Index
 from app.core.paper_ids import PaperId, canonical_url, find_paper_id, paper_id
 
-__all__ = ["AddedPaper", "Lookup", "add_paper", "index_links", "note_with_metadata", "to_fetch"]
+__all__ = [
+    "AddedPaper",
+    "Lookup",
+    "add_paper",
+    "fill_note",
+    "index_links",
+    "note_with_metadata",
+    "to_fetch",
+]
 
 if TYPE_CHECKING:
     from app.core.add import NoteChoice
@@ -75,7 +84,6 @@ def add_paper(
 ) -> AddedPaper:
     """Fetch (when asked or needed), add the entry, fill the note it created."""
     from app.core.add import add_entry
-    from app.core.edit import write_atomic
 
     wanted = to_fetch(title, urls, fetch)
     meta = None
@@ -96,15 +104,23 @@ def add_paper(
     )
     if meta is None or result.note_path_created is None:
         return AddedPaper(result.message, meta)
-    created = result.note_path_created
+    return AddedPaper(result.message, meta, fill_note(result.note_path_created, meta))
+
+
+def fill_note(created: Path, meta: PaperMeta) -> str | None:
+    """Write the paper's details into the note just made from the template; a warning or None.
+
+    Conflict-checked: a note that changed since it was read is left alone.
+    """
+    from app.core.edit import write_atomic
+
     try:
         old = created.read_bytes()
         new = note_with_metadata(old.decode("utf-8"), meta).encode("utf-8")
         write_atomic(created, new, expected=old)
     except (OSError, UnicodeDecodeError, EditError) as error:
-        warning = f"{created.name}: the paper's details were not written ({error})"
-        return AddedPaper(result.message, meta, warning)
-    return AddedPaper(result.message, meta)
+        return f"{created.name}: the paper's details were not written ({error})"
+    return None
 
 
 def note_with_metadata(text: str, meta: PaperMeta) -> str:

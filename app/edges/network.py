@@ -129,23 +129,23 @@ class HttpClient:
             self.spacing.wait_for(urlsplit(current).hostname or "")
             with client.stream("GET", current) as response:
                 status = response.status_code
-                if status in _RETRIED and retries < RETRIES:
-                    retries += 1
-                    self._pause(url, response.headers.get("Retry-After"), retries)
-                    continue
-                if status in (301, 302, 303, 307, 308):
-                    redirects += 1
-                    if redirects > MAX_REDIRECTS:
-                        raise NetworkError(f"{inert_line(url)}: over {MAX_REDIRECTS} redirects")
-                    location = response.headers.get("Location", "")
-                    current = urljoin(current, location)
-                    continue
-                if status != 200:
-                    reason = response.reason_phrase or "error"
-                    raise NetworkError(
-                        f"{inert_line(url)}: the server answered {status} {reason}", status=status
-                    )
-                return self._read(url, response)
+                if status == 200:
+                    return self._read(url, response)
+                retry_after = response.headers.get("Retry-After")
+                location = response.headers.get("Location", "")
+                reason = response.reason_phrase or "error"
+            # the answer is closed before waiting or following it
+            if status in _RETRIED and retries < RETRIES:
+                retries += 1
+                self._pause(url, retry_after, retries)
+            elif status in (301, 302, 303, 307, 308) and location:
+                redirects += 1
+                if redirects > MAX_REDIRECTS:
+                    raise NetworkError(f"{inert_line(url)}: over {MAX_REDIRECTS} redirects")
+                current = urljoin(current, location)
+            else:
+                message = f"{inert_line(url)}: the server answered {status} {reason}"
+                raise NetworkError(message, status=status)
 
     def _pause(self, url: str, retry_after: str | None, attempt: int) -> None:
         wait = _retry_after_seconds(retry_after, time.time())

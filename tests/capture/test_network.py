@@ -181,3 +181,13 @@ def test_endpoints_come_from_the_environment_then_the_config() -> None:
     assert source.client.spacing.gaps["mirror.test"] == 3.0
     doi = PaperId(IdKind.DOI, "10.1000/a b#c")
     assert source.url_for(doi) == "https://api.crossref.org/works/10.1000/a%20b%23c"
+
+
+def test_retry_after_as_an_http_date() -> None:
+    from app.edges.network import _retry_after_seconds
+
+    now = 1_700_000_000.0  # 2023-11-14 22:13:20 GMT
+    assert _retry_after_seconds("Tue, 14 Nov 2023 22:13:50 GMT", now) == 30.0
+    assert _retry_after_seconds("Tue, 14 Nov 2023 22:00:00 GMT", now) == 0.0
+    assert _retry_after_seconds("soon", now) is None
+    assert _retry_after_seconds(" 7 ", now) == 7.0
