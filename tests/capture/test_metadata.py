@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from paper_server import ARXIV_ERROR, QUOKKA, atom_entry, atom_feed, crossref_work
 
 from app.core.capture import note_with_metadata
@@ -140,3 +143,26 @@ def test_the_note_gets_the_frontmatter_before_tags_and_the_abstract_last() -> No
         "doi: 10.1/x\r\nvenue: Conf '23\r\ntags: []\r\n---\r\n\r\n# Q\r\n"
         "\r\n## Abstract\r\n\r\nOne.\r\n\r\nTwo.\r\n"
     )
+
+
+names = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1)
+
+
+@given(st.lists(names, max_size=4), st.one_of(st.none(), names), st.integers(1000, 2999))
+def test_any_metadata_reads_back_from_the_note_as_written(
+    authors: list[str], venue: str | None, year: int
+) -> None:
+    template = "---\ntitle: T\ntags: []\nstatus: todo\n---\n\n# T\n"
+    meta = PaperMeta(title="T", authors=tuple(authors), year=year, venue=venue, arxiv="2306.10010")
+    text = note_with_metadata(template, meta)
+    head, body = text.split("\n---\n", 1)
+    fields = yaml.safe_load(head.removeprefix("---\n"))
+    assert fields.get("authors", []) == authors
+    assert fields.get("venue") == venue
+    assert (fields["year"], fields["arxiv"], fields["tags"], fields["status"]) == (
+        year,
+        "2306.10010",
+        [],
+        "todo",
+    )
+    assert body == "\n# T\n"
