@@ -4,8 +4,9 @@ The answers come from the network, so nothing in them is trusted: the Atom is pa
 defusedxml (entity expansion, external entities and DTDs are refused, so a "billion laughs"
 answer is an error, not a hang), and every field is checked for its type. A bad answer becomes a
 :class:`MetadataError` with one line naming the id. Titles are whitespace-normalised (arXiv
-breaks them across lines); abstracts lose their JATS and HTML tags but keep their math
-(``$…$`` as written, ``<tex-math>`` and MathML ``alttext`` as ``$…$``).
+breaks them across lines). arXiv's fields are plain text and stay as written (``x<y`` too);
+Crossref's titles and abstracts lose their JATS and HTML tags but keep their math (``$…$`` as
+written, ``<tex-math>`` and MathML ``alttext`` as ``$…$``).
 """
 
 from __future__ import annotations
@@ -76,6 +77,16 @@ def clean_abstract(text: str) -> str:
     return "\n\n".join(part for part in kept if part)
 
 
+def _plain(text: str) -> str:
+    """arXiv's fields are plain text (the XML parser decoded them): ``x<y and y>z`` is no tag."""
+    return " ".join(text.split())
+
+
+def _plain_paragraphs(text: str) -> str:
+    paragraphs = (" ".join(part.split()) for part in re.split(r"\n[ \t]*\n", text))
+    return "\n\n".join(part for part in paragraphs if part)
+
+
 def _strip_markup(text: str) -> str:
     text = _CDATA.sub(lambda found: found.group(1), text)
     text = _TEX_MATH.sub(lambda found: _tex(html.unescape(found.group(1))), text)
@@ -122,22 +133,22 @@ def parse_arxiv_atom(data: bytes, wanted: PaperId) -> PaperMeta:
         raise MetadataError(f"{shown}: arXiv does not know this id")
     entry = entries[0]
     entry_id = _text(entry, f"{_ATOM}id")
-    title = clean_text(_text(entry, f"{_ATOM}title"))
+    title = _plain(_text(entry, f"{_ATOM}title"))
     if "/api/errors" in entry_id or (title == "Error" and not entry.findall(f"{_ATOM}author")):
-        reason = clean_text(_text(entry, f"{_ATOM}summary")) or "unknown id"
+        reason = _plain(_text(entry, f"{_ATOM}summary")) or "unknown id"
         raise MetadataError(f"{shown}: arXiv answered with an error: {reason}")
     if not title:
         raise MetadataError(f"{shown}: arXiv's answer has no title")
     authors = tuple(
         name
         for author in entry.findall(f"{_ATOM}author")
-        if (name := clean_text(_text(author, f"{_ATOM}name")))
+        if (name := _plain(_text(author, f"{_ATOM}name")))
     )
     published = _text(entry, f"{_ATOM}published")
     year = int(published[:4]) if re.match(r"\d{4}-", published) else None
-    doi = clean_text(_text(entry, f"{_ARXIV}doi")) or None
-    venue = clean_text(_text(entry, f"{_ARXIV}journal_ref")) or None
-    abstract = clean_abstract(_text(entry, f"{_ATOM}summary")) or None
+    doi = _plain(_text(entry, f"{_ARXIV}doi")) or None
+    venue = _plain(_text(entry, f"{_ARXIV}journal_ref")) or None
+    abstract = _plain_paragraphs(_text(entry, f"{_ATOM}summary")) or None
     return PaperMeta(
         title=title,
         authors=authors,

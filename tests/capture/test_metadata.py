@@ -46,6 +46,14 @@ def test_an_arxiv_entry_published_in_a_journal_keeps_its_doi_and_venue() -> None
     )
 
 
+def test_arxiv_text_is_plain_so_angle_brackets_stay() -> None:
+    title = "When x&lt;y and y&gt;z: a &lt;b&gt;bold&lt;/b&gt; claim &amp; more"
+    feed = atom_feed(atom_entry("2001.00002", title, ["A"], summary="$a&lt;b$ and c&gt;d"))
+    meta = parse_arxiv_atom(feed, PaperId(IdKind.ARXIV, "2001.00002"))
+    assert meta.title == "When x<y and y>z: a <b>bold</b> claim & more"
+    assert meta.abstract == "$a<b$ and c>d"
+
+
 @pytest.mark.parametrize(
     ("answer", "said"),
     [
