@@ -151,9 +151,8 @@ def note_with_metadata(text: str, meta: PaperMeta) -> str:
         closing = lines.index("---", 1)
     except ValueError:
         closing = -1
-    where = next(
-        (i for i in range(1, closing) if lines[i].startswith("tags:")), closing
-    )  # before tags:, else before the closing ---
+    tags = [i for i in range(1, closing) if lines[i].startswith("tags:")]
+    where = tags[0] if tags else closing  # before tags:, else before the closing ---
     if lines[:1] == ["---"] and where > 0:
         head = eol.join(lines[:where]) + eol
         text = head + added + eol.join(lines[where:])
