@@ -9,10 +9,10 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from app import __version__
 from app.core.config import Config, config_location, load_config
@@ -25,10 +25,14 @@ from app.core.reread import read_ahead
 from app.core.sanitize import inert_line
 from app.edges.malloc import use_one_arena
 
+if TYPE_CHECKING:
+    from app.core.metadata import PaperMeta
+    from app.core.paper_ids import PaperId
+
 # The commands below import the rest of the core when they run (adding, checking, searching,
 # stats, frontmatter dates): the browser's start, timed to its first screen, pays for none of it.
 
-COMMANDS = ("list", "done", "todo", "check", "search", "stats", "add")
+COMMANDS = ("list", "done", "todo", "check", "search", "stats", "add", "export")
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 DESCRIPTION = """\
@@ -43,6 +47,8 @@ usage:
   readnotes stats [PATH] [--json]                         done / total per category
   readnotes search [PATH] TEXT [--json]
   readnotes add   [PATH] --title T [--category "A/B"] [--url U]... [--todo] [--note | --no-note]
+  readnotes add   [PATH] --url ARXIV-ID-OR-DOI [--category "A/B"] [--fetch | --no-fetch] ...
+  readnotes export [PATH] [--format bibtex | csl-json] [--todo | --done] [--match TEXT] [--fetch]
   readnotes --help | --version
 
 PATH is a notes folder (its index is README.md or index.md, any case) or an index file.
@@ -96,6 +102,8 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--json", action="store_true", help="print a JSON array")
     elif command == "add":
         _add_arguments(parser)
+    elif command == "export":
+        _export_arguments(parser)
     return parser
 
 
@@ -155,7 +163,9 @@ def _run_command(command: str, options: argparse.Namespace, config: Config) -> i
     if command == "stats":
         return _stats(load_index(path), json_out=options.json)
     if command == "add":
-        return _add(load_index(path), options)
+        return _add(load_index(path), options, config)
+    if command == "export":
+        return _export(load_index(path), options, config)
     status = Status.DONE if command == "done" else Status.TODO
     return _mark(
         path,
@@ -167,7 +177,9 @@ def _run_command(command: str, options: argparse.Namespace, config: Config) -> i
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--title", required=True, help="the entry's title")
+    parser.add_argument(
+        "--title", help="the entry's title (default: fetched for an arXiv id or DOI --url)"
+    )
     parser.add_argument(
         "--category",
         metavar="A/B",
@@ -187,27 +199,80 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="create its note file (default: when the neighbouring entries have notes)",
     )
+    parser.add_argument(
+        "--fetch",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="fetch the paper's metadata for its note (default: when --title is not given)",
+    )
 
 
-def _add(index: Index, options: argparse.Namespace) -> int:
-    from app.core.add import NoteChoice, add_entry, find_category
+def _add(index: Index, options: argparse.Namespace, config: Config) -> int:
+    from app.core.add import NoteChoice, find_category
+    from app.core.capture import add_paper, to_fetch
 
+    to_fetch(options.title, options.url, options.fetch)  # no title and nothing to fetch it by
     category = find_category(index, options.category)
     note = NoteChoice.AUTO if options.note is None else NoteChoice.NEW if options.note else None
     try:
-        result = add_entry(
-            index.path,
+        added = add_paper(
+            index,
             title=options.title,
             category=category.path,
             urls=options.url,
             todo=options.todo,
             note=note,
-            known=index,
+            fetch=options.fetch,
+            lookup=_lookup(config),
         )
     except ConflictError as exc:
         _fail(str(exc))
         return EXIT_PROBLEM
-    _write(inert_line(result.message) + "\n")
+    _write(inert_line(added.message) + "\n")
+    if added.warning is not None:
+        sys.stderr.write(f"readnotes: warning: {inert_line(added.warning)}\n")
+    return EXIT_OK
+
+
+def _lookup(config: Config) -> Callable[[PaperId], PaperMeta]:
+    """Looks papers up online; the network's modules load on the first lookup only."""
+
+    def lookup(found: PaperId) -> PaperMeta:
+        from app.edges.paper_sources import paper_source
+
+        return paper_source(config).lookup(found)
+
+    return lookup
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format", choices=("bibtex", "csl-json"), default="bibtex", help="default: bibtex"
+    )
+    status = parser.add_mutually_exclusive_group()
+    status.add_argument("--todo", action="store_true", help="only TODO entries")
+    status.add_argument("--done", action="store_true", help="only done entries")
+    parser.add_argument("--match", metavar="TEXT", help="case-insensitive title substring")
+    parser.add_argument(
+        "--fetch", action="store_true", help="fetch what the notes lack (arXiv, Crossref)"
+    )
+
+
+def _export(index: Index, options: argparse.Namespace, config: Config) -> int:
+    from app.core.export import citations, to_bibtex, to_csl_json
+
+    status = Status.TODO if options.todo else Status.DONE if options.done else None
+    entries = filter_entries(index, Query(status=status))
+    if options.match:
+        needle = options.match.casefold()
+        entries = [e for e in entries if needle in e.title.casefold()]
+
+    def warn(message: str) -> None:
+        sys.stderr.write(f"readnotes: {inert_line(message)}\n")
+
+    lookup = _lookup(config) if options.fetch else None
+    cited = citations(index, entries, lookup=lookup, warn=warn)
+    _write(to_bibtex(cited) if options.format == "bibtex" else to_csl_json(cited))
     return EXIT_OK
 
 

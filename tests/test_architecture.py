@@ -35,7 +35,8 @@ def test_importing_the_core_and_cli_commands_loads_no_textual() -> None:
 
 
 def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
-    """Adding, searching, finding, help, PyYAML and the watcher's library load when first used."""
+    """Adding, searching, finding, help, PyYAML, the watcher's library, fetching (httpx,
+    defusedxml) and exporting (bibtexparser) load when first used."""
     later = (
         "yaml",
         "frontmatter",
@@ -46,6 +47,14 @@ def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
         "app.ui.search_screen",
         "app.ui.help_screen",
         "app.ui.outline",
+        "httpx",
+        "defusedxml",
+        "bibtexparser",
+        "app.core.capture",
+        "app.core.export",
+        "app.core.metadata",
+        "app.edges.network",
+        "app.edges.paper_sources",
     )
     code = f"import sys, app.cli, app.ui.app; print([m for m in {later!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

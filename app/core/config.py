@@ -24,7 +24,18 @@ from app.core.sanitize import inert_line
 APP_NAME = "readnotes"
 CONFIG_ENV = "READNOTES_CONFIG"
 CONFIG_MAX_BYTES = 1024 * 1024
-KNOWN_KEYS = ("notes", "theme", "editor", "poll", "record_done_date", "keys")
+KNOWN_KEYS = (
+    "notes",
+    "theme",
+    "editor",
+    "poll",
+    "record_done_date",
+    "arxiv_api",
+    "crossref_api",
+    "network_timeout",
+    "keys",
+)
+NETWORK_TIMEOUT = 10.0  # seconds
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _TABLE = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
@@ -41,6 +52,9 @@ class Config:
     poll: bool = False
     record_done_date: bool = False
     keys: Mapping[str, str] = field(default_factory=dict)  # binding id -> "key1,key2"
+    arxiv_api: str | None = None  # fetching by id: a mirror, a proxy, a test server
+    crossref_api: str | None = None
+    network_timeout: float = NETWORK_TIMEOUT
     source: Path | None = None
     problems: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)  # dotted key -> 1-based line
@@ -119,6 +133,14 @@ def parse_config(text: str, source: Path) -> Config:
                 settings[key] = _notes_path(found, source) if key == "notes" else found
         elif key == "editor":
             settings["editor"] = reader.editor(value)
+        elif key in ("arxiv_api", "crossref_api"):
+            found = reader.endpoint(key, value)
+            if found is not None:
+                settings[key] = found
+        elif key == "network_timeout":
+            seconds = reader.seconds(key, value)
+            if seconds is not None:
+                settings[key] = seconds
         elif key in ("poll", "record_done_date"):
             flag = reader.flag(key, value)
             if flag is not None:
@@ -169,6 +191,22 @@ class _Reader:
             return value
         self.problem(
             key, f"{key} must be true or false, not {_describe(value)}; using the default (false)"
+        )
+        return None
+
+    def endpoint(self, key: str, value: object) -> str | None:
+        if isinstance(value, str) and re.match(r"https?://[^\s/]+", value.strip()):
+            return value.strip()
+        self.problem(key, f"{key} must be an http(s) URL, not {_describe(value)}; ignored")
+        return None
+
+    def seconds(self, key: str, value: object) -> float | None:
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 600:
+            return float(value)
+        self.problem(
+            key,
+            f"{key} must be a number of seconds (0 to 600), not {_describe(value)};"
+            f" using the default ({NETWORK_TIMEOUT:g})",
         )
         return None
 
