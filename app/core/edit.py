@@ -20,7 +20,7 @@ from pathlib import Path
 
 from app.core.errors import ConflictError, EditError
 from app.core.model import Entry, Index, MarkerKind, Status
-from app.core.parse import find_index, parse_index, reparse_marked
+from app.core.parse import MEMORY, ChunkMemory, find_index, parse_index, reparse_marked
 
 TEMP_MARK = ".readnotes-"
 TEMP_SUFFIX = ".tmp"
@@ -138,12 +138,13 @@ def mark(
     *,
     known: Index | None = None,
     require_line: bytes | None = None,
+    memory: ChunkMemory = MEMORY,
 ) -> MarkResult:
     """Give the entry identified by ``key`` the wanted status in the index at ``path``.
 
     ``known`` is an index the caller already parsed; it is reused only when the file still holds
     exactly its bytes. ``require_line`` (for undo) refuses the edit when the entry's line no longer
-    reads so.
+    reads so. ``memory`` keeps the parsed chunks the mark re-parses one of.
     """
     if known is not None and path == known.path and path.is_dir():
         raise EditError(f"The index {path} is now a folder; nothing was written")
@@ -156,7 +157,7 @@ def mark(
         merged = seen is not None and current != seen
         index = known if known is not None and known.digest == current else None
         if index is None:
-            index = parse_index(data, index_path)
+            index = parse_index(data, index_path, memory=memory)
         known = None
         entry = index.find(key)
         if entry is None:
@@ -172,7 +173,7 @@ def mark(
             return MarkResult(index, entry, False, message, before, before, merged)
         new = apply_splices(data, splices)
         word = "done" if status is Status.DONE else "TODO"
-        new_index, new_entry = _reparse(index, new, index_path, entry, status)
+        new_index, new_entry = _reparse(index, new, index_path, entry, status, memory)
         if new_entry is None:
             raise EditError(
                 f"Line {entry.line} cannot be marked {word} without changing how the index reads"
@@ -191,7 +192,7 @@ def mark(
 
 
 def _reparse(
-    index: Index, new: bytes, path: Path, entry: Entry, status: Status
+    index: Index, new: bytes, path: Path, entry: Entry, status: Status, memory: ChunkMemory
 ) -> tuple[Index, Entry | None]:
     """The model of the edited bytes, and the marked entry in it (None: the edit is refused).
 
@@ -199,10 +200,10 @@ def _reparse(
     entries takes most of a mark's time); when it cannot tell, the whole file is parsed.
     """
     if index.path == path:
-        quick = reparse_marked(index, new, entry, status)
+        quick = reparse_marked(index, new, entry, status, memory=memory)
         if quick is not None:
             return quick, quick.entries[entry.position]
-    new_index = parse_index(new, path)
+    new_index = parse_index(new, path, memory=memory)
     return new_index, _marked_entry(index, new_index, entry, status)
 
 
