@@ -11,23 +11,16 @@ import contextlib
 import errno
 import hashlib
 import os
-import re
-import secrets
 import stat
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import ConflictError, EditError
 from app.core.model import Entry, Index, MarkerKind, Status
 from app.core.parse import MEMORY, ChunkMemory, find_index, parse_index, reparse_marked
+from app.core.temps import remove_stale_temps, temp_name
 
-TEMP_MARK = ".readnotes-"
-TEMP_SUFFIX = ".tmp"
 _ATTEMPTS = 5
-# ".README.md.readnotes-<writer pid>-<random hex>.tmp"; names without a pid came from older versions
-_TEMP_NAME = re.compile(r"^\..+\.readnotes-(?:(?P<pid>[0-9]{1,10})-)?[0-9a-f]+\.tmp$", re.DOTALL)
-_ORPHAN_AGE = 600.0  # seconds: a temp this old is stale even if its pid was reused since
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,62 +337,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def temp_name(name: str) -> str:
-    """The temp file written beside ``name``; it carries our pid so others know when it is stale."""
-    return f".{name[:180]}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
-
-
-def is_temp_name(name: str) -> bool:
-    """Our own temp files (and ones left by a killed process), never shown anywhere."""
-    return _TEMP_NAME.match(name) is not None
-
-
-def remove_stale_temps(folder: Path, *, now: float | None = None) -> int:
-    """Remove temp files a killed readnotes left in ``folder``; returns how many.
-
-    A temp is stale when the process named in it is gone, or when it is older than ten minutes
-    (its pid may have been reused since; older versions wrote no pid). A temp of a live writer,
-    such as the browser saving while ``readnotes done`` runs, is never touched.
-    """
-    removed = 0
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return 0
-    clock = time.time() if now is None else now
-    for name in names:
-        found = _TEMP_NAME.match(name)
-        if found is None:
-            continue
-        path = folder / name
-        pid = found.group("pid")
-        if (pid is not None and not _process_alive(int(pid))) or _older_than(path, clock):
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-                removed += 1
-    return removed
-
-
 def remove_stale_temps_beside(index_path: Path) -> int:
     """Clean the index's folder and, for a symlinked index, its target's folder (where we write)."""
     folders = {index_path.parent, Path(os.path.realpath(index_path)).parent}
     return sum(remove_stale_temps(folder) for folder in folders)
-
-
-def _process_alive(pid: int) -> bool:
-    if not 0 < pid < 2**31:
-        return False
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, owned by another user
-    return True
-
-
-def _older_than(path: Path, now: float) -> bool:
-    try:
-        return now - os.lstat(path).st_mtime > _ORPHAN_AGE
-    except OSError:
-        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from app.core import parse_cache
 from app.core.model import Index
 from app.core.parse import ChunkMemory, chunk_bounds, front_matter_end, parse_index
+from app.core.temps import STALE_SECONDS, temp_name
 from tests.conftest import CORPUS_FILES, SAMPLE, model_view
 
 
@@ -158,11 +160,20 @@ def test_a_command_that_exits_at_once_leaves_a_complete_cache_and_no_temporaries
 
 
 def test_temporaries_left_by_a_killed_writer_are_removed_once_stale(tmp_path: Path) -> None:
-    stale, fresh, other = (tmp_path / n for n in (".chunks-a.tmp", ".chunks-b.tmp", "x.tmp"))
+    """Writing the cache sweeps its folder of what a writer killed mid-write left there."""
+    folder = parse_cache.cache_folder()
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    names = (temp_name("index-a.marshal"), temp_name("index-b.marshal"), "x.tmp")
+    stale, fresh, other = (folder / name for name in names)
     for file in (stale, fresh, other):
         file.write_bytes(b"readnotes-chunks-1\n")
-    old = time.time() - parse_cache.STALE_SECONDS - 5
+    old = time.time() - STALE_SECONDS - 5
     os.utime(stale, (old, old))
     os.utime(other, (old, old))
-    assert parse_cache.remove_stale_temps(tmp_path) == 1
+    parse_cache.save_later(tmp_path / "README.md", {}, None)
+    for thread in threading.enumerate():
+        if thread.name == "parse-cache":
+            thread.join()
+    assert sorted(p.name for p in folder.glob("*.tmp")) == sorted([fresh.name, other.name])
     assert not stale.exists() and fresh.exists() and other.exists()
