@@ -46,11 +46,6 @@ def _file_for(index_path: Path) -> Path | None:
     return folder / f"index-{name}.marshal"
 
 
-def load(index_path: Path) -> dict[bytes, Any]:
-    """The chunks cached for this index, or nothing."""
-    return load_with_layout(index_path)[0]
-
-
 def load_with_layout(index_path: Path) -> tuple[dict[bytes, Any], Any]:
     """The chunks cached for this index and how the file they were saved for is laid out
     (opaque here: the parser checks it), or nothing."""

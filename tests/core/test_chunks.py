@@ -117,10 +117,10 @@ def test_a_big_index_is_cached_on_disk_and_reused(tmp_path: Path) -> None:
     path.write_bytes(data)
     first = parse_index(data, path)
     for _ in range(200):  # the cache is written by a background thread
-        if parse_cache.load(path):
+        if parse_cache.load_with_layout(path)[0]:
             break
         time.sleep(0.01)
-    stored = parse_cache.load(path)
+    stored = parse_cache.load_with_layout(path)[0]
     assert len(stored) == len(chunk_bounds(data))
     again = parse_index(data, path, cache=dict(stored))
     assert model_view(again, layout=False) == model_view(first, layout=False)
@@ -132,7 +132,7 @@ def test_a_corrupt_cache_file_is_ignored(tmp_path: Path) -> None:
     assert target is not None
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(b"readnotes-chunks-1\n\x00garbage")
-    assert parse_cache.load(path) == {}
+    assert parse_cache.load_with_layout(path)[0] == {}
 
 
 def test_a_command_that_exits_at_once_leaves_a_complete_cache_and_no_temporaries(

@@ -173,7 +173,7 @@ def test_a_cache_file_of_the_old_format_is_ignored(tmp_path: Path) -> None:
     target = _cache_file(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(b"readnotes-chunks-1\n" + marshal.dumps(old))
-    assert parse_cache.load(path) == {}
+    assert parse_cache.load_with_layout(path)[0] == {}
     memory = new_process()
     assert model_view(load_index(path, memory=memory)) == cold
     assert memory.chunks_parsed == len(old)
@@ -260,7 +260,7 @@ def test_chunks_are_kept_under_digests_not_copies_of_the_file(tmp_path: Path) ->
     path = write_index(tmp_path, edge_cases())
     load_index(path, memory=new_process())
     _saved()
-    chunks = parse_cache.load(path)
+    chunks = parse_cache.load_with_layout(path)[0]
     assert len(chunks) == len(chunk_bounds(path.read_bytes()))
     assert {len(key) for key in chunks} == {32}
 

@@ -15,12 +15,11 @@ from app.core.parse.index import Cutter, load_index, parse_index
 from app.core.parse.items import local_target
 from app.core.parse.marked import reparse_marked
 from app.core.parse.memory import MEMORY, ChunkMemory
-from app.core.parse.options import BODY_OPTIONS, MARKDOWN_OPTIONS
+from app.core.parse.options import MARKDOWN_OPTIONS
 from app.core.parse.read import BOM, decode_index, find_index
 from app.core.parse.rows import ChunkCache, ChunkResult
 
 __all__ = [
-    "BODY_OPTIONS",
     "BOM",
     "MARKDOWN_OPTIONS",
     "MEMORY",
