@@ -22,11 +22,9 @@ from pathlib import Path
 
 from app.core.errors import IndexNotFoundError, ReadnotesError
 from app.core.model import Index
-from app.core.parse import BOM, find_index, parse_index
+from app.core.parse import BOM, find_index, looks_binary, parse_index
 
 GRACE_S = 0.1
-_BINARY_SNIFF = 8192
-_BINARY_NULS = 16  # as decode_index: more NUL bytes than this near the start is not text
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +89,6 @@ def _read(path: Path, known: Index | None) -> tuple[Path, bytes] | str:
         return index_path, data  # nothing better to keep: show what is there
     if not data.removeprefix(BOM).strip() and known.data.removeprefix(BOM).strip():
         return f"The index {shown} is empty"
-    if looks_binary(data):
+    if looks_binary(data.removeprefix(BOM)):
         return f"The index {shown} looks binary"
     return index_path, data
-
-
-def looks_binary(data: bytes) -> bool:
-    body = data.removeprefix(BOM)
-    return b"\x00" in body[:_BINARY_SNIFF] and body.count(b"\x00") > _BINARY_NULS

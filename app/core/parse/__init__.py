@@ -16,7 +16,7 @@ from app.core.parse.items import local_target
 from app.core.parse.marked import reparse_marked
 from app.core.parse.memory import MEMORY, ChunkMemory
 from app.core.parse.options import MARKDOWN_OPTIONS
-from app.core.parse.read import BOM, decode_index, find_index
+from app.core.parse.read import BOM, decode_index, find_index, looks_binary
 from app.core.parse.rows import ChunkCache, ChunkResult
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "front_matter_end",
     "load_index",
     "local_target",
+    "looks_binary",
     "parse_index",
     "reparse_marked",
 ]

@@ -13,6 +13,10 @@ from app.core.errors import IndexNotFoundError
 from app.core.names import folder_note_name
 
 BOM = b"\xef\xbb\xbf"
+_BINARY_SNIFF = 8192  # bytes looked at for a NUL
+_BINARY_NULS = 16  # more NUL bytes than this in all is not text
+_BINARY = "The index looks binary; showing what could be read"
+_NOT_UTF8 = "The index is not valid UTF-8; undecodable bytes are shown as '?'"
 
 
 def _substitute_invalid(error: UnicodeError) -> tuple[str, int]:
@@ -53,25 +57,27 @@ def decode_index(data: bytes) -> tuple[str, int, list[str]]:
     warnings: list[str] = []
     start = 3 if data.startswith(BOM) else 0
     body = data[start:]
-    if b"\x00" in body[:8192] and body.count(b"\x00") > 16:
-        warnings.append("The index looks binary; showing what could be read")
+    if looks_binary(body):
+        warnings.append(_BINARY)
     text = body.decode("utf-8", errors="readnotes-same-length")
-    if "?" in text:
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            warnings.append("The index is not valid UTF-8; undecodable bytes are shown as '?'")
+    if "?" in text and _has_invalid_utf8(body):
+        warnings.append(_NOT_UTF8)
     return text, start, warnings
 
 
 def header_warnings(data: bytes, start: int) -> list[str]:
     """What is wrong with the file as a whole."""
     warnings: list[str] = []
-    if b"\x00" in data[:8192] and data.count(b"\x00") > 16:
-        warnings.append("The index looks binary; showing what could be read")
+    if looks_binary(data):
+        warnings.append(_BINARY)
     if _has_invalid_utf8(data[start:]):
-        warnings.append("The index is not valid UTF-8; undecodable bytes are shown as '?'")
+        warnings.append(_NOT_UTF8)
     return warnings
+
+
+def looks_binary(data: bytes) -> bool:
+    """More NUL bytes near the start, and in all, than any text holds: a binary file."""
+    return b"\x00" in data[:_BINARY_SNIFF] and data.count(b"\x00") > _BINARY_NULS
 
 
 def decode(data: bytes) -> str:
