@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import stat
 from dataclasses import dataclass
@@ -17,7 +16,14 @@ from pathlib import Path
 
 from app.core.errors import ConflictError, EditError
 from app.core.model import Entry, Index, MarkerKind, Status
-from app.core.parse import MEMORY, ChunkMemory, find_index, parse_index, reparse_marked
+from app.core.parse import (
+    MEMORY,
+    ChunkMemory,
+    find_index,
+    index_digest,
+    parse_index,
+    reparse_marked,
+)
 from app.core.temps import remove_stale_temps, temp_name
 
 _ATTEMPTS = 5
@@ -120,10 +126,6 @@ def _line_start_before(data: bytes, line: int, near: int) -> int | None:
     return start
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def mark(
     path: Path,
     key: str,
@@ -146,7 +148,7 @@ def mark(
     seen = known.digest if known is not None else None
     for _ in range(_ATTEMPTS):
         data = read_index_bytes(index_path)
-        current = digest(data)
+        current = index_digest(data)
         merged = seen is not None and current != seen
         index = known if known is not None and known.digest == current else None
         if index is None:

@@ -13,7 +13,6 @@ next change on disk (every burst re-reads) brings the index back by itself.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from concurrent.futures import Future
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from app.core.errors import IndexNotFoundError, ReadnotesError
 from app.core.model import Index
-from app.core.parse import BOM, find_index, looks_binary, parse_index
+from app.core.parse import BOM, find_index, index_digest, looks_binary, parse_index
 
 GRACE_S = 0.1
 
@@ -44,7 +43,7 @@ def reread_index(path: Path, known: Index | None, *, grace: float = GRACE_S) -> 
     if isinstance(found, str):
         return Reread(None, found)
     index_path, data = found
-    if known is not None and hashlib.sha256(data).hexdigest() == known.digest:
+    if known is not None and index_digest(data) == known.digest:
         return Reread(None)
     return Reread(parse_index(data, index_path))
 

@@ -11,13 +11,14 @@ from app.core.add.categories import STYLE_SAMPLE
 from app.core.edit import line_bytes
 from app.core.errors import EditError
 from app.core.model import Category, Entry, Index
-from app.core.parse import MARKDOWN_OPTIONS, decode_index
+from app.core.parse import BOM, MARKDOWN_OPTIONS, decode_index
+from app.core.parse.items import line_starts
 
 
 def item_spans(data: bytes) -> dict[tuple[int, int], tuple[int, int]]:
     """Every list item's byte span from its bullet, by (1-based line of it, nesting depth)."""
     text, start, _ = decode_index(data)
-    starts = line_offsets(data)
+    starts = line_starts(data)
     spans: dict[tuple[int, int], tuple[int, int]] = {}
     open_items: list[int] = []
     for event, span in pyromark.events_with_range(text, options=MARKDOWN_OPTIONS):
@@ -66,8 +67,8 @@ def after_last_item(
 def into_empty_category(index: Index, category: Category, eol: bytes) -> tuple[int, bytes]:
     """After the heading and whatever text the category has, before its first sub-heading."""
     data = index.data
-    starts = line_offsets(data)
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    starts = line_starts(data)
+    start = 3 if data.startswith(BOM) else 0
     if category.level > 0:
         start = starts[category.line - 1]
     later = [c.line for c in index.categories() if c.line > category.line and c.level > 0]
@@ -89,15 +90,6 @@ def into_empty_category(index: Index, category: Category, eol: bytes) -> tuple[i
 
 def _next_line_is_text(data: bytes, offset: int) -> bool:
     return offset < len(data) and data[offset : offset + 1] not in (b"\n", b"\r")
-
-
-def line_offsets(data: bytes) -> list[int]:
-    starts = [0]
-    position = data.find(b"\n")
-    while position != -1:
-        starts.append(position + 1)
-        position = data.find(b"\n", position + 1)
-    return starts
 
 
 def _is_loose(index: Index, category: Category, tops: list[Entry]) -> bool:
@@ -122,7 +114,7 @@ def _is_loose(index: Index, category: Category, tops: list[Entry]) -> bool:
 def line_ending(data: bytes, line: int | None) -> bytes:
     """The neighbour's line ending, else the file's first one, else ``\\n``."""
     if line is not None:
-        starts = line_offsets(data)
+        starts = line_starts(data)
         if line < len(starts):
             return b"\r\n" if data[starts[line] - 2 : starts[line]] == b"\r\n" else b"\n"
     first = data.find(b"\n")

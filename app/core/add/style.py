@@ -10,9 +10,9 @@ from urllib.parse import quote
 
 from app.core.add.categories import STYLE_SAMPLE
 from app.core.add.links import link_kind
-from app.core.add.place import line_offsets
 from app.core.model import Category, Entry, Index, MarkerKind, Status
 from app.core.parse import local_target
+from app.core.parse.items import line_starts
 
 _DEFAULT_LABELS = {"paper": "paper", "code": "code", "blog": "blog"}
 _ORDERED = re.compile(rb"^([0-9]{1,9})([.)])")
@@ -37,7 +37,7 @@ def item_prefix(index: Index, entry: Entry, spans: dict[tuple[int, int], tuple[i
     """The neighbour's indentation, bullet (the next number for an ordered list) and gap."""
     data = index.data
     span = spans.get((entry.line, entry.depth))
-    line_start = line_offsets(data)[entry.line - 1]
+    line_start = line_starts(data)[entry.line - 1]
     if span is None or not line_start <= span[0] < len(data):
         return b"- "
     at = _bullet_at(data, span[0])

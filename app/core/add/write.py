@@ -10,14 +10,13 @@ from app.core.add.note import NoteChoice, create_note
 from app.core.add.plan import AddPlan, plan_entry
 from app.core.edit import (
     ChangedOnDisk,
-    digest,
     read_index_bytes,
     remove_stale_temps_beside,
     write_atomic,
 )
 from app.core.errors import ConflictError, EditError
 from app.core.model import Entry, Index
-from app.core.parse import find_index, parse_index
+from app.core.parse import find_index, index_digest, parse_index
 
 _ATTEMPTS = 5
 
@@ -50,7 +49,7 @@ def add_entry(
     remove_stale_temps_beside(index_path)
     for _ in range(_ATTEMPTS):
         data = read_index_bytes(index_path)
-        index = known if known is not None and known.digest == digest(data) else None
+        index = known if known is not None and known.digest == index_digest(data) else None
         if index is None:
             index = parse_index(data, index_path)
         known = None

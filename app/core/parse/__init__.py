@@ -16,7 +16,7 @@ from app.core.parse.items import local_target
 from app.core.parse.marked import reparse_marked
 from app.core.parse.memory import MEMORY, ChunkMemory
 from app.core.parse.options import MARKDOWN_OPTIONS
-from app.core.parse.read import BOM, decode_index, find_index, looks_binary
+from app.core.parse.read import BOM, decode_index, find_index, index_digest, looks_binary
 from app.core.parse.rows import ChunkCache, ChunkResult
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "decode_index",
     "find_index",
     "front_matter_end",
+    "index_digest",
     "load_index",
     "local_target",
     "looks_binary",

@@ -22,7 +22,7 @@ from app.core.parse.chunks import chunk_bounds, front_matter_end
 from app.core.parse.events import Refs, parse_chunk
 from app.core.parse.memory import MEMORY, ChunkMemory, Parsed
 from app.core.parse.options import BODY_OPTIONS, MARKDOWN_OPTIONS
-from app.core.parse.read import BOM, find_index, header_warnings
+from app.core.parse.read import BOM, find_index, header_warnings, index_digest
 from app.core.parse.rows import ChunkCache, ChunkResult
 
 Cutter = Callable[[bytes, int], list[tuple[int, int]]]  # (data, start) -> (begin, end) of chunks
@@ -109,8 +109,8 @@ def _parse(
     start = 3 if data.startswith(BOM) else 0
     header = header_warnings(data, start)
     warnings = list(header)
-    digest = hashlib.sha256(data)
-    whole = digest.digest()
+    digest = index_digest(data)
+    whole = bytes.fromhex(digest)
     laid = _stored_chunks(stored, whole, cache, start, len(data))
     if laid is not None:
         front_end, salt, results, order = laid
@@ -127,7 +127,7 @@ def _parse(
         memory.chunks_parsed += parsed
     cache.clear()
     cache.update((key, result) for (_, _, key), (_, _, result) in zip(order, results, strict=True))
-    index = assemble(data, path, results, warnings, digest.hexdigest())
+    index = assemble(data, path, results, warnings, digest)
     changed = parsed > 0 or (stored is not None and laid is None)
     layout = (whole, front_end, salt, order)
     return index, changed, Parsed(results, refs, front_end, header, cache), layout

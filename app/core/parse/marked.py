@@ -7,7 +7,6 @@ reference changed) and the caller parses the whole file instead.
 
 from __future__ import annotations
 
-import hashlib
 from bisect import bisect_left, bisect_right
 from typing import Any
 
@@ -20,7 +19,7 @@ from app.core.parse.events import parse_chunk
 from app.core.parse.index import chunk_key, salt_of
 from app.core.parse.memory import MEMORY, ChunkMemory, Parsed
 from app.core.parse.options import BODY_OPTIONS, MARKDOWN_OPTIONS
-from app.core.parse.read import BOM, decode, header_warnings
+from app.core.parse.read import BOM, decode, header_warnings, index_digest
 from app.core.parse.rows import KIND_NUMBER, KINDS, STATUSES, ChunkResult
 
 
@@ -91,7 +90,7 @@ def reparse_marked(
         tree=_tree_with(index.tree, entries, {entry.category for entry in changed}),
         entries=entries,
         data=data,
-        digest=hashlib.sha256(data).hexdigest(),
+        digest=index_digest(data),
         warnings=list(index.warnings),
         uses_done_word=uses_done_word,
         todo_style=todo_style,

@@ -7,6 +7,7 @@ the file: the editor changes one marker by its byte range and nothing else.
 from __future__ import annotations
 
 import codecs
+import hashlib
 from pathlib import Path
 
 from app.core.errors import IndexNotFoundError
@@ -78,6 +79,12 @@ def header_warnings(data: bytes, start: int) -> list[str]:
 def looks_binary(data: bytes) -> bool:
     """More NUL bytes near the start, and in all, than any text holds: a binary file."""
     return b"\x00" in data[:_BINARY_SNIFF] and data.count(b"\x00") > _BINARY_NULS
+
+
+def index_digest(data: bytes) -> str:
+    """The digest a model carries of the bytes it was parsed from: a re-read or a write compares
+    it with the file's to know whether the file still holds them."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def decode(data: bytes) -> str:
