@@ -66,7 +66,9 @@ def parse_index(
     """Parse index bytes. Never raises on content: problems become ``Index.warnings``.
 
     The file is cut into chunks (``cut``: at top-level ATX headings, never inside a code fence,
-    an HTML block or a comment), each parsed on its own. A chunk seen before is not parsed
+    an HTML block or a comment; any cut whose chunks parse as they do in the whole file gives
+    the same model, the coarsest being after the frontmatter only), each parsed on its own.
+    A chunk seen before is not parsed
     again: saving a 10,000-entry index re-parses the section edited. The chunks come from
     ``memory`` (and for a big index from disk), which also learns how the model was parsed (a
     mark then re-parses one chunk of it, see ``reparse_marked``); a ``cache`` given (chunk key
