@@ -17,8 +17,11 @@ from pathlib import Path
 TEMP_MARK = ".readnotes-"
 TEMP_SUFFIX = ".tmp"
 STALE_SECONDS = 600.0  # a temp this old is stale even if its pid was reused since
-# ".README.md.readnotes-<writer pid>-<random hex>.tmp"; names without a pid came from older versions
-_TEMP_NAME = re.compile(r"^\..+\.readnotes-(?:(?P<pid>[0-9]{1,10})-)?[0-9a-f]+\.tmp$", re.DOTALL)
+# ".README.md.readnotes-<writer pid>-<random hex>.tmp". Older versions wrote names without a pid,
+# and named the parse cache's ".chunks-<random>.tmp": those are stale by their age only.
+_TEMP_NAME = re.compile(
+    r"^\.(?:.+\.readnotes-(?:(?P<pid>[0-9]{1,10})-)?[0-9a-f]+|chunks-.+)\.tmp$", re.DOTALL
+)
 
 
 def temp_name(name: str) -> str:
@@ -30,7 +33,7 @@ def remove_stale_temps(folder: Path, *, now: float | None = None) -> int:
     """Remove temp files a killed readnotes left in ``folder``; returns how many.
 
     A temp is stale when the process named in it is gone, or when it is older than ten minutes
-    (its pid may have been reused since; older versions wrote no pid). A temp of a live writer,
+    (its pid may have been reused since; older versions wrote none). A temp of a live writer,
     such as the browser saving while ``readnotes done`` runs, is never touched.
     """
     removed = 0

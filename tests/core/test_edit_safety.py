@@ -308,6 +308,7 @@ def test_mark_sweeps_stale_temps_beside_the_real_index(tmp_path: Path, elsewhere
         (".README.md.readnotes-4242-0a1b2c3d.tmp", True),
         (".index.md.readnotes-0a1b2c3d.tmp", True),
         (".weird name.md.readnotes-1-ff.tmp", True),
+        (".chunks-k2j4_x9a.tmp", True),  # the parse cache's, from older versions
         ("README.md", False),
         (".README.md.swp", False),
         ("README.md.readnotes-4242-0a1b2c3d.tmp", False),
