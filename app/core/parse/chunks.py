@@ -1,7 +1,8 @@
 """Where an index can be cut into chunks that parse on their own as they do in the whole file.
 
 Before each ATX heading at column 0 that follows a blank line outside any code fence, HTML block
-or comment; the frontmatter is a chunk of its own. A chunk seen before is not parsed again.
+or comment; the frontmatter is a chunk of its own. Each chunk is then parsed alone, and one seen
+before (a section a save did not touch) need not be parsed again.
 """
 
 from __future__ import annotations
