@@ -9,25 +9,24 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
-import re
-import secrets
 import stat
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import ConflictError, EditError
 from app.core.model import Entry, Index, MarkerKind, Status
-from app.core.parse import find_index, parse_index, reparse_marked
+from app.core.parse import (
+    MEMORY,
+    ChunkMemory,
+    find_index,
+    index_digest,
+    parse_index,
+    reparse_marked,
+)
+from app.core.temps import remove_stale_temps, temp_name
 
-TEMP_MARK = ".readnotes-"
-TEMP_SUFFIX = ".tmp"
 _ATTEMPTS = 5
-# ".README.md.readnotes-<writer pid>-<random hex>.tmp"; names without a pid came from older versions
-_TEMP_NAME = re.compile(r"^\..+\.readnotes-(?:(?P<pid>[0-9]{1,10})-)?[0-9a-f]+\.tmp$", re.DOTALL)
-_ORPHAN_AGE = 600.0  # seconds: a temp this old is stale even if its pid was reused since
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +126,6 @@ def _line_start_before(data: bytes, line: int, near: int) -> int | None:
     return start
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def mark(
     path: Path,
     key: str,
@@ -138,12 +133,13 @@ def mark(
     *,
     known: Index | None = None,
     require_line: bytes | None = None,
+    memory: ChunkMemory = MEMORY,
 ) -> MarkResult:
     """Give the entry identified by ``key`` the wanted status in the index at ``path``.
 
     ``known`` is an index the caller already parsed; it is reused only when the file still holds
     exactly its bytes. ``require_line`` (for undo) refuses the edit when the entry's line no longer
-    reads so.
+    reads so. ``memory`` keeps the parsed chunks the mark re-parses one of.
     """
     if known is not None and path == known.path and path.is_dir():
         raise EditError(f"The index {path} is now a folder; nothing was written")
@@ -152,11 +148,11 @@ def mark(
     seen = known.digest if known is not None else None
     for _ in range(_ATTEMPTS):
         data = read_index_bytes(index_path)
-        current = digest(data)
+        current = index_digest(data)
         merged = seen is not None and current != seen
         index = known if known is not None and known.digest == current else None
         if index is None:
-            index = parse_index(data, index_path)
+            index = parse_index(data, index_path, memory=memory)
         known = None
         entry = index.find(key)
         if entry is None:
@@ -172,7 +168,7 @@ def mark(
             return MarkResult(index, entry, False, message, before, before, merged)
         new = apply_splices(data, splices)
         word = "done" if status is Status.DONE else "TODO"
-        new_index, new_entry = _reparse(index, new, index_path, entry, status)
+        new_index, new_entry = _reparse(index, new, index_path, entry, status, memory)
         if new_entry is None:
             raise EditError(
                 f"Line {entry.line} cannot be marked {word} without changing how the index reads"
@@ -191,7 +187,7 @@ def mark(
 
 
 def _reparse(
-    index: Index, new: bytes, path: Path, entry: Entry, status: Status
+    index: Index, new: bytes, path: Path, entry: Entry, status: Status, memory: ChunkMemory
 ) -> tuple[Index, Entry | None]:
     """The model of the edited bytes, and the marked entry in it (None: the edit is refused).
 
@@ -199,10 +195,10 @@ def _reparse(
     entries takes most of a mark's time); when it cannot tell, the whole file is parsed.
     """
     if index.path == path:
-        quick = reparse_marked(index, new, entry, status)
+        quick = reparse_marked(index, new, entry, status, memory=memory)
         if quick is not None:
             return quick, quick.entries[entry.position]
-    new_index = parse_index(new, path)
+    new_index = parse_index(new, path, memory=memory)
     return new_index, _marked_entry(index, new_index, entry, status)
 
 
@@ -343,62 +339,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def temp_name(name: str) -> str:
-    """The temp file written beside ``name``; it carries our pid so others know when it is stale."""
-    return f".{name[:180]}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
-
-
-def is_temp_name(name: str) -> bool:
-    """Our own temp files (and ones left by a killed process), never shown anywhere."""
-    return _TEMP_NAME.match(name) is not None
-
-
-def remove_stale_temps(folder: Path, *, now: float | None = None) -> int:
-    """Remove temp files a killed readnotes left in ``folder``; returns how many.
-
-    A temp is stale when the process named in it is gone, or when it is older than ten minutes
-    (its pid may have been reused since; older versions wrote no pid). A temp of a live writer,
-    such as the browser saving while ``readnotes done`` runs, is never touched.
-    """
-    removed = 0
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return 0
-    clock = time.time() if now is None else now
-    for name in names:
-        found = _TEMP_NAME.match(name)
-        if found is None:
-            continue
-        path = folder / name
-        pid = found.group("pid")
-        if (pid is not None and not _process_alive(int(pid))) or _older_than(path, clock):
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-                removed += 1
-    return removed
-
-
 def remove_stale_temps_beside(index_path: Path) -> int:
     """Clean the index's folder and, for a symlinked index, its target's folder (where we write)."""
     folders = {index_path.parent, Path(os.path.realpath(index_path)).parent}
     return sum(remove_stale_temps(folder) for folder in folders)
-
-
-def _process_alive(pid: int) -> bool:
-    if not 0 < pid < 2**31:
-        return False
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, owned by another user
-    return True
-
-
-def _older_than(path: Path, now: float) -> bool:
-    try:
-        return now - os.lstat(path).st_mtime > _ORPHAN_AGE
-    except OSError:
-        return False

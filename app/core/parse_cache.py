@@ -14,14 +14,14 @@ import contextlib
 import hashlib
 import marshal
 import os
-import tempfile
 import threading
-import time
 import zlib
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from app.core.temps import remove_stale_temps, temp_name
 
 MIN_BYTES = 256 * 1024  # smaller indexes parse faster than the cache loads
 # Bump it whenever what is saved changes (the rows of a chunk, the layout, how keys are made):
@@ -44,11 +44,6 @@ def _file_for(index_path: Path) -> Path | None:
         return None
     name = hashlib.sha256(os.path.realpath(index_path).encode()).hexdigest()[:24]
     return folder / f"index-{name}.marshal"
-
-
-def load(index_path: Path) -> dict[bytes, Any]:
-    """The chunks cached for this index, or nothing."""
-    return load_with_layout(index_path)[0]
 
 
 def load_with_layout(index_path: Path) -> tuple[dict[bytes, Any], Any]:
@@ -91,7 +86,8 @@ def _save(index_path: Path, chunks: dict[bytes, Any], layout: Any) -> None:
         payload = marshal.dumps((chunks, layout))  # before the file exists: the write is one call
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(target.parent)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=_TEMP_PREFIX, suffix=".tmp")
+        temp = target.parent / temp_name(target.name)
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(_FORMAT)
@@ -102,24 +98,3 @@ def _save(index_path: Path, chunks: dict[bytes, Any], layout: Any) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
-
-
-_TEMP_PREFIX = ".chunks-"
-STALE_SECONDS = 600  # a temporary file this old was left by a process that died writing it
-
-
-def remove_stale_temps(folder: Path, *, now: float | None = None) -> int:
-    """Remove cache temporaries that processes killed while writing left behind."""
-    now = time.time() if now is None else now
-    removed = 0
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
-            if not (entry.name.startswith(_TEMP_PREFIX) and entry.name.endswith(".tmp")):
-                continue
-            with contextlib.suppress(OSError):
-                if entry.is_file(follow_symlinks=False) and (
-                    now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
-                ):
-                    os.unlink(entry.path)
-                    removed += 1
-    return removed

@@ -13,7 +13,6 @@ next change on disk (every burst re-reads) brings the index back by itself.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from concurrent.futures import Future
@@ -22,11 +21,9 @@ from pathlib import Path
 
 from app.core.errors import IndexNotFoundError, ReadnotesError
 from app.core.model import Index
-from app.core.parse import BOM, find_index, parse_index
+from app.core.parse import BOM, find_index, index_digest, looks_binary, parse_index
 
 GRACE_S = 0.1
-_BINARY_SNIFF = 8192
-_BINARY_NULS = 16  # as decode_index: more NUL bytes than this near the start is not text
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +43,7 @@ def reread_index(path: Path, known: Index | None, *, grace: float = GRACE_S) -> 
     if isinstance(found, str):
         return Reread(None, found)
     index_path, data = found
-    if known is not None and hashlib.sha256(data).hexdigest() == known.digest:
+    if known is not None and index_digest(data) == known.digest:
         return Reread(None)
     return Reread(parse_index(data, index_path))
 
@@ -91,11 +88,6 @@ def _read(path: Path, known: Index | None) -> tuple[Path, bytes] | str:
         return index_path, data  # nothing better to keep: show what is there
     if not data.removeprefix(BOM).strip() and known.data.removeprefix(BOM).strip():
         return f"The index {shown} is empty"
-    if looks_binary(data):
+    if looks_binary(data.removeprefix(BOM)):
         return f"The index {shown} looks binary"
     return index_path, data
-
-
-def looks_binary(data: bytes) -> bool:
-    body = data.removeprefix(BOM)
-    return b"\x00" in body[:_BINARY_SNIFF] and body.count(b"\x00") > _BINARY_NULS

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import builtins
+import errno
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import app.core.add as add_module
 from app.core.add import (
     NoteChoice,
     add_entry,
@@ -18,10 +21,10 @@ from app.core.add import (
     link_kind,
     plan_entry,
 )
-from app.core.edit import write_atomic
 from app.core.errors import EditError
 from app.core.model import Status
 from app.core.parse import load_index, parse_index
+from app.core.temps import TEMP_MARK
 from tests.conftest import CORPORA, write_index
 
 DISTILLATION = ("Paper notes", "Large Language Model", "Knowledge distillation")
@@ -254,12 +257,16 @@ def test_a_line_that_would_read_differently_is_refused(tmp_path: Path) -> None:
 def test_a_note_that_cannot_be_created_rolls_the_index_back(
     notes_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(root: Path, rel: str, text: str) -> Path:
-        raise EditError(f"Cannot create {rel}: disk full")
+    real_open = builtins.open
 
-    monkeypatch.setattr(add_module, "_create_note", refuse)
+    def disk_full(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if mode == "xb":  # creating the note, on a disk that just filled up
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", disk_full)
     before = (notes_copy / "README.md").read_bytes()
-    with pytest.raises(EditError, match="disk full; the index was left as it was"):
+    with pytest.raises(EditError, match="No space left on device; the index was left as it was"):
         add_entry(notes_copy, title="Orca", category=DISTILLATION, urls=[], todo=True)
     assert (notes_copy / "README.md").read_bytes() == before
 
@@ -268,15 +275,18 @@ def test_a_change_on_disk_before_the_write_is_planned_again(
     notes_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index_path = notes_copy / "README.md"
-    calls: list[bytes] = []
+    calls: list[str] = []
+    real_open = os.open
 
-    def racing_write(path: Path, data: bytes, *, expected: bytes) -> None:
-        if not calls:  # another writer gets in first, just before our replace
-            index_path.write_bytes(index_path.read_bytes() + b"\n* [Late](https://late.test)\n")
-        calls.append(data)
-        write_atomic(path, data, expected=expected)
+    def racing_open(file: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        name = os.fspath(file)
+        if TEMP_MARK in name and Path(name).parent == index_path.resolve().parent:
+            if not calls:  # our write of the index begins, and another writer gets in first
+                index_path.write_bytes(index_path.read_bytes() + b"\n* [Late](https://late.test)\n")
+            calls.append(name)
+        return real_open(file, flags, *args, **kwargs)
 
-    monkeypatch.setattr(add_module, "write_atomic", racing_write)
+    monkeypatch.setattr(os, "open", racing_open)
     add_entry(notes_copy, title="Orca", category=DISTILLATION, urls=[], todo=True, note=None)
     assert len(calls) == 2
     text = index_path.read_text()

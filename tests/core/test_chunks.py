@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -10,36 +11,32 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core import parse as parse_module
 from app.core import parse_cache
 from app.core.model import Index
-from app.core.parse import chunk_bounds, parse_index
+from app.core.parse import ChunkMemory, chunk_bounds, front_matter_end, parse_index
+from app.core.temps import STALE_SECONDS, temp_name
 from tests.conftest import CORPUS_FILES, SAMPLE, model_view
 
 
 def _front_matter_and_the_rest(data: bytes, start: int = 0) -> list[tuple[int, int]]:
     """No cuts but the one after the frontmatter (parsed apart, so "---" blocks lower down are
     never taken for metadata)."""
-    front = parse_module._skip_front_matter(data, start)
+    front = front_matter_end(data, start)
     return (
         [(start, front), (front, len(data))] if start < front < len(data) else [(start, len(data))]
     )
 
 
-def whole(data: bytes, path: Path, monkeypatch: pytest.MonkeyPatch) -> Index:
-    with monkeypatch.context() as patch:
-        patch.setattr(parse_module, "chunk_bounds", _front_matter_and_the_rest)
-        return parse_index(data, path, cache={})
+def whole(data: bytes, path: Path) -> Index:
+    return parse_index(data, path, cache={}, cut=_front_matter_and_the_rest)
 
 
 @pytest.mark.parametrize("source", [*CORPUS_FILES, SAMPLE / "README.md"], ids=lambda p: p.name)
-def test_chunked_and_whole_parses_agree_on_real_indexes(
-    source: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_chunked_and_whole_parses_agree_on_real_indexes(source: Path) -> None:
     data = source.read_bytes()
     assert len(chunk_bounds(data)) > 1 or len(data) < 1000
     assert model_view(parse_index(data, source, cache={}), layout=False) == model_view(
-        whole(data, source, monkeypatch), layout=False
+        whole(data, source), layout=False
     )
 
 
@@ -86,33 +83,24 @@ _line = st.sampled_from(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(lines=st.lists(_line, max_size=40), crlf=st.booleans())
-def test_property_chunked_equals_whole(
-    lines: list[str], crlf: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_property_chunked_equals_whole(lines: list[str], crlf: bool) -> None:
     data = ("\r\n" if crlf else "\n").join(lines).encode()
     path = Path("/nonexistent/README.md")
     assert model_view(parse_index(data, path, cache={}), layout=False) == model_view(
-        whole(data, path, monkeypatch), layout=False
+        whole(data, path), layout=False
     )
 
 
-def test_an_edit_reparses_only_its_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_reparses_only_its_chunk(tmp_path: Path) -> None:
     sections = [f"## Section {n}\n\n* [Paper {n}](https://p/{n})\n" for n in range(50)]
     data = ("# Notes\n\n" + "\n".join(sections)).encode()
     path = tmp_path / "README.md"
-    cache: parse_module.ChunkCache = {}
-    parse_index(data, path, cache=cache)
-    parsed: list[bytes] = []
-    original = parse_module._parse_chunk
-
-    def counting(chunk: bytes, *args: object) -> parse_module.ChunkResult:
-        parsed.append(chunk)
-        return original(chunk, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parse_module, "_parse_chunk", counting)
+    memory = ChunkMemory()
+    parse_index(data, path, memory=memory)
+    parsed = memory.chunks_parsed
     edited = data.replace(b"[Paper 7]", b"[Paper seven]")
-    index = parse_index(edited, path, cache=cache)
-    assert len(parsed) == 1 and b"Paper seven" in parsed[0]
+    index = parse_index(edited, path, memory=memory)
+    assert memory.chunks_parsed == parsed + 1  # the one that changed: no other is new
     assert [e.title for e in index.entries][6:9] == ["Paper 6", "Paper seven", "Paper 8"]
     assert index.entries[8].line == edited.split(b"\n").index(b"* [Paper 8](https://p/8)") + 1
 
@@ -129,10 +117,10 @@ def test_a_big_index_is_cached_on_disk_and_reused(tmp_path: Path) -> None:
     path.write_bytes(data)
     first = parse_index(data, path)
     for _ in range(200):  # the cache is written by a background thread
-        if parse_cache.load(path):
+        if parse_cache.load_with_layout(path)[0]:
             break
         time.sleep(0.01)
-    stored = parse_cache.load(path)
+    stored = parse_cache.load_with_layout(path)[0]
     assert len(stored) == len(chunk_bounds(data))
     again = parse_index(data, path, cache=dict(stored))
     assert model_view(again, layout=False) == model_view(first, layout=False)
@@ -144,7 +132,7 @@ def test_a_corrupt_cache_file_is_ignored(tmp_path: Path) -> None:
     assert target is not None
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(b"readnotes-chunks-1\n\x00garbage")
-    assert parse_cache.load(path) == {}
+    assert parse_cache.load_with_layout(path)[0] == {}
 
 
 def test_a_command_that_exits_at_once_leaves_a_complete_cache_and_no_temporaries(
@@ -172,11 +160,20 @@ def test_a_command_that_exits_at_once_leaves_a_complete_cache_and_no_temporaries
 
 
 def test_temporaries_left_by_a_killed_writer_are_removed_once_stale(tmp_path: Path) -> None:
-    stale, fresh, other = (tmp_path / n for n in (".chunks-a.tmp", ".chunks-b.tmp", "x.tmp"))
+    """Writing the cache sweeps its folder of what a writer killed mid-write left there."""
+    folder = parse_cache.cache_folder()
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    names = (temp_name("index-a.marshal"), temp_name("index-b.marshal"), "x.tmp")
+    stale, fresh, other = (folder / name for name in names)
     for file in (stale, fresh, other):
         file.write_bytes(b"readnotes-chunks-1\n")
-    old = time.time() - parse_cache.STALE_SECONDS - 5
+    old = time.time() - STALE_SECONDS - 5
     os.utime(stale, (old, old))
     os.utime(other, (old, old))
-    assert parse_cache.remove_stale_temps(tmp_path) == 1
+    parse_cache.save_later(tmp_path / "README.md", {}, None)
+    for thread in threading.enumerate():
+        if thread.name == "parse-cache":
+            thread.join()
+    assert sorted(p.name for p in folder.glob("*.tmp")) == sorted([fresh.name, other.name])
     assert not stale.exists() and fresh.exists() and other.exists()

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core.edit import TEMP_MARK, mark
+from app.core.edit import mark
 from app.core.errors import ConflictError, EditError
 from app.core.model import Status
 from app.core.parse import load_index
+from app.core.temps import TEMP_MARK
 from tests.conftest import write_index
 
 

@@ -13,11 +13,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from app.core import edit as edit_module
-from app.core import parse as parse_module
 from app.core.edit import mark
 from app.core.errors import EditError
 from app.core.model import Index, Status
-from app.core.parse import load_index, parse_index
+from app.core.parse import ChunkMemory, load_index, parse_index, reparse_marked
 from tests.conftest import model_view, write_index
 
 
@@ -31,18 +30,24 @@ def assert_same_as_a_full_parse(index: Index, path: Path) -> None:
     )
 
 
-class FullParses:
-    """Counts the whole-file parses a mark falls back to."""
+class Work:
+    """What parsing through ``memory`` did since this was made (or reset): the whole-file parses
+    a mark falls back to, and the chunks parsed."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        original = edit_module.parse_index
+    def __init__(self, memory: ChunkMemory) -> None:
+        self.memory = memory
+        self.reset()
 
-        def counting(data: bytes, path: Path) -> Index:
-            self.count += 1
-            return original(data, path)
+    def reset(self) -> None:
+        self._parses, self._chunks = self.memory.parses, self.memory.chunks_parsed
 
-        monkeypatch.setattr(edit_module, "parse_index", counting)
+    @property
+    def parses(self) -> int:
+        return self.memory.parses - self._parses
+
+    @property
+    def chunks(self) -> int:
+        return self.memory.chunks_parsed - self._chunks
 
 
 def sections(count: int) -> bytes:
@@ -61,53 +66,42 @@ def sections(count: int) -> bytes:
 
 
 @pytest.mark.parametrize("where", ["first", "middle", "last"])
-def test_a_mark_in_any_chunk_reparses_that_chunk_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
-) -> None:
+def test_a_mark_in_any_chunk_reparses_that_chunk_alone(tmp_path: Path, where: str) -> None:
     path = write_index(tmp_path, sections(9))
-    index = load_index(path)
+    memory = ChunkMemory()
+    index = load_index(path, memory=memory)
     section = {"first": 0, "middle": 4, "last": 8}[where]
-    parses = FullParses(monkeypatch)
-    chunks: list[bytes] = []
-    parse_chunk = parse_module._parse_chunk
-
-    def counting(chunk: bytes, *args: object) -> parse_module.ChunkResult:
-        chunks.append(chunk)
-        return parse_chunk(chunk, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parse_module, "_parse_chunk", counting)
+    work = Work(memory)
     for letter in "abcdef":
         entry = next(e for e in index.entries if e.title.endswith(f"{section}{letter}"))
         wanted = Status.DONE if entry.status is Status.TODO else Status.TODO
-        result = mark(path, entry.key, wanted, known=index)
+        result = mark(path, entry.key, wanted, known=index, memory=memory)
         assert result.changed and result.entry.status is wanted
         assert result.entry is result.index.entries[entry.position]
-        assert len(chunks) == 1 and f"## Section {section}\n".encode() in chunks[0]
-        chunks.clear()
+        # The marked chunk reads as never before: the one parsed is it.
+        assert (work.parses, work.chunks) == (0, 1)
+        work.reset()
         assert_same_as_a_full_parse(result.index, path)
-        chunks.clear()
         index = result.index
-    assert parses.count == 0
-    again = parse_index(path.read_bytes(), path)  # a reload: every chunk is in the cache
-    assert not chunks
+    again = parse_index(path.read_bytes(), path, memory=memory)  # a reload: every chunk cached
+    assert work.chunks == 0
     assert model_view(again) == model_view(index)
 
 
-def test_marks_there_and_back_restore_the_bytes_and_the_model(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_marks_there_and_back_restore_the_bytes_and_the_model(tmp_path: Path) -> None:
     # One way of writing each marker, so that the way back writes the bytes that were there.
     original = sections(5).replace(b"DONE ", b"").replace(b"TODO:", b"TODO").replace(b"X", b"x")
     path = write_index(tmp_path, original)
-    first = load_index(path)
-    parses = FullParses(monkeypatch)
+    memory = ChunkMemory()
+    first = load_index(path, memory=memory)
+    work = Work(memory)
     index = first
     for entry in first.entries:
         there = Status.DONE if entry.status is Status.TODO else Status.TODO
-        index = mark(path, entry.key, there, known=index).index
-        index = mark(path, entry.key, entry.status, known=index).index
+        index = mark(path, entry.key, there, known=index, memory=memory).index
+        index = mark(path, entry.key, entry.status, known=index, memory=memory).index
         assert path.read_bytes() == original
-    assert parses.count == 0
+    assert work.parses == 0
     assert model_view(index) == model_view(first)
 
 
@@ -125,69 +119,68 @@ def test_the_old_model_is_left_as_it_was(tmp_path: Path) -> None:
     [b"- TODO # x", b"- TODO [ ] x", b"- TODO 1. x", b"- TODO - x"],
 )
 def test_a_mark_that_would_change_how_the_chunk_reads_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: bytes
+    tmp_path: Path, line: bytes
 ) -> None:
     original = b"## A\n\n- [a](https://a)\n\n## B\n\n" + line + b"\n- [b](https://b)\n\n## C\n"
     path = write_index(tmp_path, original)
-    index = load_index(path)
+    memory = ChunkMemory()
+    index = load_index(path, memory=memory)
     entry = next(e for e in index.entries if e.line == 7)
-    parses = FullParses(monkeypatch)
+    work = Work(memory)
     with pytest.raises(EditError, match="nothing was written"):
-        mark(path, entry.key, Status.DONE, known=index)
+        mark(path, entry.key, Status.DONE, known=index, memory=memory)
     assert path.read_bytes() == original
-    assert parses.count == 1  # the chunk read differently: the whole file decided
+    assert work.parses == 1  # the chunk read differently: the whole file decided
 
 
 def test_an_edit_that_would_open_a_fence_over_the_next_heading_is_left_to_a_full_parse(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     """The text after ``TODO`` starts a fence on its own line: the chunk parses the same (the
     fence holds nothing of its own), but the heading after it would be swallowed."""
     original = b"## A\n\n-\n  TODO ```\n\n## B\n\n- [b](https://b)\n"
     path = write_index(tmp_path, original)
-    index = load_index(path)
-    parses = FullParses(monkeypatch)
+    memory = ChunkMemory()
+    index = load_index(path, memory=memory)
+    work = Work(memory)
     entry = index.entries[0]
     edited = edit_module.apply_splices(
         original, edit_module.status_splices(index, entry, Status.DONE)
     )
     assert edited == original.replace(b"TODO ```", b"```")
-    assert parse_module.reparse_marked(index, edited, entry, Status.DONE) is None
+    assert reparse_marked(index, edited, entry, Status.DONE, memory=memory) is None
     try:
-        result = mark(path, entry.key, Status.DONE, known=index)
+        result = mark(path, entry.key, Status.DONE, known=index, memory=memory)
     except EditError:
         assert path.read_bytes() == original
     else:
         assert_same_as_a_full_parse(result.index, path)
-    assert parses.count == 1
+    assert work.parses == 1
 
 
-def test_reference_definitions_in_the_file_are_kept_in_step(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_reference_definitions_in_the_file_are_kept_in_step(tmp_path: Path) -> None:
     original = (
         b"## A\n\n- TODO [Paper][p]\n- [ ] [Code][c]\n\n## B\n\n- TODO [Other][p]\n\n"
         b"[p]: https://p\n[c]: https://c\n"
     )
     path = write_index(tmp_path, original)
-    index = load_index(path)
-    parses = FullParses(monkeypatch)
+    memory = ChunkMemory()
+    index = load_index(path, memory=memory)
+    work = Work(memory)
     for entry in list(index.entries):
-        index = mark(path, entry.key, Status.DONE, known=index).index
+        index = mark(path, entry.key, Status.DONE, known=index, memory=memory).index
         assert_same_as_a_full_parse(index, path)
-    assert parses.count == 0
+    assert work.parses == 0
     assert [e.links[0].url for e in index.entries] == ["https://p", "https://c", "https://p"]
 
 
-def test_a_model_not_parsed_here_is_parsed_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_model_not_parsed_here_is_parsed_whole(tmp_path: Path) -> None:
     path = write_index(tmp_path, sections(3))
-    index = load_index(path)
-    monkeypatch.setattr(parse_module, "_PARSED", {})
-    parses = FullParses(monkeypatch)
-    result = mark(path, index.entries[3].key, Status.TODO, known=index)
-    assert parses.count == 1
+    index = load_index(path)  # through the app's memory, not the one the mark goes through
+    memory = ChunkMemory()
+    work = Work(memory)
+    result = mark(path, index.entries[3].key, Status.TODO, known=index, memory=memory)
+    assert work.parses == 1
     assert_same_as_a_full_parse(result.index, path)
 
 
@@ -277,9 +270,7 @@ def test_property_a_mark_gives_the_model_a_full_parse_gives(
         wanted = Status.DONE if entry.status is Status.TODO else Status.TODO
         new = path.read_bytes()
         splices = edit_module.status_splices(index, entry, wanted)
-        fast = parse_module.reparse_marked(
-            index, edit_module.apply_splices(new, splices), entry, wanted
-        )
+        fast = reparse_marked(index, edit_module.apply_splices(new, splices), entry, wanted)
         quick += fast is not None
         try:
             result = mark(path, entry.key, wanted, known=index)

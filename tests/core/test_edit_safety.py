@@ -22,10 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from app.core.edit import is_temp_name, mark, remove_stale_temps, temp_name
+from app.core.edit import mark
 from app.core.errors import EditError
 from app.core.model import Status
+from app.core.names import is_noise
 from app.core.parse import load_index
+from app.core.temps import TEMP_MARK, remove_stale_temps, temp_name
 from tests.conftest import write_index
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,7 +48,7 @@ def key_of(path: Path, title: str) -> str:
 
 
 def temps_in(folder: Path) -> list[str]:
-    return sorted(name for name in os.listdir(folder) if is_temp_name(name))
+    return sorted(name for name in os.listdir(folder) if TEMP_MARK in name)
 
 
 @pytest.fixture
@@ -306,12 +308,21 @@ def test_mark_sweeps_stale_temps_beside_the_real_index(tmp_path: Path, elsewhere
         (".README.md.readnotes-4242-0a1b2c3d.tmp", True),
         (".index.md.readnotes-0a1b2c3d.tmp", True),
         (".weird name.md.readnotes-1-ff.tmp", True),
+        (".chunks-k2j4_x9a.tmp", True),  # the parse cache's, from older versions
         ("README.md", False),
         (".README.md.swp", False),
         ("README.md.readnotes-4242-0a1b2c3d.tmp", False),
         (".README.md.readnotes-4242-0a1b2c3d.tmp.md", False),
     ],
 )
-def test_temp_names_are_recognised(name: str, ours: bool) -> None:
-    assert is_temp_name(name) is ours
-    assert is_temp_name(temp_name(name.lstrip(".")))
+def test_temp_names_are_recognised(name: str, ours: bool, tmp_path: Path) -> None:
+    """Ours are swept once stale, and never shown; any other file is left, however old."""
+    made = temp_name(name.lstrip("."))
+    an_hour_ago = time.time() - 3600
+    for file in (tmp_path / name, tmp_path / made):
+        file.write_bytes(b"half a write")
+        os.utime(file, (an_hour_ago, an_hour_ago))
+    assert remove_stale_temps(tmp_path) == 1 + ours
+    assert (tmp_path / name).exists() is not ours
+    assert not (tmp_path / made).exists()
+    assert is_noise(made) and (is_noise(name) or not ours)

@@ -17,10 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core import edit as edit_module
-from app.core import parse as parse_module
 from app.core import parse_cache
 from app.core.model import Index, Marker, MarkerKind, Status
-from app.core.parse import load_index, parse_index
+from app.core.parse import ChunkMemory, chunk_bounds, load_index, parse_index, reparse_marked
+from app.core.parse.assemble import _fast_marker, _marker
+from app.core.parse.chunks import _INTERESTING, _Interesting
 from bench.generate import generate
 from tests.conftest import CORPUS_FILES, SAMPLE, model_view, write_index
 
@@ -57,43 +58,18 @@ def _saved() -> None:
             thread.join()
 
 
-@pytest.fixture
-def disk_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every index goes through the cache on disk, whatever its size; no chunk is in memory."""
-    monkeypatch.setattr(parse_cache, "MIN_BYTES", 0)
-    monkeypatch.setattr(parse_module, "_MEMORY", {})
-    monkeypatch.setattr(parse_module, "_PARSED", {})
+def new_process() -> ChunkMemory:
+    """The parser's memory as a new process starts: empty. Every index goes through the cache on
+    disk, whatever its size."""
+    return ChunkMemory(disk_min_bytes=0)
 
 
-class Work:
-    """Counts what a parse does: cutting the file, and parsing chunks."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.cuts = 0
-        self.chunks = 0
-        cut, parse_chunk = parse_module.chunk_bounds, parse_module._parse_chunk
-
-        def cutting(data: bytes, start: int = 0) -> list[tuple[int, int]]:
-            self.cuts += 1
-            return cut(data, start)
-
-        def parsing(chunk: bytes, *args: object) -> parse_module.ChunkResult:
-            self.chunks += 1
-            return parse_chunk(chunk, *args)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(parse_module, "chunk_bounds", cutting)
-        monkeypatch.setattr(parse_module, "_parse_chunk", parsing)
-
-    def reset(self) -> None:
-        self.cuts = self.chunks = 0
-
-
-def _reopen(monkeypatch: pytest.MonkeyPatch, path: Path) -> Index:
-    """Open ``path`` as a new process would: nothing in memory, the cache on disk."""
+def _reopen(path: Path) -> tuple[Index, ChunkMemory]:
+    """Open ``path`` as a new process would: nothing in memory, the cache on disk; and the memory
+    it was opened with, which counts the files cut and the chunks parsed."""
     _saved()
-    monkeypatch.setattr(parse_module, "_MEMORY", {})
-    monkeypatch.setattr(parse_module, "_PARSED", {})
-    return load_index(path)
+    memory = new_process()
+    return load_index(path, memory=memory), memory
 
 
 def _generated(entries: int) -> object:
@@ -131,62 +107,50 @@ SOURCES = [
 
 
 @pytest.mark.parametrize("make", SOURCES, ids=lambda make: make.__name__)
-@pytest.mark.usefixtures("disk_cache")
-def test_a_warm_open_gives_exactly_the_model_of_a_cold_parse(
-    make: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_warm_open_gives_exactly_the_model_of_a_cold_parse(make: object, tmp_path: Path) -> None:
     path = make(tmp_path / "notes")  # type: ignore[operator]
     data = path.read_bytes()
     cold = model_view(parse_index(data, path, cache={}))
-    first = load_index(path)  # parses every chunk, and saves them
+    first = load_index(path, memory=new_process())  # parses every chunk, and saves them
     assert model_view(first) == cold
-    work = Work(monkeypatch)
-    warm = _reopen(monkeypatch, path)
-    assert (work.cuts, work.chunks) == (0, 0)  # laid out as saved: not even cut into chunks
+    warm, memory = _reopen(path)
+    assert (memory.cuts, memory.chunks_parsed) == (0, 0)  # laid out as saved: not even cut
     assert model_view(warm) == cold
-    again = load_index(path)  # from memory this time
+    again = load_index(path, memory=memory)  # from memory this time
     assert model_view(again) == cold
-    assert work.chunks == 0
+    assert memory.chunks_parsed == 0
 
 
-@pytest.mark.usefixtures("disk_cache")
-def test_marks_after_a_warm_open_reparse_one_chunk_and_match_a_full_parse(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_marks_after_a_warm_open_reparse_one_chunk_and_match_a_full_parse(tmp_path: Path) -> None:
     path = write_index(tmp_path, edge_cases())  # references: found only when a chunk needs them
-    load_index(path)
+    load_index(path, memory=new_process())
     for pick in (0, 1, 2, 3, 100, -1):
-        index = _reopen(monkeypatch, path)
+        index, memory = _reopen(path)
         entry = index.entries[pick]
         wanted = Status.DONE if entry.status is Status.TODO else Status.TODO
         data = edit_module.apply_splices(
             index.data, edit_module.status_splices(index, entry, wanted)
         )
-        work = Work(monkeypatch)
-        marked = parse_module.reparse_marked(index, data, entry, wanted)
+        cuts, chunks = memory.cuts, memory.chunks_parsed
+        marked = reparse_marked(index, data, entry, wanted, memory=memory)
         assert marked is not None
-        assert (work.cuts, work.chunks) == (0, 1)
+        assert (memory.cuts - cuts, memory.chunks_parsed - chunks) == (0, 1)
         assert model_view(marked) == model_view(parse_index(data, path, cache={}))
 
 
-@pytest.mark.usefixtures("disk_cache")
-def test_an_outside_edit_parses_only_the_chunk_it_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_outside_edit_parses_only_the_chunk_it_changed(tmp_path: Path) -> None:
     path = generate(tmp_path / "notes", 2000, note_lines=5)
-    load_index(path)
+    load_index(path, memory=new_process())
     _saved()
     data = path.read_bytes()
     edited = re.sub(rb"\n\* (TODO )?", b"\n* Edited ", data, count=1)
     assert edited != data
     path.write_bytes(edited)
-    work = Work(monkeypatch)
-    index = _reopen(monkeypatch, path)
-    assert (work.cuts, work.chunks) == (1, 1)
+    index, memory = _reopen(path)
+    assert (memory.cuts, memory.chunks_parsed) == (1, 1)
     assert model_view(index) == model_view(parse_index(edited, path, cache={}))
-    work.reset()
-    index = _reopen(monkeypatch, path)  # the cache was saved again, for the file as it is now
-    assert (work.cuts, work.chunks) == (0, 0)
+    index, memory = _reopen(path)  # the cache was saved again, for the file as it is now
+    assert (memory.cuts, memory.chunks_parsed) == (0, 0)
     assert model_view(index) == model_view(parse_index(edited, path, cache={}))
 
 
@@ -196,10 +160,7 @@ def _cache_file(path: Path) -> Path:
     return target
 
 
-@pytest.mark.usefixtures("disk_cache")
-def test_a_cache_file_of_the_old_format_is_ignored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_cache_file_of_the_old_format_is_ignored(tmp_path: Path) -> None:
     path = write_index(tmp_path, edge_cases())
     data = path.read_bytes()
     cold = model_view(parse_index(data, path, cache={}))
@@ -207,15 +168,15 @@ def test_a_cache_file_of_the_old_format_is_ignored(
     row = (0, 0, 1, 0, "Misread", "done", None, (), ("none", 0, 0, 0, 0), False, "Misread")
     old: dict[bytes, object] = {
         b"\x00" + data[begin:end]: ([], [row], {}, {}, False, {})
-        for begin, end in parse_module.chunk_bounds(data)
+        for begin, end in chunk_bounds(data)
     }
     target = _cache_file(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(b"readnotes-chunks-1\n" + marshal.dumps(old))
-    assert parse_cache.load(path) == {}
-    work = Work(monkeypatch)
-    assert model_view(load_index(path)) == cold
-    assert work.chunks == len(old)
+    assert parse_cache.load_with_layout(path)[0] == {}
+    memory = new_process()
+    assert model_view(load_index(path, memory=memory)) == cold
+    assert memory.chunks_parsed == len(old)
     _saved()
     assert target.read_bytes().startswith(parse_cache._FORMAT)  # written anew, in this format
     assert parse_cache._FORMAT != b"readnotes-chunks-1\n"
@@ -283,34 +244,30 @@ def _damaged(raw: bytes, how: str) -> bytes:
         "a layout out of order",
     ],
 )
-@pytest.mark.usefixtures("disk_cache")
-def test_a_damaged_cache_file_never_crashes_nor_misleads(
-    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_damaged_cache_file_never_crashes_nor_misleads(how: str, tmp_path: Path) -> None:
     path = write_index(tmp_path, odd_bytes())
     data = path.read_bytes()
     cold = model_view(parse_index(data, path, cache={}))
-    load_index(path)
+    load_index(path, memory=new_process())
     _saved()
     target = _cache_file(path)
     target.write_bytes(_damaged(target.read_bytes(), how))
-    assert model_view(_reopen(monkeypatch, path)) == cold
-    assert model_view(_reopen(monkeypatch, path)) == cold  # and after what that one saved
+    assert model_view(_reopen(path)[0]) == cold
+    assert model_view(_reopen(path)[0]) == cold  # and after what that one saved
 
 
-@pytest.mark.usefixtures("disk_cache")
 def test_chunks_are_kept_under_digests_not_copies_of_the_file(tmp_path: Path) -> None:
     path = write_index(tmp_path, edge_cases())
-    load_index(path)
+    load_index(path, memory=new_process())
     _saved()
-    chunks = parse_cache.load(path)
-    assert len(chunks) == len(parse_module.chunk_bounds(path.read_bytes()))
+    chunks = parse_cache.load_with_layout(path)[0]
+    assert len(chunks) == len(chunk_bounds(path.read_bytes()))
     assert {len(key) for key in chunks} == {32}
 
 
 def test_markers_made_the_fast_way_are_markers() -> None:
-    assert parse_module._marker is parse_module._fast_marker
-    fast = parse_module._marker(MarkerKind.CHECKBOX, 3, 6, 7, 12)
+    assert _marker is _fast_marker
+    fast = _marker(MarkerKind.CHECKBOX, 3, 6, 7, 12)
     slow = Marker(MarkerKind.CHECKBOX, 3, 6, 7, 12)
     assert type(fast) is Marker
     assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
@@ -349,11 +306,11 @@ def test_property_the_fast_scan_finds_what_the_expression_finds(
     pieces: list[bytes], steps: list[int]
 ) -> None:
     data = b"".join(pieces)
-    scan = parse_module._Interesting(data, 0)
+    scan = _Interesting(data, 0)
     position = 0
     for step in steps:
         fast = scan.search(position)
-        plain = parse_module._INTERESTING.search(data, position)
+        plain = _INTERESTING.search(data, position)
         assert (fast and fast.start()) == (plain and plain.start())
         position += step
         if position > len(data):
@@ -362,8 +319,8 @@ def test_property_the_fast_scan_finds_what_the_expression_finds(
 
 def test_the_fast_scan_gives_way_to_the_expression_where_lines_hold_many_lt() -> None:
     data = b"* [x](u) <img src=a> text\n" * 2000 + b"\n## Heading\n\n* y\n"
-    scan = parse_module._Interesting(data, 0)
+    scan = _Interesting(data, 0)
     found = scan.search(0)
     assert found is not None and found.start() == data.index(b"## Heading")
     assert scan.plain
-    assert parse_module.chunk_bounds(data) == [(0, found.start()), (found.start(), len(data))]
+    assert chunk_bounds(data) == [(0, found.start()), (found.start(), len(data))]

@@ -1,0 +1,322 @@
+"""pulldown-cmark's events for one chunk, turned into its heading and entry rows.
+
+pulldown-cmark (through pyromark) does the Markdown: it is a real CommonMark parser, an order of
+magnitude faster than markdown-it-py on big indexes, and it reports UTF-8 byte ranges, which the
+editor needs to change one marker and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import pyromark
+
+from app.core.model import Link, Marker, MarkerKind, Status
+from app.core.parse.items import (
+    MAX_DESCRIPTION,
+    description,
+    leading_title,
+    line_starts,
+    note_of,
+    squash,
+    starts_content,
+    word_marker,
+    word_start,
+)
+from app.core.parse.options import BODY_OPTIONS
+from app.core.parse.read import decode
+from app.core.parse.rows import KIND_NUMBER, ChunkResult, EntryRow, HeadingRow
+
+MAX_TEXT = 2_000  # a title, heading or link label longer than this is cut, with a warning
+
+
+@dataclass(slots=True)
+class _Item:
+    """An open list item while events stream by."""
+
+    start: int
+    depth: int
+    texts: list[str] = field(default_factory=list)
+    first_line_done: bool = False
+    links: list[Link] = field(default_factory=list)
+    link_depth: int = 0
+    link_label: list[str] = field(default_factory=list)
+    link_url: str = ""
+    first_title: str | None = None
+    checkbox: tuple[bool, int, int] | None = None  # (checked, start, end)
+    first_text_at: int | None = None
+    in_nested_list: int = 0
+    prefix: list[str] = field(default_factory=list)  # own text before the first link
+    words: list[str] = field(default_factory=list)  # all its own text, for the description
+    words_length: int = 0
+
+
+def _offset_of(row: EntryRow) -> int:
+    return row[1]
+
+
+class _Builder:
+    """Turns one chunk's events into heading and entry rows."""
+
+    def __init__(
+        self,
+        data: bytes,
+        text: str,
+        offset: int,
+        refs: Refs | None = None,
+        options: pyromark.Options = BODY_OPTIONS,
+    ) -> None:
+        self.options = options
+        self.data = data
+        self.text = text
+        self.offset = offset
+        self.refs = refs
+        self.line_starts = line_starts(data)
+        self.headings: list[HeadingRow] = []
+        self.rows: list[EntryRow] = []
+        self.items: list[_Item] = []
+        self.heading: list[str] | None = None
+        self.heading_level = 0
+        self.heading_start = 0
+        self.uses_done_word = False
+        self.todo_styles: dict[bytes, int] = {}
+        self.ticks: dict[bytes, int] = {}
+        self.in_code = 0
+        self.shortened: dict[str, int] = {}  # plural noun ("titles") -> how many were cut
+
+    def result(self) -> ChunkResult:
+        self.rows.sort(key=_offset_of)  # items close inner-first: put them in document order
+        return (
+            self.headings,
+            self.rows,
+            self.todo_styles,
+            self.ticks,
+            self.uses_done_word,
+            self.shortened,
+        )
+
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.line_starts, offset)
+
+    def run(self) -> None:
+        """One tight loop over the events: this is the hot path of opening a 50,000-entry index."""
+        offset = self.offset
+        items = self.items
+        callback = self.refs.resolve if self.refs is not None else None
+        events = pyromark.events_with_range(
+            self.text, options=self.options, broken_link_callback=callback
+        )
+        for event, span in events:
+            start = span["start"] + offset
+            own = items[-1] if items and not items[-1].in_nested_list else None
+            if own is not None and own.first_text_at is None and starts_content(event):
+                own.first_text_at = start
+            if type(event) is str:
+                if event != "Rule":
+                    self._text(" ", own, soft_break=True)
+                continue
+            ((kind, value),) = cast(dict[str, Any], event).items()
+            if kind == "Text":
+                self._text(value, own)
+            elif kind == "Start":
+                self._start(value, own, start)
+            elif kind == "End":
+                self._end(value, own)
+            elif kind == "Code":
+                self._text(value, own, code=True)
+            elif kind == "TaskListMarker" and own is not None and own.first_text_at is None:
+                own.checkbox = own.checkbox or (bool(value), start, span["end"] + offset)
+
+    def _start(self, tag: Any, own: _Item | None, start: int) -> None:
+        if type(tag) is str:
+            if tag == "Item":
+                # After a tab, pulldown-cmark starts the item at the previous line's end.
+                while self.data[start : start + 1] in (b"\n", b"\r", b" ", b"\t"):
+                    start += 1
+                self.items.append(_Item(start=start, depth=len(self.items)))
+            return
+        ((kind, value),) = tag.items()
+        if kind == "Link":
+            if own is not None:
+                own.link_depth += 1
+                if own.link_depth == 1:
+                    own.link_label = []
+                    own.link_url = value["dest_url"]
+        elif kind == "List":
+            if self.items:
+                self.items[-1].in_nested_list += 1
+        elif kind == "Heading":
+            self.heading = []
+            self.heading_level = int(value["level"][1])
+            self.heading_start = start
+        elif kind == "CodeBlock":
+            self.in_code += 1
+
+    def _end(self, tag: Any, own: _Item | None) -> None:
+        if type(tag) is str:
+            if tag == "Link":
+                if own is not None and own.link_depth:
+                    own.link_depth -= 1
+                    if own.link_depth == 0:
+                        label = squash("".join(own.link_label))
+                        own.links.append(Link(self._shorten(label, "link labels"), own.link_url))
+                        if own.first_title is None:
+                            own.first_title = label
+            elif tag == "Item":
+                self._close_item()
+            elif tag == "CodeBlock":
+                self.in_code = max(0, self.in_code - 1)
+            return
+        if "Heading" in tag:
+            self._close_heading()
+        elif "List" in tag and self.items:
+            self.items[-1].in_nested_list = max(0, self.items[-1].in_nested_list - 1)
+
+    def _text(
+        self, value: str, item: _Item | None, *, code: bool = False, soft_break: bool = False
+    ) -> None:
+        if self.heading is not None:
+            self.heading.append(value)
+            return
+        if item is None or self.in_code:
+            return
+        if item.words_length < MAX_DESCRIPTION:
+            item.words.append(value)
+            item.words_length += len(value)
+        if item.link_depth:
+            item.link_label.append(value)
+        elif not item.links and not code and not item.first_line_done and not soft_break:
+            item.prefix.append(value)
+        if soft_break:
+            item.first_line_done = True
+        elif not item.first_line_done:
+            item.texts.append(value)
+
+    def _close_heading(self) -> None:
+        text = self._shorten(squash("".join(self.heading or [])), "headings")
+        start = self.heading_start
+        self.headings.append((self.heading_level, text, start, self.line_of(start)))
+        self.heading = None
+
+    def _close_item(self) -> None:
+        item = self.items.pop()
+        if item.links and all(link.url.startswith("#") for link in item.links):
+            return  # a table of contents or "back to top" link
+        raw_first = squash("".join(item.texts))
+        marker, status, rest = self._marker(item, raw_first)
+        if item.links:
+            title = leading_title(item.prefix, marker) or item.first_title or rest
+        else:
+            title = rest or raw_first
+        if not title and not item.links:
+            return  # an item with no text of its own, such as "- ### Heading"
+        title = self._shorten(title, "titles") if title else "(untitled)"
+        note, escapes = note_of(item.links)
+        folded = title.casefold()
+        self.rows.append(
+            (
+                len(self.headings) - 1,
+                item.start,
+                self.line_of(item.start),
+                item.depth,
+                title,
+                folded,
+                status is Status.TODO,
+                note,
+                tuple((link.label, link.url) for link in item.links),
+                KIND_NUMBER[marker.kind],
+                marker.start,
+                marker.end,
+                marker.word_start,
+                marker.word_end,
+                escapes,
+                description(item.words, marker),
+                f"{folded}\x1f{note or ''}\x1f0",
+            )
+        )
+
+    def _shorten(self, text: str, what: str) -> str:
+        """Cut text past MAX_TEXT characters (a 10 MB line stays usable), counting what was cut."""
+        if len(text) <= MAX_TEXT:
+            return text
+        self.shortened[what] = self.shortened.get(what, 0) + 1
+        return text[:MAX_TEXT]
+
+    def _marker(self, item: _Item, first_text: str) -> tuple[Marker, Status, str]:
+        at = item.first_text_at if item.first_text_at is not None else item.start
+        word = word_marker(self.data, at)
+        if item.checkbox is not None:
+            checked, cb_start, cb_end = item.checkbox
+            todo_word = word is not None and word[0] == "TODO"
+            status = Status.TODO if (not checked or todo_word) else Status.DONE
+            if checked:
+                tick = self.data[cb_start + 1 : cb_start + 2]
+                self.ticks[tick] = self.ticks.get(tick, 0) + 1
+            if todo_word and word is not None:
+                rest = first_text[word[1] - at :].strip()
+                marker = Marker(MarkerKind.CHECKBOX, cb_start, cb_end, at, word[1])
+                return marker, status, rest
+            return Marker(MarkerKind.CHECKBOX, cb_start, cb_end), status, first_text
+        if word is not None:
+            name, end = word
+            rest = first_text[end - at :].strip()
+            if name == "TODO":
+                style = self.data[at:end]
+                self.todo_styles[style] = self.todo_styles.get(style, 0) + 1
+                return Marker(MarkerKind.TODO_WORD, at, end), Status.TODO, rest
+            self.uses_done_word = True
+            return Marker(MarkerKind.DONE_WORD, at, end), Status.DONE, rest
+        insert_at = word_start(self.data, at, item.start)
+        return Marker(MarkerKind.NONE, insert_at, insert_at), Status.DONE, first_text
+
+
+class Refs:
+    """The document's link reference definitions, for chunks that use one defined elsewhere.
+
+    Found when first asked for (a pass of the parser over the whole file): an index opened from
+    the disk cache parses no chunk, and knows its ``salt`` from there."""
+
+    def __init__(self, data: bytes, start: int, salt: bytes | None = None) -> None:
+        self._data = data
+        self._start = start
+        self._urls: dict[str, str] | None = None
+        self._salt = salt
+
+    @property
+    def urls(self) -> dict[str, str]:
+        if self._urls is None:
+            text = decode(self._data[self._start :])
+            definitions = pyromark.reference_definitions(text, options=BODY_OPTIONS)
+            self._urls = {_normal_label(label): d["dest"] for label, d in definitions.items()}
+        return self._urls
+
+    @property
+    def salt(self) -> bytes:
+        """Part of every chunk's cache key: a chunk's rows depend on the references it can use."""
+        if self._salt is None:
+            urls = self.urls
+            text = repr(sorted(urls.items())).encode()
+            self._salt = hashlib.blake2b(text, digest_size=8).digest() if urls else b""
+        return self._salt
+
+    def resolve(self, link: Any) -> tuple[str, str] | None:
+        url = self.urls.get(_normal_label(link["reference"]))
+        return (url, "") if url is not None else None
+
+
+def _normal_label(label: str) -> str:
+    return " ".join(label.casefold().split())
+
+
+def parse_chunk(
+    chunk: bytes, refs: Refs | None, warnings: list[str], options: pyromark.Options
+) -> ChunkResult:
+    builder = _Builder(chunk, decode(chunk), 0, refs, options)
+    try:
+        builder.run()
+    except RecursionError:
+        warnings.append("The index nests too deeply; entries past the limit were dropped")
+    return builder.result()
