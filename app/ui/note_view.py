@@ -19,7 +19,6 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.text import Text
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Resize
@@ -38,6 +37,7 @@ from app.render.rendered import HeadingRef, ImageRef
 from app.render.rendered import Rendered as RenderedNote
 from app.ui.note_requests import RenderRequest, RenderRequests
 from app.ui.scrolling import set_virtual_size
+from app.ui.workers import thread_worker
 
 __all__ = ["NoteView"]
 
@@ -419,7 +419,7 @@ class NoteView(ScrollView, can_focus=True):
     def _first_screen_blocks(self) -> int:
         return max(self.FIRST_SCREEN_BLOCKS, self.size.height)
 
-    @work(thread=True, exclusive=True, group="render", description="render", exit_on_error=False)
+    @thread_worker("render", exclusive=True)
     def _render_worker(
         self, request: RenderRequest, width: int, header: list[_Line], first_blocks: int
     ) -> None:
@@ -440,7 +440,7 @@ class NoteView(ScrollView, can_focus=True):
             except RuntimeError:  # the app is shutting down
                 return
 
-    @work(thread=True, group="warm-up", exit_on_error=False)
+    @thread_worker("warm-up")
     def _warm_up(self) -> None:
         """Import the lexers and math converter before the first note needs them.
 
