@@ -50,6 +50,7 @@ def test_an_empty_index_has_no_entries_and_nothing_to_report(tmp_path: Path) -> 
     assert (cli.returncode, cli.stdout, cli.stderr) == (0, "", "")
 
 
+@pytest.mark.slow
 def test_a_hundred_thousand_lines_keep_every_entry_and_line(tmp_path: Path) -> None:
     lines = [
         f"## Part {n}" if n % 100 == 0 else f"* {'TODO ' if n % 7 == 0 else ''}[Paper {n}](p{n}.md)"
@@ -62,6 +63,7 @@ def test_a_hundred_thousand_lines_keep_every_entry_and_line(tmp_path: Path) -> N
     assert index.todo_count == sum(1 for n in range(100_000) if n % 7 == 0 and n % 100)
 
 
+@pytest.mark.slow
 def test_a_ten_megabyte_line_is_shortened_with_a_warning(tmp_path: Path) -> None:
     title = "word " * 2_000_000  # 10 MB on one line
     path = write_index(tmp_path, f"# {'H' * 3000}\n\n* TODO [{title}](https://long)\n")

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from app_harness import (
     SIZE,
     FakeEffects,
@@ -93,6 +94,7 @@ def shows(app: ReadnotesApp, text: str) -> Callable[[], bool]:
     return lambda: text in preview_text(app)
 
 
+@pytest.mark.slow
 async def test_a_fifty_megabyte_note_shows_its_start_says_it_is_cut_and_keys_work(
     tmp_path: Path,
 ) -> None:
@@ -122,6 +124,7 @@ async def test_a_fifty_megabyte_note_shows_its_start_says_it_is_cut_and_keys_wor
         assert 19_000 < last < 20_000  # 2,000,000 bytes of ~100-byte paragraphs, of 50 MB
 
 
+@pytest.mark.slow
 async def test_a_four_thousand_paragraph_note_shows_its_start_while_the_rest_renders(
     tmp_path: Path,
 ) -> None:
@@ -149,6 +152,7 @@ async def test_a_four_thousand_paragraph_note_shows_its_start_while_the_rest_ren
         await wait_until(pilot, shows(app, "Paragraph 3999."))
 
 
+@pytest.mark.slow
 async def test_a_hundred_thousand_line_index_with_a_ten_megabyte_line_loads_off_the_loop(
     tmp_path: Path,
 ) -> None:
