@@ -240,9 +240,7 @@ def test_repeated_headings_get_numbered_slugs() -> None:
     ]
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     base=st.sampled_from([None, "papers/LLM/Zephyr.md", "blogs/ray/", "a.md"]),
     target=st.text(alphabet=st.sampled_from(list("./%2e5cfA#:~-\\ \x00\x1b\u202e")), max_size=24)
