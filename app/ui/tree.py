@@ -30,7 +30,7 @@ from app.core.model import Category, Entry, Index
 from app.core.shown import Counts
 from app.ui.scrolling import set_virtual_size
 from app.ui.tree_lines import EXPAND_ALL_LIMIT, FILTER_LEAF_BUDGET, Item, TreeLines
-from app.ui.tree_paint import LineStyles, StripCache, TreeLabels, line_strip
+from app.ui.tree_paint import LineStyles, StripCache, TreeLabels, line_strip, line_styles
 
 __all__ = ["EXPAND_ALL_LIMIT", "FILTER_LEAF_BUDGET", "Counts", "IndexTree", "Item"]
 
@@ -95,9 +95,6 @@ class IndexTree(ScrollView, can_focus=True):
         self._strips = StripCache()
         self._styles: LineStyles | None = None
         self._cursor_item: Item | None = None
-        # The cursor's line, where its category's lines end, and their depth: which lines get
-        # the cursor's guide colour (see ``_selected_from``); dropped when the lines change.
-        self._cursor_block: tuple[int, int, int] | None = None
         self._building = False
         self.restored_expansion: set[str] | None = None  # remembered: used by the first build
 
@@ -164,7 +161,6 @@ class IndexTree(ScrollView, can_focus=True):
 
     def _lines_changed(self) -> None:
         self._strips.clear()
-        self._cursor_block = None
         set_virtual_size(self, Size(0, len(self._lines)))
         self.refresh()
 
@@ -418,32 +414,23 @@ class IndexTree(ScrollView, can_focus=True):
         self._styles = None
 
     def _line_styles(self) -> LineStyles:
-        styles = self._styles
-        if styles is None:
-            base = self.rich_style
-            styles = self._styles = LineStyles(
-                base,
-                base + self.get_component_rich_style("tree--highlight-line"),
-                self.get_component_rich_style("tree--guides", partial=True),
-                self.get_component_rich_style("tree--guides", partial=True)
-                + self.get_component_rich_style("tree--guides-selected", partial=True),
-                self.get_component_rich_style("tree--label", partial=True),
-                self.get_component_rich_style("tree--cursor", partial=False),
-            )
-        return styles
+        if self._styles is None:
+            self._styles = line_styles(self)
+        return self._styles
 
     def render_line(self, y: int) -> Strip:
         line = y + round(self.scroll_offset.y)
         width = self.size.width
-        if not 0 <= line < len(self._lines):
+        lines = self._lines.lines
+        if not 0 <= line < len(lines):
             return Strip.blank(width, self.rich_style)
         focused = self.has_focus
-        selected = self._selected_from(line) if focused else -1
+        selected = self._lines.guides_selected_from(self.cursor_line, line) if focused else -1
         cursor, hover = line == self.cursor_line, line == self.hover_line
         key = (line, cursor, hover, selected, focused, width)
         strip = self._strips.get(key)
         if strip is None:
-            shown = self._lines.lines[line]
+            shown = lines[line]
             item = shown.item
             strip = line_strip(
                 shown,
@@ -457,19 +444,6 @@ class IndexTree(ScrollView, can_focus=True):
             )
             self._strips.put(key, strip)
         return strip
-
-    def _selected_from(self, line: int) -> int:
-        """Below the category with the cursor, where the guides drawn in its colour begin (as
-        ``Tree`` draws them); -1 elsewhere."""
-        cursor = self.cursor_line
-        if line <= cursor or not isinstance(self.item_at(cursor), Category):
-            return -1
-        block = self._cursor_block
-        if block is None or block[0] != cursor:
-            # The category's lines run on from it: found once per cursor, not per line painted.
-            depth = len(self._lines.lines[cursor].guide)
-            block = self._cursor_block = (cursor, self._lines.block_end(cursor), depth)
-        return block[2] if line < block[1] else -1
 
 
 def _bound_action(widget: IndexTree, key: str) -> str | None:

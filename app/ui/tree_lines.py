@@ -47,6 +47,9 @@ class TreeLines:
         self._expanded: set[str] = set()
         self._expanded_before_filter: set[str] = set()
         self.lines: list[Line] = []
+        # The cursor's line, where its category's lines end, and their depth: which lines get
+        # the cursor's guide colour (see ``guides_selected_from``); dropped when the lines change.
+        self._cursor_block: tuple[int, int, int] | None = None
 
     # -- what is asked ------------------------------------------------------------------------
 
@@ -131,6 +134,7 @@ class TreeLines:
             expanded = self._matching_categories(index, shown)
         self._expanded = expanded
         self.lines = self._lines_of(index.tree, "", top=True)
+        self._cursor_block = None
 
     def _runs_of(self, index: Index) -> Runs:
         if self._runs is None or self._runs.index is not index:
@@ -205,6 +209,7 @@ class TreeLines:
         self._expanded.add(self.uid(item))
         below = self._lines_of(item, self.lines[line].inner)
         self.lines[line + 1 : line + 1] = below
+        self._cursor_block = None
         return len(below)
 
     def collapse(self, line: int) -> int | None:
@@ -216,6 +221,7 @@ class TreeLines:
         self._expanded.discard(self.uid(item))
         end = self.block_end(line)
         del self.lines[line + 1 : end]
+        self._cursor_block = None
         return line + 1 - end
 
     def block_end(self, line: int) -> int:
@@ -226,6 +232,18 @@ class TreeLines:
         while end < len(lines) and len(lines[end].guide) > depth:
             end += 1
         return end
+
+    def guides_selected_from(self, cursor: int, line: int) -> int:
+        """Below the category on line ``cursor``, where the guides of ``line`` drawn in its
+        colour begin (as ``Tree`` draws them); -1 elsewhere."""
+        lines = self.lines
+        if line <= cursor or cursor < 0 or not isinstance(lines[cursor].item, Category):
+            return -1
+        block = self._cursor_block
+        if block is None or block[0] != cursor:
+            # The category's lines run on from it: found once per cursor, not per line painted.
+            block = self._cursor_block = (cursor, self.block_end(cursor), len(lines[cursor].guide))
+        return block[2] if line < block[1] else -1
 
     # -- finding an item ----------------------------------------------------------------------
 

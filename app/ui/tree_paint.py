@@ -15,13 +15,23 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Span, Text
 from textual.strip import Strip
+from textual.widget import Widget
 
 from app.core.model import Category, Entry, Status
 from app.core.sanitize import inert_line
 from app.core.shown import Counts
 from app.ui.tree_lines import Item, Line
 
-__all__ = ["LineStyles", "StripCache", "TreeLabels", "category_label", "entry_label", "label_of"]
+__all__ = [
+    "LineStyles",
+    "StripCache",
+    "TreeLabels",
+    "category_label",
+    "entry_label",
+    "label_of",
+    "line_strip",
+    "line_styles",
+]
 
 TODO_MARK = "○ "
 DONE_MARK = "✓ "
@@ -92,27 +102,33 @@ class LineStyles(NamedTuple):
     cursor: Style
 
 
+def line_styles(widget: Widget) -> LineStyles:
+    """The styles of ``widget``'s lines, from its component classes (``tree--*``)."""
+    base = widget.rich_style
+    return LineStyles(
+        base,
+        base + widget.get_component_rich_style("tree--highlight-line"),
+        widget.get_component_rich_style("tree--guides", partial=True),
+        widget.get_component_rich_style("tree--guides", partial=True)
+        + widget.get_component_rich_style("tree--guides-selected", partial=True),
+        widget.get_component_rich_style("tree--label", partial=True),
+        widget.get_component_rich_style("tree--cursor", partial=False),
+    )
+
+
 # A painted line's look: the line, cursor on it, hover on it, where its selected guides begin,
 # focused, width.
 StripKey = tuple[int, bool, bool, int, bool, int]
 
 
-class StripCache:
-    """Strips by their look, dropped whole when the lines or the styles change."""
-
-    def __init__(self) -> None:
-        self._strips: dict[StripKey, Strip] = {}
-
-    def get(self, key: StripKey) -> Strip | None:
-        return self._strips.get(key)
+class StripCache(dict[StripKey, Strip]):
+    """Strips by their look (a dictionary, so a look-up costs no more), dropped whole when the
+    lines or the styles change, or when it grows past ``STRIP_CACHE_LIMIT``."""
 
     def put(self, key: StripKey, strip: Strip) -> None:
-        if len(self._strips) > STRIP_CACHE_LIMIT:
-            self._strips = {}
-        self._strips[key] = strip
-
-    def clear(self) -> None:
-        self._strips = {}
+        if len(self) > STRIP_CACHE_LIMIT:
+            self.clear()
+        self[key] = strip
 
 
 def line_strip(
