@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -163,9 +162,6 @@ class IndexTree(ScrollView, can_focus=True):
         self._strips.clear()
         set_virtual_size(self, Size(0, len(self._lines)))
         self.refresh()
-
-    def _label(self, item: Item) -> Text:
-        return self._labels.label(item, self._lines.counts_for)
 
     # -- opening and closing ----------------------------------------------------------------------
 
@@ -435,7 +431,7 @@ class IndexTree(ScrollView, can_focus=True):
             strip = line_strip(
                 shown,
                 is_open=isinstance(item, Category) and self._lines.is_open(item),
-                label=self._label(item),
+                label=self._labels.label(item, self._lines.counts_for),
                 styles=self._line_styles(),
                 cursor=cursor,
                 hover=hover,
