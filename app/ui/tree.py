@@ -6,16 +6,16 @@ expanded only, and a line is rendered when it is painted. A filter keystroke at 
 makes a few hundred such lines and renders the thirty on screen; ``Tree`` made a node per line,
 measured every label and rendered its lines again (about 20 ms a key). Counts come from
 ``Shown``, which bisects the matches' positions instead of counting every entry.
+
+The lines and what is open are ``TreeLines`` (plain data); how a line looks is ``tree_paint``;
+this widget holds the cursor, the keys, the mouse and the painting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
-from rich.segment import Segment
-from rich.style import Style
-from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -25,68 +25,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input
 
-from app.core.model import Category, Entry, Index, Status
-from app.core.sanitize import inert_line
-from app.core.shown import Counts, Runs, Shown
+from app.core.model import Category, Entry, Index
+from app.core.shown import Counts
 from app.ui.scrolling import set_virtual_size
+from app.ui.tree_lines import EXPAND_ALL_LIMIT, FILTER_LEAF_BUDGET, Item, TreeLines
+from app.ui.tree_paint import LineStyles, StripCache, TreeLabels, line_strip, line_styles
 
 __all__ = ["EXPAND_ALL_LIMIT", "FILTER_LEAF_BUDGET", "Counts", "IndexTree", "Item"]
-
-Item = Category | Entry
-
-EXPAND_ALL_LIMIT = 200  # at most this many entries: every category starts expanded
-FIRST_LEVEL_LEAF_BUDGET = 2_000  # bigger: first-level categories open until this many leaves
-# A filter opens the categories holding matches, in document order, while they add at most this
-# many leaves (about ten screens); the rest stay closed with their counts, and open on demand.
-FILTER_LEAF_BUDGET = 300
-TODO_MARK = "○ "
-DONE_MARK = "✓ "
-EXPANDED_ICON, COLLAPSED_ICON = "▼ ", "▶ "
-BRANCH, LAST_BRANCH, PASS, BLANK = "├ ", "└ ", "│ ", "  "
-STRIP_CACHE_LIMIT = 1_000
-
-
-class Line(NamedTuple):
-    """One line of the tree: the item, the guides drawn before it, the guides its children get."""
-
-    item: Item
-    guide: str
-    inner: str
-
-
-_TODO_STYLE = Style(color="yellow", bold=True)
-_DONE_STYLE = Style(color="green")
-
-
-def entry_label(entry: Entry) -> Text:
-    # Built directly rather than with ``Text.assemble``: labels for 50,000 entries add up.
-    todo = entry.status is Status.TODO
-    mark, style = (TODO_MARK, _TODO_STYLE) if todo else (DONE_MARK, _DONE_STYLE)
-    return Text(mark + inert_line(entry.title), spans=[Span(0, len(mark), style)], end="")
-
-
-_BOLD, _DIM, _YELLOW = Style(bold=True), Style(dim=True), Style(color="yellow")
-
-
-def category_label(category: Category, counts: Counts) -> Text:
-    title = inert_line(category.title)
-    total = f"  {counts.total}"
-    end = len(title) + len(total)
-    spans = [Span(0, len(title), _BOLD), Span(len(title), end, _DIM)]
-    if not counts.todo:
-        return Text(title + total, spans=spans, end="")
-    todo = f" · {counts.todo} TODO"
-    spans.append(Span(end, end + len(todo), _YELLOW))
-    return Text(title + total + todo, spans=spans, end="")
-
-
-class _Styles(NamedTuple):
-    base: Style
-    hover: Style
-    guide: Style
-    guide_selected: Style  # the guides below the category with the cursor
-    label: Style
-    cursor: Style
 
 
 class IndexTree(ScrollView, can_focus=True):
@@ -144,24 +89,11 @@ class IndexTree(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._index: Index | None = None
-        self._matches: list[Entry] | None = None  # the entries that pass the filter, as shown
-        self._shown: Shown | None = None
-        self._runs: Runs | None = None
-        self._filtering = False
-        # Open categories by ``Runs.uid``: the key, but unique, so of two headings of one name
-        # only the one opened is open (and stays so across saves and sessions).
-        self._expanded: set[str] = set()
-        self._expanded_before_filter: set[str] = set()
-        self._lines: list[Line] = []
-        self._labels: dict[Entry, Text] = {}
-        self._category_labels: dict[int, Text] = {}  # by the category's id: names repeat
-        self._strips: dict[tuple[int, bool, bool, int, bool, int], Strip] = {}
-        self._styles: _Styles | None = None
+        self._lines = TreeLines()
+        self._labels = TreeLabels()
+        self._strips = StripCache()
+        self._styles: LineStyles | None = None
         self._cursor_item: Item | None = None
-        # The cursor's line, where its category's lines end, and their depth: which lines get
-        # the cursor's guide colour (see ``_selected_from``); dropped when the lines change.
-        self._cursor_block: tuple[int, int, int] | None = None
         self._building = False
         self.restored_expansion: set[str] | None = None  # remembered: used by the first build
 
@@ -181,177 +113,72 @@ class IndexTree(ScrollView, can_focus=True):
         return len(self._lines)
 
     def item_at(self, line: int) -> Item | None:
-        return self._lines[line].item if 0 <= line < len(self._lines) else None
-
-    def label_at(self, line: int) -> Text:
-        """The label of a line, without its guides and icon."""
-        return self._label(self._lines[line].item)
+        return self._lines.item_at(line)
 
     def counts_for(self, category: Category) -> Counts:
-        return self._shown.counts(category) if self._shown is not None else Counts(0, 0)
+        return self._lines.counts_for(category)
 
     def visible_entries(self, category: Category) -> list[Entry]:
         """The category's entries (and its sub-categories') as currently filtered."""
-        return self._shown.within(category) if self._shown is not None else []
+        return self._lines.visible_entries(category)
 
     def expanded_keys(self) -> set[str]:
-        return set(self._expanded)
+        return self._lines.expanded_keys()
 
     def remembered_expansion(self) -> set[str]:
         """What to restore next time: while filtering, the expansion the filter will give back."""
-        return set(self._expanded_before_filter) if self._filtering else self.expanded_keys()
+        return self._lines.remembered_expansion()
+
+    def uid(self, category: Category) -> str:
+        """The category's name for places and for what is open (see ``Runs.uid``)."""
+        return self._lines.uid(category)
+
+    def category(self, uid: str) -> Category | None:
+        return self._lines.category(uid)
 
     # -- building -------------------------------------------------------------------------------
 
     def show_index(self, index: Index, matches: list[Entry] | None) -> None:
         """Show ``index`` with only ``matches`` (None: no filter), keeping the reader's place."""
-        filtering = matches is not None
-        if index is self._index and filtering == self._filtering and matches == self._matches:
+        lines = self._lines
+        if lines.shows(index, matches):
             return  # a keystroke that changed no match: the tree on screen is already right
         old_item = self.cursor_item
-        refiltered = index is self._index  # the same index, other matches: a filter keystroke
-        first = self._index is None
-        if first:
-            restored = self.restored_expansion
-            expanded = self._initial_expansion(index) if restored is None else set(restored)
-            if filtering:
-                self._expanded_before_filter = expanded
-        elif filtering:
-            if not self._filtering:
-                self._expanded_before_filter = set(self._expanded)
-            expanded = set()  # below: the categories holding matches
-        elif self._filtering:
-            expanded = self._expanded_before_filter | self._holder_uids(old_item)
-        else:
-            expanded = set(self._expanded)
-
-        if index is not self._index:
-            self._labels = {}
-        self._index = index
-        self._matches = matches
-        self._filtering = filtering
-        shown = self._shown = Shown(self._runs_of(index), matches)
-        if filtering:
-            expanded = self._matching_categories(index, shown)
-        self._expanded = expanded
+        refiltered = index is lines.index  # the same index, other matches: a filter keystroke
+        if not refiltered:
+            self._labels.forget_all()
+        lines.show(index, matches, cursor=old_item, restored=self.restored_expansion)
         self._building = True  # the cursor moves while the tree is rebuilt: no ``on_cursor``
         try:
-            self._set_lines(self._lines_of(index.tree, "", top=True))
-            self._restore_cursor(index, old_item)
+            self._lines_changed()
+            self._labels.forget_counts()
+            self._restore_cursor(old_item)
             if refiltered and 0 <= self.cursor_line < self.scrollable_content_region.height:
                 self.scroll_to(y=0, animate=False, force=True)  # the matches above it too
         finally:
             self._building = False
 
-    def _runs_of(self, index: Index) -> Runs:
-        if self._runs is None or self._runs.index is not index:
-            self._runs = Runs.of(index)
-        return self._runs
-
-    def _initial_expansion(self, index: Index) -> set[str]:
-        """Everything for a small index; else the first level, while it adds few leaves."""
-        runs = self._runs_of(index)
-        if len(index.entries) <= EXPAND_ALL_LIMIT:
-            return {runs.uid(c) for c in runs.categories}
-        expanded: set[str] = set()
-        leaves = 0
-        for category in index.tree.children:
-            leaves += len(category.entries)
-            if leaves > FIRST_LEVEL_LEAF_BUDGET:
-                break
-            expanded.add(runs.uid(category))
-        return expanded
-
-    def _matching_categories(self, index: Index, shown: Shown) -> set[str]:
-        """Categories holding matches, in document order, while they add few enough leaves."""
-        runs = self._runs_of(index)
-        expanded: set[str] = set()
-        leaves = 0
-        for category in runs.categories:
-            if shown.total(category):
-                leaves += shown.own_total(category)
-                if leaves > FILTER_LEAF_BUDGET:
-                    break
-                expanded.add(runs.uid(category))
-        return expanded
-
-    def _lines_of(self, category: Category, inner: str, *, top: bool = False) -> list[Line]:
-        """The lines below an expanded category: its own entries, then its sub-categories."""
-        shown = self._shown
-        assert shown is not None
-        entries = shown.own(category)
-        children = category.children
-        if shown.filtering:
-            children = [child for child in children if shown.total(child)]
-        if top:
-            branch = last = inner
-        else:
-            branch, last = inner + BRANCH, inner + LAST_BRANCH
-        lines = [Line(entry, branch, "") for entry in entries]
-        if lines and not children:
-            lines[-1] = Line(entries[-1], last, "")
-        expanded, uid = self._expanded, self._uid
-        for number, child in enumerate(children, 1):
-            final = number == len(children)
-            deeper = inner if top else inner + (BLANK if final else PASS)
-            lines.append(Line(child, last if final else branch, deeper))
-            if uid(child) in expanded:
-                lines.extend(self._lines_of(child, deeper))
-        return lines
-
-    def _set_lines(self, lines: list[Line]) -> None:
-        self._lines = lines
-        self._cursor_block = None
-        self._category_labels = {}
-        self._strips = {}
-        set_virtual_size(self, Size(0, len(lines)))
+    def _lines_changed(self) -> None:
+        self._strips.clear()
+        set_virtual_size(self, Size(0, len(self._lines)))
         self.refresh()
-
-    def _label(self, item: Item) -> Text:
-        if isinstance(item, Entry):
-            label = self._labels.get(item)
-            if label is None:
-                label = self._labels[item] = entry_label(item)
-            return label
-        label = self._category_labels.get(id(item))
-        if label is None:
-            label = self._category_labels[id(item)] = category_label(item, self.counts_for(item))
-        return label
 
     # -- opening and closing ----------------------------------------------------------------------
 
     def _expand(self, line: int) -> None:
-        item = self.item_at(line)
-        if not isinstance(item, Category) or self._uid(item) in self._expanded:
-            return
-        inner = self._lines[line].inner
-        self._expanded.add(self._uid(item))
-        below = self._lines_of(item, inner)
-        lines = self._lines
-        lines[line + 1 : line + 1] = below
-        self._changed_below(line, len(below))
+        added = self._lines.expand(line)
+        if added is not None:
+            self._changed_below(line, added)
 
     def _collapse(self, line: int) -> None:
-        item = self.item_at(line)
-        if not isinstance(item, Category) or self._uid(item) not in self._expanded:
-            return
-        guide = self._lines[line].guide
-        self._expanded.discard(self._uid(item))
-        lines = self._lines
-        end = line + 1
-        depth = len(guide)
-        while end < len(lines) and len(lines[end].guide) > depth:
-            end += 1
-        del lines[line + 1 : end]
-        self._changed_below(line, line + 1 - end)
+        added = self._lines.collapse(line)
+        if added is not None:
+            self._changed_below(line, added)
 
     def _changed_below(self, line: int, added: int) -> None:
         """Lines were added (or, negative, removed) below ``line``: keep the cursor's item."""
-        self._strips = {}
-        self._cursor_block = None
         cursor = self.cursor_line
-        set_virtual_size(self, Size(0, len(self._lines)))
-        self.refresh()
+        self._lines_changed()
         if cursor > line:
             if cursor + added > line:  # the same item, further down or up
                 self.set_reactive(IndexTree.cursor_line, cursor + added)
@@ -359,18 +186,10 @@ class IndexTree(ScrollView, can_focus=True):
                 self.cursor_line = line
         self.post_message(self.Toggled())
 
-    def collapse_category(self, category: Category) -> bool:
-        """Close ``category``, if it is shown."""
-        line = self._line_of_item(category)
-        if line is None:
-            return False
-        self._collapse(line)
-        return True
-
     def _toggle(self, line: int) -> None:
         item = self.item_at(line)
         if isinstance(item, Category):
-            if self._uid(item) in self._expanded:
+            if self._lines.is_open(item):
                 self._collapse(line)
             else:
                 self._expand(line)
@@ -378,7 +197,7 @@ class IndexTree(ScrollView, can_focus=True):
     # -- the cursor -----------------------------------------------------------------------------
 
     def validate_cursor_line(self, value: int) -> int:
-        return max(0, min(value, len(self._lines) - 1)) if self._lines else -1
+        return max(0, min(value, len(self._lines) - 1)) if len(self._lines) else -1
 
     def watch_cursor_line(self, previous_line: int, line: int) -> None:
         if previous_line != line:
@@ -428,60 +247,32 @@ class IndexTree(ScrollView, can_focus=True):
         if self.scrollable_content_region.height and self.cursor_line >= 0:
             self.scroll_to_line(self.cursor_line)
 
-    def _restore_cursor(self, index: Index, old: Item | None) -> None:
+    def _restore_cursor(self, old: Item | None) -> None:
+        """After the lines were made again: the cursor on ``old``'s line, found by its key (the
+        index may be a new one), else on the nearest thing to it that is shown."""
+        lines = self._lines
         line: int | None = None
         if isinstance(old, Entry):
-            line = self._line_of(old.key, Entry)
+            line = lines.line_of(old.key, Entry)
             if line is None:
-                line = self._neighbour_of(index, old)
+                line = self._neighbour_line(old)
         elif isinstance(old, Category):
-            line = self._same_category_line(old)
+            line = lines.same_category_line(old)
             if line is None:
-                line = self._nearest_category_line(old.path[:-1])
+                line = lines.nearest_category_line(old.path[:-1])
         self._cursor_item = None
         self._move_to(line if line is not None else 0)
 
-    def _line_of(self, key: str, kind: type[Item]) -> int | None:
-        for number, line in enumerate(self._lines):
-            item = line.item
-            if isinstance(item, kind) and item.key == key:
-                return number
-        return None
-
-    def _neighbour_of(self, index: Index, old: Entry) -> int | None:
-        """The visible entry closest to where ``old`` was, else its category."""
-        shown = self._shown
-        categories = [index.tree, *self._runs_of(index).categories]
-        category = next((c for c in categories if c.path == old.category), None)
-        if category is not None and shown is not None:
-            candidates = shown.own(category)
-            after = [e for e in candidates if e.position >= old.position]
-            before = [e for e in candidates if e.position < old.position]
-            pick = after[0] if after else (before[-1] if before else None)
-            if pick is not None and self.reveal_entry(pick.key, move=False):
-                return self._line_of(pick.key, Entry)
-        return self._nearest_category_line(old.category)
-
-    def _same_category_line(self, old: Category) -> int | None:
-        """The line of the category ``old`` was: of two headings of one name, the one whose
-        heading is nearer in the file."""
-        candidates = [
-            (abs(item.line - old.line), number)
-            for number, (item, _, _) in enumerate(self._lines)
-            if isinstance(item, Category) and item.key == old.key
-        ]
-        return min(candidates)[1] if candidates else None
-
-    def _nearest_category_line(self, path: tuple[str, ...]) -> int | None:
-        for depth in range(len(path), 0, -1):
-            line = self._line_of("\x1f".join(path[:depth]), Category)
-            if line is not None:
-                return line
-        return None
+    def _neighbour_line(self, old: Entry) -> int | None:
+        """The line of the entry shown closest to where ``old`` was, else of its category."""
+        pick = self._lines.neighbour_of(old)
+        if pick is not None and self.reveal_entry(pick.key, move=False):
+            return self._lines.line_of(pick.key, Entry)
+        return self._lines.nearest_category_line(old.category)
 
     def reveal_entry(self, key: str, *, move: bool = True) -> bool:
         """Expand the entry's categories and (with ``move``) put the cursor on it."""
-        index, shown = self._index, self._shown
+        index, shown = self._lines.index, self._lines.shown
         if index is None or shown is None:
             return False
         entry = index.find(key)
@@ -496,7 +287,7 @@ class IndexTree(ScrollView, can_focus=True):
 
     def reveal_category(self, uid: str) -> bool:
         """Expand the categories above the one named ``uid`` (see ``uid``) and move to it."""
-        category = self._runs.category(uid) if self._runs is not None else None
+        category = self._lines.category(uid)
         line = self._open_to(category) if category is not None else None
         if line is None:
             return False
@@ -505,43 +296,18 @@ class IndexTree(ScrollView, can_focus=True):
 
     def _open_to(self, item: Item) -> int | None:
         """Expand the categories holding ``item``, outermost first; its line, if shown."""
-        assert self._runs is not None
-        for holder in self._runs.holders(item):
-            line = self._line_of_item(holder)
+        lines = self._lines
+        for holder in lines.holders(item):
+            line = lines.line_of_item(holder)
             if line is None:
                 return None
             self._expand(line)
-        return self._line_of_item(item)
-
-    def _line_of_item(self, item: Item) -> int | None:
-        for number, line in enumerate(self._lines):
-            if line.item is item:
-                return number
-        return None
-
-    def uid(self, category: Category) -> str:
-        """The category's name for places and for what is open (see ``Runs.uid``)."""
-        return self._uid(category)
-
-    def category(self, uid: str) -> Category | None:
-        return self._runs.category(uid) if self._runs is not None else None
-
-    def _uid(self, category: Category) -> str:
-        return self._runs.uid(category) if self._runs is not None else category.key
-
-    def _holder_uids(self, item: Item | None) -> set[str]:
-        """The categories holding ``item`` (of the index now shown), by ``uid``."""
-        if item is None or self._runs is None:
-            return set()
-        return {self._runs.uid(holder) for holder in self._runs.holders(item)}
+        return lines.line_of_item(item)
 
     def first_entry(self) -> bool:
         """Move to the first visible entry in document order."""
-        index, shown = self._index, self._shown
-        if index is None or shown is None:
-            return False
-        entries = shown.matches if shown.matches is not None else index.entries
-        return bool(entries) and self.reveal_entry(entries[0].key)
+        entry = self._lines.first_shown_entry()
+        return entry is not None and self.reveal_entry(entry.key)
 
     # -- keys and the mouse -----------------------------------------------------------------------
 
@@ -582,13 +348,13 @@ class IndexTree(ScrollView, can_focus=True):
     def action_collapse_or_parent(self) -> None:
         line = self.cursor_line
         item = self.item_at(line)
-        if item is None or self._runs is None:
+        if item is None or self._lines.index is None:
             return
-        if isinstance(item, Category) and self._uid(item) in self._expanded:
+        if isinstance(item, Category) and self._lines.is_open(item):
             self._collapse(line)
             return
-        holders = self._runs.holders(item)
-        parent = self._line_of_item(holders[-1]) if holders else None
+        holders = self._lines.holders(item)
+        parent = self._lines.line_of_item(holders[-1]) if holders else None
         if parent is not None:
             self._move_to(parent)
 
@@ -631,10 +397,10 @@ class IndexTree(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles = None
-        self._strips = {}
+        self._strips.clear()
 
     def on_resize(self, _: events.Resize) -> None:
-        self._strips = {}
+        self._strips.clear()
         self._scroll_to_cursor()
 
     def on_focus(self) -> None:
@@ -643,89 +409,37 @@ class IndexTree(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self._styles = None
 
-    def _line_styles(self) -> _Styles:
-        styles = self._styles
-        if styles is None:
-            base = self.rich_style
-            styles = self._styles = _Styles(
-                base,
-                base + self.get_component_rich_style("tree--highlight-line"),
-                self.get_component_rich_style("tree--guides", partial=True),
-                self.get_component_rich_style("tree--guides", partial=True)
-                + self.get_component_rich_style("tree--guides-selected", partial=True),
-                self.get_component_rich_style("tree--label", partial=True),
-                self.get_component_rich_style("tree--cursor", partial=False),
-            )
-        return styles
+    def _line_styles(self) -> LineStyles:
+        if self._styles is None:
+            self._styles = line_styles(self)
+        return self._styles
 
     def render_line(self, y: int) -> Strip:
         line = y + round(self.scroll_offset.y)
         width = self.size.width
-        if not 0 <= line < len(self._lines):
+        lines = self._lines.lines
+        if not 0 <= line < len(lines):
             return Strip.blank(width, self.rich_style)
         focused = self.has_focus
-        selected = self._selected_from(line) if focused else -1
-        key = (line, line == self.cursor_line, line == self.hover_line, selected, focused, width)
+        selected = self._lines.guides_selected_from(self.cursor_line, line) if focused else -1
+        cursor, hover = line == self.cursor_line, line == self.hover_line
+        key = (line, cursor, hover, selected, focused, width)
         strip = self._strips.get(key)
         if strip is None:
-            if len(self._strips) > STRIP_CACHE_LIMIT:
-                self._strips = {}
-            strip = self._render_strip(line, key[1], key[2], selected, width)
-            self._strips[key] = strip
+            shown = lines[line]
+            item = shown.item
+            strip = line_strip(
+                shown,
+                is_open=isinstance(item, Category) and self._lines.is_open(item),
+                label=self._labels.label(item, self._lines.counts_for),
+                styles=self._line_styles(),
+                cursor=cursor,
+                hover=hover,
+                selected=selected,
+                width=width,
+            )
+            self._strips.put(key, strip)
         return strip
-
-    def _selected_from(self, line: int) -> int:
-        """Below the category with the cursor, where the guides drawn in its colour begin (as
-        ``Tree`` draws them); -1 elsewhere."""
-        cursor = self.cursor_line
-        if line <= cursor or not isinstance(self.item_at(cursor), Category):
-            return -1
-        lines = self._lines
-        block = self._cursor_block
-        if block is None or block[0] != cursor:
-            # The category's lines run on from it: found once per cursor, not per line painted.
-            depth = len(lines[cursor].guide)
-            end = cursor + 1
-            while end < len(lines) and len(lines[end].guide) > depth:
-                end += 1
-            block = self._cursor_block = (cursor, end, depth)
-        return block[2] if line < block[1] else -1
-
-    def _render_strip(
-        self, number: int, cursor: bool, hover: bool, selected: int, width: int
-    ) -> Strip:
-        styles = self._line_styles()
-        item, guide, _ = self._lines[number]
-        line_style = styles.hover if hover else styles.base
-        segments: list[Segment] = []
-        if selected > 0:
-            segments.append(Segment(guide[:selected], line_style + styles.guide))
-        if selected >= 0:
-            segments.append(Segment(guide[selected:], line_style + styles.guide_selected))
-        elif guide:
-            segments.append(Segment(guide, line_style + styles.guide))
-        if isinstance(item, Category):
-            icon = EXPANDED_ICON if self._uid(item) in self._expanded else COLLAPSED_ICON
-            segments.append(Segment(icon, line_style))
-        overlay = styles.label + styles.cursor if cursor else styles.label
-        segments.extend(_label_segments(self._label(item), line_style, overlay))
-        return Strip(segments).crop_extend(0, width, line_style)
-
-
-def _label_segments(label: Text, base: Style, overlay: Style) -> list[Segment]:
-    """A one-line label's segments: each span's style over ``base``, ``overlay`` over all."""
-    text = label.plain
-    segments: list[Segment] = []
-    at = 0
-    for span in sorted(label.spans, key=lambda span: span.start):
-        if span.start > at:
-            segments.append(Segment(text[at : span.start], base + overlay))
-        style = span.style if isinstance(span.style, Style) else Style.parse(span.style)
-        segments.append(Segment(text[span.start : span.end], base + style + overlay))
-        at = max(at, span.end)
-    if at < len(text):
-        segments.append(Segment(text[at:], base + overlay))
-    return segments
 
 
 def _bound_action(widget: IndexTree, key: str) -> str | None:

@@ -426,7 +426,7 @@ def indexes(draw: st.DrawFn) -> bytes:
     return (b"\xef\xbb\xbf" if draw(st.booleans()) else b"") + text.encode()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(
     data=indexes(),
     which=st.integers(0, 10),

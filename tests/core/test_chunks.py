@@ -79,9 +79,7 @@ _line = st.sampled_from(
 )
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(_line, max_size=40), crlf=st.booleans())
 def test_property_chunked_equals_whole(lines: list[str], crlf: bool) -> None:
     data = ("\r\n" if crlf else "\n").join(lines).encode()

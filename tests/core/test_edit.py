@@ -207,9 +207,7 @@ def indexes(draw: st.DrawFn) -> tuple[bytes, int]:
     return data, draw(st.integers(0, count - 1))
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=indexes())
 def test_property_done_then_todo_restores_bytes_and_changes_one_line(
     tmp_path_factory: pytest.TempPathFactory, case: tuple[bytes, int]

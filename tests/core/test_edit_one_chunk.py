@@ -251,7 +251,6 @@ def indexes(draw: st.DrawFn) -> bytes:
 
 
 @settings(
-    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -208,9 +208,7 @@ def test_a_refusal_reason_never_echoes_control_characters(root: Path) -> None:
     assert "\x1b" not in result.reason
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     base=st.sampled_from([None, "papers/LLM/Zephyr.md", "blogs/ray/", "a.md"]),
     target=st.text(alphabet=st.sampled_from(list("./%2e5cfA#:~-\\ \x00\x1b\u202e")), max_size=24)

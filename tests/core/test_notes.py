@@ -670,9 +670,7 @@ def test_a_stub_title_is_one_inert_line(root: Path) -> None:
 # --- never raises --------------------------------------------------------------------------------
 
 
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     head=st.sampled_from(["", "---\n", "\ufeff---\n", "+++\n", "{\n"]),
     middle=st.binary(max_size=300),

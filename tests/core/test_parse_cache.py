@@ -297,7 +297,7 @@ _PIECES = [
 ]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(deadline=None)
 @given(
     pieces=st.lists(st.sampled_from(_PIECES), max_size=40),
     steps=st.lists(st.integers(1, 6), min_size=1, max_size=60),

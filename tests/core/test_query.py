@@ -43,7 +43,7 @@ def test_the_tags_in_this_file_reach_their_entries() -> None:
     ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(
     text=st.text(alphabet="stream atn#gpudflow ", max_size=8), extra=st.text("seamt #", max_size=3)
 )
@@ -55,7 +55,7 @@ def test_narrowed_matches_equal_a_fresh_filter(text: str, extra: str) -> None:
         assert filter_entries(INDEX_MODEL, then, TAGS, within=previous) == fresh
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(text=st.text(alphabet="stream atn#gpudflowk ", max_size=8), todo=st.booleans())
 def test_the_fast_paths_match_what_query_matches_says(text: str, todo: bool) -> None:
     query = Query(text, Status.TODO if todo else None)

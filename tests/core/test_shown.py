@@ -80,7 +80,7 @@ def assert_named(runs: Runs) -> None:
             assert any(inner is c for c in [*outer.children, *outer.entries])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(lines=st.lists(line, max_size=40), word=st.sampled_from(["", "s", "st", "a", "zzz"]))
 def test_bisected_counts_equal_counting_every_entry(
     lines: list[tuple[str, object, str]], word: str
@@ -90,7 +90,7 @@ def test_bisected_counts_equal_counting_every_entry(
     assert_agrees(index, filter_entries(index, query) if query.active else None)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(lines=st.lists(line, min_size=1, max_size=30), pick=st.integers(0, 100))
 def test_after_a_mark_the_counts_still_agree(
     lines: list[tuple[str, object, str]], pick: int

@@ -116,7 +116,6 @@ async def press_at_random(root: Path, keys: list[str]) -> None:
 
 
 @settings(
-    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

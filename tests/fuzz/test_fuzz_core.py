@@ -21,7 +21,6 @@ from app.core.model import Entry, Index, MarkerKind, Status
 from app.core.parse import BOM, parse_index
 
 _FUZZ = settings(
-    max_examples=1200,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -183,14 +182,14 @@ def test_parse_never_raises_and_positions_stay_in_the_file(data: bytes) -> None:
     assert_positions_are_sound(index, data)
 
 
-@settings(_FUZZ, max_examples=1000)
+@settings(_FUZZ)
 @given(data=st.binary(max_size=3000))
 def test_random_bytes_never_raise(data: bytes) -> None:
     index = parse_index(data, Path("/notes/README.md"))
     assert_positions_are_sound(index, data)
 
 
-@settings(_FUZZ, max_examples=800)
+@settings(_FUZZ)
 @given(data=markdown_bytes(), pick=st.integers(0, 10_000))
 def test_mark_there_and_back_touches_one_line_and_restores_the_bytes(
     tmp_path_factory: pytest.TempPathFactory, data: bytes, pick: int

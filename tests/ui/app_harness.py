@@ -86,8 +86,11 @@ def preview_text(app: ReadnotesApp) -> str:
 
 def tree_labels(app: ReadnotesApp) -> list[str]:
     """Every line of the tree (also those scrolled out of view), as labels."""
+    from app.ui.tree_paint import label_of  # the labels the tree paints
+
     tree = app.index_tree
-    return [tree.label_at(line).plain for line in range(tree.line_count)]
+    items = [tree.item_at(line) for line in range(tree.line_count)]
+    return [label_of(item, tree.counts_for).plain for item in items if item is not None]
 
 
 def cursor_entry(app: ReadnotesApp) -> Entry:

@@ -120,8 +120,10 @@ def notices(app: ReadnotesApp) -> list[str]:
 async def collapse(pilot: Pilot[int], app: ReadnotesApp, title: str) -> None:
     assert app.index is not None
     category = next(c for c in app.index.categories() if c.title == title)
-    assert app.index_tree.collapse_category(category)
-    await pilot.pause()
+    back = cursor_entry(app)  # the reader closes it from one of its entries, and goes back
+    await go_to(pilot, category.entries[0].title)
+    await press(pilot, "left", "left")
+    await go_to(pilot, back.title)
 
 
 async def calm(pilot: Pilot[int], app: ReadnotesApp, quiet: float = 0.3) -> None:

@@ -12,6 +12,7 @@ from app_harness import (
     press,
     preview_text,
     started,
+    tree_labels,
     wait_until,
     widget_text,
 )
@@ -36,7 +37,7 @@ async def test_x_marks_done_and_u_restores_the_exact_bytes(notes_copy: Path) -> 
         assert after == original.replace(PHI, PHI_DONE)
         assert cursor_entry(app).title.startswith("Textbooks")
         tree = app.index_tree
-        assert tree.label_at(tree.cursor_line).plain == (
+        assert tree_labels(app)[tree.cursor_line] == (
             "✓ Textbooks Are All You Need II: phi-1.5 technical report"
         )
         assert str(app.status_line.render()) == "16 entries · 2 TODO"

@@ -60,7 +60,7 @@ def assert_cursor_on_screen(app: ReadnotesApp) -> None:
     height = tree.scrollable_content_region.height
     assert top <= tree.cursor_line < top + height
     row = tree_rows(app)[tree.cursor_line - top]
-    assert tree.label_at(tree.cursor_line).plain in row
+    assert tree_labels(app)[tree.cursor_line] in row
 
 
 async def test_space_closes_and_opens_a_category_and_does_nothing_on_an_entry(
