@@ -8,17 +8,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import hypothesis_profiles  # noqa: F401  (loads the profile HYPOTHESIS_PROFILE names)
 import pytest
-from hypothesis import settings
 
 from app.core.model import Category, Entry, Index, Status
-
-# Hypothesis example counts live here, not in the tests: a quick default for the README's
-# ``uv run pytest`` (the fewest examples any test ran before, so none runs more), and a thorough
-# "ci" that .ci/run selects with HYPOTHESIS_PROFILE=ci (the most any test ran, so none runs fewer).
-settings.register_profile("default", max_examples=15, deadline=None)
-settings.register_profile("ci", max_examples=1200, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "notes"

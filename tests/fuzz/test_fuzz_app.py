@@ -23,6 +23,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from hypothesis_profiles import APP_SESSIONS
 from textual.binding import Binding, BindingType
 
 from app.core.add import AddResult
@@ -116,7 +117,7 @@ async def press_at_random(root: Path, keys: list[str]) -> None:
 
 
 @settings(
-    deadline=None,
+    APP_SESSIONS,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(keys=st.lists(_KEY, min_size=1, max_size=20))
