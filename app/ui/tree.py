@@ -122,9 +122,6 @@ class IndexTree(ScrollView, can_focus=True):
         """The category's entries (and its sub-categories') as currently filtered."""
         return self._lines.visible_entries(category)
 
-    def expanded_keys(self) -> set[str]:
-        return self._lines.expanded_keys()
-
     def remembered_expansion(self) -> set[str]:
         """What to restore next time: while filtering, the expansion the filter will give back."""
         return self._lines.remembered_expansion()

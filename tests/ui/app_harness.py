@@ -28,6 +28,7 @@ from app.edges.editor import editor_command
 from app.edges.watch import watch_folder
 from app.ui.app import ReadnotesApp
 from app.ui.effects import Change, Effects, Outcome, Suspend
+from app.ui.tree_paint import label_of
 from app.ui.writes import add_entry
 
 SIZE = (120, 36)
@@ -85,9 +86,7 @@ def preview_text(app: ReadnotesApp) -> str:
 
 
 def tree_labels(app: ReadnotesApp) -> list[str]:
-    """Every line of the tree (also those scrolled out of view), as labels."""
-    from app.ui.tree_paint import label_of  # the labels the tree paints
-
+    """Every line of the tree (also those scrolled out of view), as labels, as it paints them."""
     tree = app.index_tree
     items = [tree.item_at(line) for line in range(tree.line_count)]
     return [label_of(item, tree.counts_for).plain for item in items if item is not None]
