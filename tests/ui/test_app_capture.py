@@ -136,21 +136,34 @@ async def test_escape_cancels_a_slow_fetch_and_its_late_answer_is_dropped(
     assert index.read_bytes() == before
 
 
-async def test_offline_says_so_and_a_typed_title_is_never_replaced(notes_copy: Path) -> None:
+async def test_offline_says_so_a_typed_title_stays_and_the_entry_is_added_without_metadata(
+    notes_copy: Path,
+) -> None:
+    index = notes_copy / "README.md"
     app = make_app(notes_copy, FakeEffects(papers={"2306.02707": ORCA}))
     async with app.run_test(size=SIZE) as pilot:
-        await open_dialog_with_link(pilot, "doi:10.1145/3600006.3613165")
+        await open_dialog_with_link(pilot, "2306.02707")
+        await wait_until(pilot, lambda: "(2023)" in fetch_line(app))
+        await press(pilot, "shift+tab", "ctrl+u", *"Mine")  # the fetched title, replaced
+        paste(app, "10.1145/3600006.3613165")  # a bare DOI, while offline
         await wait_until(pilot, lambda: "Not fetched" in fetch_line(app))
         assert fetch_line(app) == (
             "Not fetched (doi:10.1145/3600006.3613165: the host name could not be resolved"
             " (DNS)); type the title"
         )
-        assert field(app, "title") == ""
-        await press(pilot, "shift+tab", *"Mine")
-        paste(app, "2306.02707")
+        paste(app, "2306.02707")  # known again: the title typed stays
         await wait_until(pilot, lambda: "(2023)" in fetch_line(app))
         assert field(app, "title") == "Mine"
-        await press(pilot, "escape")
+        paste(app, "10.1145/3600006.3613165")
+        await wait_until(pilot, lambda: "Not fetched" in fetch_line(app))
+        await press(pilot, "enter")  # offline, the entry is still added: no metadata
+        await wait_until(pilot, lambda: not isinstance(app.screen, AddScreen))
+        await wait_until(pilot, lambda: cursor_entry(app).title == "Mine")
+    [line] = [line for line in index.read_bytes().split(b"\n") if b"[Mine]" in line]
+    assert line.startswith(b"* TODO [Mine](./papers/LLM/distillation/Mine.md) [[")
+    assert line.endswith(b"](https://doi.org/10.1145/3600006.3613165)]")  # the DOI's page
+    note = (notes_copy / "papers/LLM/distillation/Mine.md").read_text()
+    assert "authors" not in note and "Abstract" not in note and "year" not in note
 
 
 async def test_Y_copies_the_entry_s_bibtex_and_does_nothing_on_a_category(
