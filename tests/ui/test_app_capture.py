@@ -177,6 +177,10 @@ async def test_Y_copies_the_entry_s_bibtex_and_does_nothing_on_a_category(
         assert app.check_action("copy_bibtex", ()) is None  # greyed out
         await press(pilot, "Y")
         assert app.clipboard == "" and fakes_of(app).copied == []
+        await go_to(pilot, "Ray")  # a folder note without frontmatter, a link that is no id
+        await press(pilot, "Y")
+        await wait_until(pilot, lambda: any("No BibTeX" in n.message for n in app._notifications))
+        assert app.clipboard == "" and fakes_of(app).copied == []
         await go_to(pilot, "Zephyr")
         await press(pilot, "Y")
         await wait_until(pilot, lambda: app.clipboard != "")
