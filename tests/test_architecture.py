@@ -92,7 +92,8 @@ def test_importing_the_core_and_cli_commands_loads_no_textual() -> None:
 
 def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
     """Adding, searching, finding, help, PyYAML, the watcher's library, fetching (httpx,
-    defusedxml) and exporting (bibtexparser) load when first used."""
+    defusedxml; the ``a`` dialog's fetch) and exporting (bibtexparser; ``Y``) load when first
+    used."""
     later = (
         "yaml",
         "frontmatter",
@@ -107,6 +108,9 @@ def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
         "defusedxml",
         "bibtexparser",
         "app.core.capture",
+        "app.core.capture_dialog",
+        "app.core.paper_ids",
+        "app.ui.add_fetch",
         "app.core.export",
         "app.core.metadata",
         "app.edges.network",

@@ -2,12 +2,14 @@
 
 The dialog only asks and checks what it can alone (a title, links that are links); the app writes
 the entry in a worker, where duplicates and every other refusal are found against the file itself.
+A link that is an arXiv id or a DOI fetches the paper's title, authors and year
+(:mod:`app.ui.add_fetch`), which go with the request to fill the new note.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -16,37 +18,49 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.worker import Worker
 
 from app.core.add import expand_link, split_links, wants_note
+from app.core.capture import Lookup, index_links
 from app.core.errors import EditError
 from app.core.model import Category, Index
 from app.core.sanitize import inert_line
+from app.ui.add_fetch import PaperFetch
+
+if TYPE_CHECKING:
+    from app.core.metadata import PaperMeta
 
 __all__ = ["AddRequest", "AddScreen"]
 
 
 @dataclass(frozen=True, slots=True)
 class AddRequest:
-    """What the user asked for; links as typed (arXiv ids are expanded when written)."""
+    """What the user asked for; links as the index gets them (a bare id becomes its page).
+
+    ``meta``: the paper's metadata fetched in the dialog, for the new note's frontmatter.
+    """
 
     title: str
     links: list[str]
     category: tuple[str, ...]
     todo: bool
     note: bool
+    meta: PaperMeta | None = None
 
 
 class AddScreen(ModalScreen[AddRequest | None]):
-    """Ask for a new entry; enter or ctrl+s adds, escape cancels."""
+    """Ask for a new entry; enter or ctrl+s adds, escape cancels (a fetch first, if one runs)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="add.cancel"),
         Binding("ctrl+s", "submit", "Add", id="add.submit"),
     ]
 
-    def __init__(self, index: Index, current: tuple[str, ...]) -> None:
-        """``current`` is the category under the tree cursor, chosen at first."""
+    def __init__(self, index: Index, current: tuple[str, ...], lookup: Lookup) -> None:
+        """``current`` is the category under the tree cursor, chosen at first; ``lookup`` finds
+        a paper's metadata by its id (blocking: the dialog calls it from a worker)."""
         super().__init__()
+        self.paper_fetch = PaperFetch(self, lookup)
         self._index = index
         self._categories = {c.key: c for c in _choices(index)}
         first = "\x1f".join(current)
@@ -63,6 +77,7 @@ class AddScreen(ModalScreen[AddRequest | None]):
             yield Input(
                 placeholder="URLs or arXiv ids (2310.16944), space separated", id="add-links"
             )
+            yield Static("", id="add-fetch")
             yield Label("Category")
             yield Select(
                 [(_category_name(c), key) for key, c in self._categories.items()],
@@ -77,7 +92,15 @@ class AddScreen(ModalScreen[AddRequest | None]):
             yield Static(Text("enter or ctrl+s add · escape cancel", style="dim"), id="add-foot")
 
     def on_mount(self) -> None:
+        self.query_one("#add-fetch").display = False
         self.query_one("#add-title", Input).focus()
+
+    @on(Input.Changed, "#add-links")
+    def _links_changed(self, event: Input.Changed) -> None:
+        self.paper_fetch.links_changed(event.value)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.paper_fetch.worker_changed(event.worker)
 
     def _note_default(self) -> bool:
         category = self._categories.get(self._first)
@@ -95,7 +118,8 @@ class AddScreen(ModalScreen[AddRequest | None]):
 
     def action_submit(self) -> None:
         title = " ".join(self.query_one("#add-title", Input).value.split())
-        links = split_links(self.query_one("#add-links", Input).value)
+        typed_links = self.query_one("#add-links", Input).value
+        links = index_links(split_links(typed_links))
         if not title:
             self._problem("The entry needs a title", "#add-title")
             return
@@ -116,6 +140,7 @@ class AddScreen(ModalScreen[AddRequest | None]):
                 category=category.path,
                 todo=self.query_one("#add-todo", Checkbox).value,
                 note=self.query_one("#add-note", Checkbox).value,
+                meta=self.paper_fetch.meta_for(typed_links),
             )
         )
 
@@ -124,7 +149,8 @@ class AddScreen(ModalScreen[AddRequest | None]):
         self.query_one(field).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.paper_fetch.cancel():
+            self.dismiss(None)
 
 
 def _choices(index: Index) -> list[Category]:

@@ -11,6 +11,7 @@ error ends too: a failure is a notice and never a traceback.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import replace
@@ -48,7 +49,7 @@ from app.ui.live_index import LiveIndex, Reloaded
 from app.ui.navigation import Navigator, PreviewLoaded
 from app.ui.note_pane import NotePane
 from app.ui.note_view import NoteView
-from app.ui.outside import Copied, Opened, Outside
+from app.ui.outside import BibtexCopied, Copied, Opened, Outside
 from app.ui.palette import TagsProvider, ThemesProvider
 from app.ui.preferences import Preferences
 from app.ui.status_line import OverallProgress, StatusLine
@@ -56,6 +57,9 @@ from app.ui.tree import IndexTree
 from app.ui.writes import WRITERS, Added, Marked, Writes, add_entry
 
 if TYPE_CHECKING:
+    from app.core.metadata import PaperMeta
+    from app.core.paper_ids import PaperId
+    from app.edges.paper_sources import PaperSource
     from app.ui.help_screen import KeySection
 
 WATCH_FALLBACK_DELAY = 0.5  # seconds: when the index never shows, start the watcher anyway
@@ -244,6 +248,9 @@ class ReadnotesApp(App[int]):
     def action_copy_link(self) -> None:
         self.outside.copy_link()
 
+    def action_copy_bibtex(self) -> None:
+        self.outside.copy_bibtex()
+
     def action_edit_note(self) -> None:
         self.outside.edit_note()
 
@@ -333,6 +340,8 @@ class ReadnotesApp(App[int]):
                 self.outside.opened(result)
             case Copied():
                 self.outside.copied(result)
+            case BibtexCopied():
+                self.outside.bibtex_copied(result)
 
     def _failed(self, name: str, error: BaseException | None) -> None:
         message = (
@@ -344,8 +353,11 @@ class ReadnotesApp(App[int]):
         self.notify(message, title="readnotes", severity="error")
 
 
-def real_effects() -> Effects:
-    """The browser, clipboard, editor, viewer, watcher and clock of this machine."""
+def real_effects(config: Config | None = None) -> Effects:
+    """The browser, clipboard, editor, viewer, watcher, clock and network of this machine.
+
+    ``config``: the metadata sources' endpoints and timeout.
+    """
     return Effects(
         open_url=open_url,
         url_refusal=url_is_openable,
@@ -357,6 +369,7 @@ def real_effects() -> Effects:
         today=date.today,
         reread=reread_index,
         add_entry=add_entry,
+        paper_lookup=PaperLookup(config or Config()),
     )
 
 
@@ -372,7 +385,31 @@ def local_effects() -> Effects:
         copy=lambda text: no_clipboard(),
         open_file=no_viewer,
         run_editor=_no_editor,
+        paper_lookup=_no_network,
     )
+
+
+class PaperLookup:
+    """arXiv and Crossref, through ``app.edges.paper_sources``, imported (httpx and all) and
+    built on the first lookup: the browser's startup never pays for them."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._source: PaperSource | None = None
+        self._lock = threading.Lock()  # two dialogs' workers build one source
+
+    def __call__(self, found: PaperId) -> PaperMeta:
+        with self._lock:
+            if self._source is None:
+                from app.edges.paper_sources import paper_source
+
+                self._source = paper_source(self.config)
+            source = self._source
+        return source.lookup(found)
+
+
+def _no_network(found: PaperId) -> PaperMeta:
+    raise ReadnotesError(f"{found}: this browser was started without network access")
 
 
 def _run_editor_suspended(command: list[str], suspend: Suspend) -> int:
@@ -395,7 +432,7 @@ def run_app(
     ``first_read``: the index, read ahead by the caller (:func:`app.core.reread.read_ahead`).
     """
     state = StateStore(default_state_dir())
-    effects = real_effects()
+    effects = real_effects(config)
     app = ReadnotesApp(
         path, poll=poll, config=config, state=state, first_read=first_read, effects=effects
     )

@@ -1,7 +1,8 @@
 """What the browser does to the world outside it, as one object of callables handed to the App.
 
 The browser, the clipboard tool, the editor, the image viewer, the folder watcher and the clock
-(and the reading and writing of the index, which a test may slow down or refuse) reach the UI
+(and the reading and writing of the index, which a test may slow down or refuse, and the lookup
+of a paper's metadata by its arXiv id or DOI, which a test serves without network) reach the UI
 only through :class:`Effects`. ``run_app`` builds the real one from ``app.edges``; tests build
 fakes. So no module of the UI imports ``app.edges``, and no test replaces a name inside the UI.
 
@@ -25,6 +26,8 @@ from app.core.reread import Reread
 
 if TYPE_CHECKING:
     from app.core.add import AddResult
+    from app.core.metadata import PaperMeta
+    from app.core.paper_ids import PaperId
     from app.ui.add_screen import AddRequest
 
 
@@ -76,3 +79,5 @@ class Effects:
     today: Callable[[], date]  # the day a done date records
     reread: Callable[[Path, Index | None], Reread]  # read the index again (off the loop)
     add_entry: Callable[[Index, AddRequest], AddResult]  # write a new entry (off the loop)
+    # a paper's metadata by its id (blocking, from a worker); a ReadnotesError says why not
+    paper_lookup: Callable[[PaperId], PaperMeta]

@@ -35,6 +35,7 @@ ENTRY_BINDINGS: list[BindingType] = [
         for n in range(1, 10)
     ),
     Binding("y", "copy_link", "Copy link", id="app.copy_link"),
+    Binding("Y", "copy_bibtex", "Copy BibTeX", show=False, id="app.copy_bibtex"),
     Binding("e", "edit_note", "Edit note", id="app.edit_note"),
     Binding("E", "edit_index", "Edit index line", show=False, id="app.edit_index"),
 ]
@@ -72,6 +73,8 @@ class KeyState:
         history = app.navigator.history
         if action == "toggle_done":
             return None if entry is None or busy else True
+        if action == "copy_bibtex":
+            return None if entry is None else True
         if action == "undo":
             return True if app.writes.can_undo and not busy else None
         if action == "add_entry":

@@ -1,5 +1,5 @@
-"""What the reader sends outside the browser: links to the browser and the clipboard, images to
-the system viewer, notes and the index to the editor.
+"""What the reader sends outside the browser: links (and an entry's BibTeX) to the browser and
+the clipboard, images to the system viewer, notes and the index to the editor.
 
 Each goes through the App's :class:`~app.ui.effects.Effects`; the blocking ones (browser,
 clipboard tool, viewer) run in thread workers, and what they came to is a notice.
@@ -38,6 +38,15 @@ class Copied:
 
     url: str
     outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class BibtexCopied:
+    """An entry's BibTeX, made and handed to the native clipboard (None: nothing to cite)."""
+
+    text: str | None
+    notice: str
+    outcome: Outcome | None
 
 
 class Outside:
@@ -102,6 +111,36 @@ class Outside:
             self.app.notify(
                 f"Sent {shown} to the terminal's clipboard (OSC 52; not every terminal accepts "
                 f"it). {inert_line(outcome.message)}",
+                severity="warning",
+            )
+
+    def copy_bibtex(self) -> None:
+        app = self.app
+        entry = app.current_entry
+        if entry is not None and app.index is not None:
+            self.copy_bibtex_of(app.index, entry)
+
+    @thread_worker("bibtex", exclusive=True)
+    def copy_bibtex_of(self, index: Index, entry: Entry) -> BibtexCopied:
+        """Read the note and write the BibTeX (bibtexparser loads now), off the loop."""
+        from app.core.capture_dialog import bibtex_for_entry
+
+        text, notice = bibtex_for_entry(index, entry)
+        return BibtexCopied(text, notice, self.app.effects.copy(text) if text else None)
+
+    def bibtex_copied(self, copied: BibtexCopied) -> None:
+        app = self.app
+        if copied.text is None:
+            app.notify(inert_line(copied.notice), severity="warning")
+            return
+        app.copy_to_clipboard(copied.text)  # OSC 52, as for a link
+        outcome = copied.outcome
+        if outcome is None or outcome.ok:
+            app.notify(inert_line(copied.notice))
+        else:
+            app.notify(
+                f"{inert_line(copied.notice)} to the terminal's clipboard only (OSC 52; not "
+                f"every terminal accepts it). {inert_line(outcome.message)}",
                 severity="warning",
             )
 

@@ -50,6 +50,7 @@ class Marked:
 @dataclass(frozen=True, slots=True)
 class Added:
     result: AddResult
+    warning: str | None = None  # the paper's details could not go into the new note
 
 
 class Writes:
@@ -154,7 +155,7 @@ class Writes:
             return
         item = app.index_tree.cursor_item
         current = item.category if isinstance(item, Entry) else item.path if item else ()
-        app.push_screen(AddScreen(index, current), self._add_requested)
+        app.push_screen(AddScreen(index, current, app.effects.paper_lookup), self._add_requested)
 
     def _add_requested(self, request: AddRequest | None) -> None:
         app = self.app
@@ -166,7 +167,13 @@ class Writes:
 
     @thread_worker("add")
     def add_to_index(self, index: Index, request: AddRequest) -> Added:
-        return Added(self.app.effects.add_entry(index, request))
+        """Add the entry; the note it created gets the paper's details the dialog fetched."""
+        result = self.app.effects.add_entry(index, request)
+        if request.meta is None or result.note_path_created is None:
+            return Added(result)
+        from app.core.capture import fill_note
+
+        return Added(result, fill_note(result.note_path_created, request.meta))
 
     def added(self, added: Added) -> None:
         """Show the new index with the cursor on the new entry, its note in the preview."""
@@ -176,6 +183,8 @@ class Writes:
         app.navigator.go_to_entry(result.entry.key)
         app.navigator.show_place(Place(PlaceKind.ENTRY, result.entry.key), force=True)
         app.notify(inert_line(result.message))
+        if added.warning is not None:
+            app.notify(inert_line(added.warning), severity="warning")
 
 
 def add_entry(index: Index, request: AddRequest) -> AddResult:

@@ -1,8 +1,9 @@
 """Helpers for driving the real app under Pilot and reading what the user sees.
 
 Every app a test builds with :func:`make_app` gets :class:`FakeEffects`: no browser, clipboard
-tool, editor or image viewer runs, and each records what it was asked. The folder watcher, the
-re-reads of the index and the clock are the real ones, counted.
+tool, editor or image viewer runs, and each records what it was asked; a paper's metadata comes
+from ``papers`` (by id) or not at all, as offline. The folder watcher, the re-reads of the index
+and the clock are the real ones, counted.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widget import Widget
 
+from app.core.metadata import PaperMeta
 from app.core.model import Entry, Index
+from app.core.paper_ids import PaperId
 from app.core.reread import Reread, reread_index
 from app.core.sanitize import inert_line
 from app.edges.browser import OpenResult, no_browser, url_is_openable
 from app.edges.clipboard import CopyResult
 from app.edges.editor import editor_command
+from app.edges.network import NetworkError
 from app.edges.watch import watch_folder
 from app.ui.app import ReadnotesApp
 from app.ui.effects import Change, Effects, Outcome, Suspend
@@ -102,8 +106,9 @@ class FakeEffects:
     """The outside world of a test: what the app asked of it, and how it answers.
 
     ``browser``: whether a web browser is there; ``editor``: what the editor does with the
-    command it is run with (it returns the exit code). Any effect can be replaced by keyword
-    (``copy=copy_native``, to run the real edge under a patched pyperclip).
+    command it is run with (it returns the exit code); ``papers``: the metadata each id (its
+    value, ``2306.02707``) is known by, any other id failing as without network. Any effect can be
+    replaced by keyword (``copy=copy_native``, to run the real edge under a patched pyperclip).
     """
 
     def __init__(
@@ -111,10 +116,13 @@ class FakeEffects:
         *,
         browser: bool = True,
         editor: Callable[[list[str]], int] | None = None,
+        papers: dict[str, PaperMeta] | None = None,
         **replaced: Any,
     ) -> None:
         self.browser = browser
         self.editor = editor
+        self.papers = papers or {}
+        self.looked_up: list[PaperId] = []  # ids whose metadata was asked for
         self.replaced = replaced
         self.opened: list[str] = []  # URLs handed to the browser
         self.copied: list[str] = []  # texts handed to the native clipboard
@@ -135,6 +143,7 @@ class FakeEffects:
             today=date.today,
             reread=self.reread,
             add_entry=add_entry,
+            paper_lookup=self.paper_lookup,
         )
         return dataclasses.replace(real, **self.replaced)
 
@@ -149,6 +158,13 @@ class FakeEffects:
     def open_file(self, path: Path) -> Outcome:
         self.viewed.append(path)
         return OpenResult(True, f"Opened {inert_line(path.name)} in the system viewer")
+
+    def paper_lookup(self, found: PaperId) -> PaperMeta:
+        self.looked_up.append(found)
+        meta = self.papers.get(found.value)
+        if meta is None:
+            raise NetworkError(f"{found}: the host name could not be resolved (DNS)")
+        return meta
 
     def run_editor(self, command: list[str], suspend: Suspend) -> int:
         """Runs "inside" no suspend (a headless app cannot hand the terminal over)."""
