@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from app.core.errors import ReadnotesError
 from app.core.links import safe_path
+from app.core.locking import writer_lock
 from app.core.names import folder_note_name, is_noise
 from app.core.sanitize import inert, inert_line
 
@@ -151,7 +152,10 @@ def create_note_stub(root: Path, rel: str, title: str) -> Path:
     heading = inert_line(title).strip() or relative.stem
     try:
         # "x" is O_CREAT | O_EXCL: it fails on any existing name, even a dangling symlink.
-        with open(parent / relative.name, "x", encoding="utf-8", newline="\n") as handle:
+        with (
+            writer_lock(parent / relative.name),
+            open(parent / relative.name, "x", encoding="utf-8", newline="\n") as handle,
+        ):
             handle.write(f"# {heading}\n")
     except FileExistsError:
         raise ReadnotesError(f"Note already exists: {shown}") from None
