@@ -27,6 +27,7 @@ import pyromark
 
 from app.core import parse_cache
 from app.core.errors import IndexNotFoundError, ReadnotesError
+from app.core.index_file import not_an_index_file, odd_index_in
 from app.core.model import Category, Entry, Index, Link, Marker, MarkerKind, Status
 from app.core.names import folder_note_name
 
@@ -60,12 +61,12 @@ def find_index(path: Path) -> Path:
     """The index file for a notes folder, or the file itself when one is named."""
     if not path.exists():
         if path.is_symlink():
-            raise IndexNotFoundError(f"A symlink that leads nowhere (broken or a loop): {path}")
+            raise IndexNotFoundError(not_an_index_file(path) or f"A broken symlink: {path}")
         raise IndexNotFoundError(f"No such file or folder: {path}")
     if path.is_file():
         return path
     if not path.is_dir():
-        raise IndexNotFoundError(f"Not a file or folder: {path}")
+        raise IndexNotFoundError(not_an_index_file(path) or f"Not a file or folder: {path}")
     try:
         names = [child.name for child in path.iterdir() if child.is_file()]
     except OSError as exc:
@@ -73,7 +74,9 @@ def find_index(path: Path) -> Path:
     found = folder_note_name(names)
     if found is not None:
         return path / found
-    raise IndexNotFoundError(f"No index in {path}: expected README.md or index.md")
+    raise IndexNotFoundError(
+        odd_index_in(path) or f"No index in {path}: expected README.md or index.md"
+    )
 
 
 def load_index(path: Path) -> Index:
