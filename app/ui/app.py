@@ -59,6 +59,7 @@ from app.ui.preview_cache import Cached, PreviewCache, keepable
 from app.ui.render import HeadingRef
 from app.ui.render import Rendered as RenderedNote
 from app.ui.settings import ui_problems, usable_keymap, usable_theme
+from app.ui.signals import install_exit_signals
 from app.ui.status_line import OverallProgress, StatusLine
 from app.ui.tree import IndexTree, Item
 
@@ -219,6 +220,8 @@ class ReadnotesApp(App[int]):
         return self.query_one("#status", StatusLine)
 
     def on_mount(self) -> None:
+        if not self.is_headless:  # issue 14: SIGTERM/SIGHUP/SIGINT quit as q does (143/129/130)
+            install_exit_signals(self)
         self.sub_title = inert_line(str(self.index_path))
         self.status_line.show_message(f"Loading {self.index_path} …")
         self.index_tree.focus()
