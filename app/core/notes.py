@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from app.core.display_names import shown_name
 from app.core.errors import ReadnotesError
 from app.core.links import safe_path
 from app.core.locking import writer_lock
@@ -307,7 +308,9 @@ def _folder_listing(root: Path, rel: str, folder: Path) -> tuple[str, list[str]]
     else:
         lines.append("No README here; the Markdown files in this folder:")
         lines.append("")
-        lines.extend(f"- [{_escape_text(inert_line(name))}]({quote(name)})" for name in files)
+        lines.extend(
+            f"- [{_escape_text(shown_name(name))}]({quote(os.fsencode(name))})" for name in files
+        )
     warnings = []
     if len(files) >= _LISTING_MAX_FILES:
         warnings.append(f"Only the first {_LISTING_MAX_FILES} files are listed")

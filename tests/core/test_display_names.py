@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from app.core.display_names import (
     shown_name,
     visible,
 )
+from app.core.notes import load_note
 
 BAD = os.fsdecode(b"bad\xff.md")
 
@@ -65,3 +67,11 @@ def test_a_text_stream_with_the_handler_writes_the_byte_escaped() -> None:
     ascii_stream.write("é 😀")
     ascii_stream.flush()
     assert ascii_raw.getvalue() == b"\\xe9 \\U0001f600"  # as backslashreplace did
+
+
+def test_a_folder_listing_in_the_preview_shows_a_bad_name_escaped(tmp_path: Path) -> None:
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "dir" / BAD).write_text("# odd\n")
+    doc = load_note(tmp_path, "dir/")
+    assert "- [bad\\\\xff.md](bad%FF.md)" in doc.body  # the label's backslash escaped for Markdown
+    assert not any(0xD800 <= ord(c) <= 0xDFFF for c in doc.body)
