@@ -12,7 +12,8 @@ with ``x``, alternating between the first two entries. The soak checks, under th
 - each ``x`` changed exactly that entry's marker in the file, or the browser said it refused;
 - no mark recorded earlier is ever undone by anything (a lost update);
 - no traceback, and ``q`` at the end exits 0;
-- RSS (sampled every 5 s) grew by less than 10% from the end of the first minute to the end.
+- RSS (sampled every 5 s) grew by less than 10% from the end of the first minute to the end
+  (past 2 GiB the soak stops early and fails, sparing a shared machine).
 
 It prints the figures and exits 1 when a check fails.
 """
@@ -43,6 +44,7 @@ from app.core.parse import parse_index
 COUNTER = re.compile(rb"<!-- soak [0-9]+ -->")
 REFUSALS = ("nothing was written", "nothing was undone", "Already ", "Another readnotes")
 RSS_GROWTH_LIMIT = 0.10
+RSS_CAP_MIB = 2048  # a leak stops the soak here, before it takes the shared machine's memory
 WARM_UP = 60.0  # seconds: RSS is compared from here on
 
 
@@ -130,6 +132,9 @@ def soak(folder: Path, minutes: float, save_every: float, tally: Tally) -> int |
             if tick >= next_rss:
                 if (rss := rss_kib(term.pid)) is not None:
                     tally.rss.append((tick - started, rss))
+                    if rss > RSS_CAP_MIB * 1024:
+                        tally.problems.append(f"RSS passed {RSS_CAP_MIB} MiB: stopped early")
+                        break
                 next_rss += 5.0
             _press_and_check(term, index, known, tally)
             if "Traceback" in term.text():
