@@ -220,6 +220,8 @@ def report(tally: Tally, code: int | None, minutes: float) -> bool:
             f" {min(WARM_UP, tally.rss[-1][0]):.0f} s, {warm[-1] / 1024:.1f} MiB at the end:"
             f" {growth:+.1%} (limit +{RSS_GROWTH_LIMIT:.0%})"
         )
+    marks = [rss for at, rss in tally.rss if at % 30 < 5]  # about every half minute
+    print("  RSS every ~30 s (MiB): " + " ".join(f"{rss / 1024:.0f}" for rss in marks))
     print(f"  exit code after q: {code}")
     for problem in dict.fromkeys(tally.problems):
         print(f"  problem: {problem}")
