@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 from app import __version__
 from app.core.config import Config, config_location, load_config
+from app.core.display_names import VISIBLE_ERRORS, json_safe, shown_name, visible
 from app.core.edit import mark, remove_stale_temps_beside
 from app.core.errors import ConflictError, ReadnotesError
 from app.core.model import Entry, Index, Status
 from app.core.parse import find_index, load_index
 from app.core.query import Query, filter_entries
 from app.core.reread import read_ahead
-from app.core.sanitize import inert_line
 from app.edges.malloc import use_one_arena
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def _load_config(options: argparse.Namespace) -> Config:
     path, explicit = config_location(options.config)
     config = load_config(path, explicit=explicit)
     for problem in config.problems:
-        sys.stderr.write(f"readnotes: warning: {inert_line(problem)}\n")
+        sys.stderr.write(f"readnotes: warning: {shown_name(problem)}\n")
     options.path = _notes_path(options.path, config)
     return config
 
@@ -228,9 +228,9 @@ def _add(index: Index, options: argparse.Namespace, config: Config) -> int:
     except ConflictError as exc:
         _fail(str(exc))
         return EXIT_PROBLEM
-    _write(inert_line(added.message) + "\n")
+    _write(shown_name(added.message) + "\n")
     if added.warning is not None:
-        sys.stderr.write(f"readnotes: warning: {inert_line(added.warning)}\n")
+        sys.stderr.write(f"readnotes: warning: {shown_name(added.warning)}\n")
     return EXIT_OK
 
 
@@ -268,7 +268,7 @@ def _export(index: Index, options: argparse.Namespace, config: Config) -> int:
         entries = [e for e in entries if needle in e.title.casefold()]
 
     def warn(message: str) -> None:
-        sys.stderr.write(f"readnotes: {inert_line(message)}\n")
+        sys.stderr.write(f"readnotes: {shown_name(message)}\n")
 
     lookup = _lookup(config) if options.fetch else None
     cited = citations(index, entries, lookup=lookup, warn=warn)
@@ -285,7 +285,7 @@ def _browse(path: Path, *, poll: bool, config: Config) -> int:
     from app.ui.settings import ui_problems
 
     for problem in ui_problems(config):
-        sys.stderr.write(f"readnotes: warning: {inert_line(problem)}\n")
+        sys.stderr.write(f"readnotes: warning: {shown_name(problem)}\n")
     poll = poll or config.poll or os.environ.get("READNOTES_POLL") == "1"
     return run_app(index_path, poll=poll, config=config, first_read=first_read)
 
@@ -297,7 +297,7 @@ def _list(index: Index, options: argparse.Namespace) -> int:
         needle = options.match.casefold()
         entries = [e for e in entries if needle in e.title.casefold()]
     if options.json:
-        _write(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2) + "\n")
+        _write_json([e.to_json() for e in entries])
         return EXIT_OK
     _write(_format_listing(entries))
     _report_warnings(index)
@@ -311,8 +311,8 @@ def _format_listing(entries: list[Entry]) -> str:
         if entry.category != current:
             current = entry.category
             heading = " / ".join(entry.category) or "(top)"
-            lines.append(("\n" if lines else "") + inert_line(heading))
-        lines.append(f"  {_mark_symbol(entry)} {inert_line(entry.title)}  (line {entry.line})")
+            lines.append(("\n" if lines else "") + shown_name(heading))
+        lines.append(f"  {_mark_symbol(entry)} {shown_name(entry.title)}  (line {entry.line})")
     return "\n".join(lines) + "\n" if lines else ""
 
 
@@ -333,18 +333,18 @@ def _mark(
     what = f"--match {match!r}" if match is not None else f"--line {line}"
     if len(candidates) != 1:
         if not candidates:
-            _fail(f"no entry matches {inert_line(what)}; nothing written")
+            _fail(f"no entry matches {shown_name(what)}; nothing written")
         else:
-            _fail(f"{len(candidates)} entries match {inert_line(what)}; nothing written:")
+            _fail(f"{len(candidates)} entries match {shown_name(what)}; nothing written:")
             for entry in candidates:
-                sys.stderr.write(f"  line {entry.line}: {inert_line(entry.title)}\n")
+                sys.stderr.write(f"  line {entry.line}: {shown_name(entry.title)}\n")
         return EXIT_USAGE
     try:
         result = mark(index.path, candidates[0].key, status, known=index)
     except ConflictError as exc:
         _fail(str(exc))
         return EXIT_PROBLEM
-    _write(inert_line(result.message) + "\n")
+    _write(shown_name(result.message) + "\n")
     note = result.entry.note
     if record_date and result.changed and status is Status.DONE and note is not None:
         from app.core.frontmatter_edit import write_done_date
@@ -352,7 +352,7 @@ def _mark(
         try:
             write_done_date(result.index.root, note, date.today())
         except ReadnotesError as exc:
-            sys.stderr.write(f"readnotes: warning: {inert_line(str(exc))}\n")
+            sys.stderr.write(f"readnotes: warning: {shown_name(str(exc))}\n")
     return EXIT_OK
 
 
@@ -368,12 +368,12 @@ def _check(index: Index, *, json_out: bool) -> int:
 
     problems = check_index(index)
     if json_out:
-        _write(json.dumps([p.to_json() for p in problems], ensure_ascii=False, indent=2) + "\n")
+        _write_json([p.to_json() for p in problems])
     else:
         name = index.path.name
         for problem in problems:
             where = f"{name}:{problem.line}" if problem.line is not None else name
-            _write(f"{inert_line(where)}: {inert_line(problem.message)}\n")
+            _write(f"{shown_name(where)}: {shown_name(problem.message)}\n")
         if not problems:
             _write(f"{len(index.entries)} entries, no problems\n")
     _report_warnings(index)
@@ -389,11 +389,11 @@ def _search(index: Index, text: str, *, json_out: bool) -> int:
     if json_out:
         listed = [hit.to_json() for hit in hits]
         found = len(listed)
-        _write(json.dumps(listed, ensure_ascii=False, indent=2) + "\n")
+        _write_json(listed)
     else:
         for hit in hits:
             found += 1
-            _write(f"{inert_line(hit.note)}:{hit.line}: {hit.text}\n")
+            _write(f"{shown_name(hit.note)}:{hit.line}: {visible(hit.text)}\n")
     return EXIT_OK if found else EXIT_PROBLEM
 
 
@@ -401,7 +401,7 @@ def _stats(index: Index, *, json_out: bool) -> int:
     from app.core.progress import stats_json, stats_table
 
     if json_out:
-        _write(json.dumps(stats_json(index), ensure_ascii=False, indent=2) + "\n")
+        _write_json(stats_json(index))
     else:
         _write(stats_table(index))
         _report_warnings(index)
@@ -410,7 +410,7 @@ def _stats(index: Index, *, json_out: bool) -> int:
 
 def _report_warnings(index: Index) -> None:
     for warning in index.warnings:
-        sys.stderr.write(f"readnotes: warning: {inert_line(warning)}\n")
+        sys.stderr.write(f"readnotes: warning: {shown_name(warning)}\n")
 
 
 def _write(text: str) -> None:
@@ -418,15 +418,20 @@ def _write(text: str) -> None:
     sys.stdout.flush()
 
 
+def _write_json(value: object) -> None:
+    """JSON as strict readers take it: every string valid UTF-8 (no lone surrogate)."""
+    _write(json.dumps(json_safe(value), ensure_ascii=False, indent=2) + "\n")
+
+
 def _fail(message: str) -> None:
-    sys.stderr.write(f"readnotes: error: {inert_line(message)}\n")
+    sys.stderr.write(f"readnotes: error: {shown_name(message)}\n")
 
 
 def _utf8_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+            reconfigure(errors=VISIBLE_ERRORS)  # a name's bad byte as \xNN
 
 
 def _quiet_broken_pipe() -> None:

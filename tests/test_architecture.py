@@ -98,6 +98,7 @@ def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
         "yaml",
         "frontmatter",
         "watchfiles",
+        "filelock",
         "app.core.add",
         "app.core.search",
         "app.ui.add_screen",

@@ -113,11 +113,13 @@ def fill_note(created: Path, meta: PaperMeta) -> str | None:
     Conflict-checked: a note that changed since it was read is left alone.
     """
     from app.core.edit import write_atomic
+    from app.core.locking import writer_lock
 
     try:
-        old = created.read_bytes()
-        new = note_with_metadata(old.decode("utf-8"), meta).encode("utf-8")
-        write_atomic(created, new, expected=old)
+        with writer_lock(created):
+            old = created.read_bytes()
+            new = note_with_metadata(old.decode("utf-8"), meta).encode("utf-8")
+            write_atomic(created, new, expected=old)
     except (OSError, UnicodeDecodeError, EditError) as error:
         return f"{created.name}: the paper's details were not written ({error})"
     return None

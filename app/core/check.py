@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.display_names import json_name, name_bytes
 from app.core.links import safe_path
 from app.core.model import Index
 from app.core.names import SKIPPED_FOLDERS, is_markdown, is_noise
@@ -20,7 +21,15 @@ class Problem:
     path: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"kind": self.kind, "line": self.line, "message": self.message, "path": self.path}
+        path = None if self.path is None else json_name(self.path)
+        exact = None if self.path is None else name_bytes(self.path)
+        return {
+            "kind": self.kind,
+            "line": self.line,
+            "message": json_name(self.message),
+            "path": path,
+            "path_bytes": exact,  # the exact name: undecodable bytes as \xNN, "\" as "\\"
+        }
 
 
 def check_index(index: Index) -> list[Problem]:

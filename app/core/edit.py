@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import ConflictError, EditError
+from app.core.locking import writer_lock
 from app.core.model import Entry, Index, MarkerKind, Status
 from app.core.parse import (
     MEMORY,
@@ -145,6 +146,19 @@ def mark(
         raise EditError(f"The index {path} is now a folder; nothing was written")
     index_path = find_index(path)
     remove_stale_temps_beside(index_path)
+    with writer_lock(index_path):
+        return _mark_locked(index_path, key, status, known, require_line, memory)
+
+
+def _mark_locked(
+    index_path: Path,
+    key: str,
+    status: Status,
+    known: Index | None,
+    require_line: bytes | None,
+    memory: ChunkMemory,
+) -> MarkResult:
+    """Read, find the entry by identity, edit, write: other readnotes writers wait meanwhile."""
     seen = known.digest if known is not None else None
     for _ in range(_ATTEMPTS):
         data = read_index_bytes(index_path)

@@ -20,6 +20,7 @@ from pathlib import Path
 from app.core.edit import _ChangedUnderUs, write_atomic
 from app.core.errors import EditError
 from app.core.links import safe_path
+from app.core.locking import writer_lock
 from app.core.notes import Frontmatter, split_frontmatter
 
 DONE_KEY = "done"
@@ -123,6 +124,11 @@ def write_done_date(root: Path, rel: str, day: date) -> bool:
     path = safe_path(root, rel)
     if path is None or not path.is_file():
         return False
+    with writer_lock(path):
+        return _write_done_date_locked(path, rel, day)
+
+
+def _write_done_date_locked(path: Path, rel: str, day: date) -> bool:
     for _ in range(_ATTEMPTS):
         try:
             with open(path, "rb") as handle:

@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from app.core.display_names import shown_name
 from app.core.errors import ReadnotesError
 from app.core.links import safe_path
+from app.core.locking import writer_lock
 from app.core.names import folder_note_name, is_noise
 from app.core.sanitize import inert, inert_line
 
@@ -151,7 +153,10 @@ def create_note_stub(root: Path, rel: str, title: str) -> Path:
     heading = inert_line(title).strip() or relative.stem
     try:
         # "x" is O_CREAT | O_EXCL: it fails on any existing name, even a dangling symlink.
-        with open(parent / relative.name, "x", encoding="utf-8", newline="\n") as handle:
+        with (
+            writer_lock(parent / relative.name),
+            open(parent / relative.name, "x", encoding="utf-8", newline="\n") as handle,
+        ):
             handle.write(f"# {heading}\n")
     except FileExistsError:
         raise ReadnotesError(f"Note already exists: {shown}") from None
@@ -303,7 +308,9 @@ def _folder_listing(root: Path, rel: str, folder: Path) -> tuple[str, list[str]]
     else:
         lines.append("No README here; the Markdown files in this folder:")
         lines.append("")
-        lines.extend(f"- [{_escape_text(inert_line(name))}]({quote(name)})" for name in files)
+        lines.extend(
+            f"- [{_escape_text(shown_name(name))}]({quote(os.fsencode(name))})" for name in files
+        )
     warnings = []
     if len(files) >= _LISTING_MAX_FILES:
         warnings.append(f"Only the first {_LISTING_MAX_FILES} files are listed")

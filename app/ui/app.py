@@ -52,6 +52,7 @@ from app.ui.note_view import NoteView
 from app.ui.outside import BibtexCopied, Copied, Opened, Outside
 from app.ui.palette import TagsProvider, ThemesProvider
 from app.ui.preferences import Preferences
+from app.ui.signals import install_exit_signals
 from app.ui.status_line import OverallProgress, StatusLine
 from app.ui.tree import IndexTree
 from app.ui.writes import WRITERS, Added, Marked, Writes, add_entry
@@ -136,6 +137,8 @@ class ReadnotesApp(App[int]):
         return self.index_tree.cursor_entry
 
     def on_mount(self) -> None:
+        if not self.is_headless:  # SIGTERM, SIGHUP and SIGINT quit as q does (143, 129, 130)
+            install_exit_signals(self)
         self.sub_title = inert_line(str(self.index_path))
         self.status_line.show_message(f"Loading {self.index_path} …")
         self.index_tree.focus()

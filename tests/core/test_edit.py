@@ -102,7 +102,14 @@ def test_mode_is_kept_and_no_temp_file_is_left(tmp_path: Path) -> None:
     os.chmod(path, 0o640)
     mark(path, key_of(path, "A"), Status.DONE)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
-    assert not [p for p in tmp_path.iterdir() if TEMP_MARK in p.name]
+    assert not [
+        p
+        for p in tmp_path.iterdir()
+        if TEMP_MARK in p.name and p.name != ".README.md.readnotes-lock"
+    ]
+    assert (
+        tmp_path / ".README.md.readnotes-lock"
+    ).stat().st_size == 0  # the writers' lock stays, empty
 
 
 def test_a_symlinked_index_stays_a_symlink(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ import pytest
 
 from app.core.edit import mark
 from app.core.errors import EditError
+from app.core.locking import LOCK_SUFFIX
 from app.core.model import Status
 from app.core.names import is_noise
 from app.core.parse import load_index
@@ -48,7 +49,10 @@ def key_of(path: Path, title: str) -> str:
 
 
 def temps_in(folder: Path) -> list[str]:
-    return sorted(name for name in os.listdir(folder) if TEMP_MARK in name)
+    """Our temporaries in ``folder`` (the writers' lock file beside the index is not one)."""
+    return sorted(
+        name for name in os.listdir(folder) if TEMP_MARK in name and not name.endswith(LOCK_SUFFIX)
+    )
 
 
 @pytest.fixture

@@ -164,7 +164,10 @@ def test_write_done_date_edits_the_note_atomically(tmp_path: Path) -> None:
     note.write_bytes(b"---\ntitle: z\n---\n# z\n")
     assert write_done_date(tmp_path, "papers/z.md", DAY)
     assert note.read_bytes() == b"---\ntitle: z\ndone: 2026-11-27\n---\n# z\n"
-    assert sorted(p.name for p in note.parent.iterdir()) == ["z.md"]  # no temp file left
+    assert sorted(p.name for p in note.parent.iterdir()) == [
+        ".z.md.readnotes-lock",
+        "z.md",
+    ]  # no temp left
 
 
 def test_a_missing_note_a_folder_or_a_path_outside_is_skipped(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from app.core.edit import (
     write_atomic,
 )
 from app.core.errors import ConflictError, EditError
+from app.core.locking import writer_lock
 from app.core.model import Entry, Index
 from app.core.parse import find_index, index_digest, parse_index
 
@@ -47,24 +48,27 @@ def add_entry(
     """
     index_path = find_index(path)
     remove_stale_temps_beside(index_path)
-    for _ in range(_ATTEMPTS):
-        data = read_index_bytes(index_path)
-        index = known if known is not None and known.digest == index_digest(data) else None
-        if index is None:
-            index = parse_index(data, index_path)
-        known = None
-        plan = plan_entry(index, title=title, category=category, urls=urls, todo=todo, note=note)
-        try:
-            write_atomic(index_path, plan.new_data, expected=data)
-        except ChangedOnDisk:
-            continue
-        created = _create_planned_note(index_path, plan)
-        where = " / ".join(plan.category.path) or "the top"
-        message = f"Added to {where}: {plan.entry.title} (line {plan.entry.line})"
-        if plan.note is not None:
-            message += f"; created {plan.note}"
-        return AddResult(plan.new_index, plan.entry, created, message)
-    raise ConflictError("The index keeps changing on disk; nothing was written")
+    with writer_lock(index_path):  # other readnotes writers wait; editors are re-checked
+        for _ in range(_ATTEMPTS):
+            data = read_index_bytes(index_path)
+            index = known if known is not None and known.digest == index_digest(data) else None
+            if index is None:
+                index = parse_index(data, index_path)
+            known = None
+            plan = plan_entry(
+                index, title=title, category=category, urls=urls, todo=todo, note=note
+            )
+            try:
+                write_atomic(index_path, plan.new_data, expected=data)
+            except ChangedOnDisk:
+                continue
+            created = _create_planned_note(index_path, plan)
+            where = " / ".join(plan.category.path) or "the top"
+            message = f"Added to {where}: {plan.entry.title} (line {plan.entry.line})"
+            if plan.note is not None:
+                message += f"; created {plan.note}"
+            return AddResult(plan.new_index, plan.entry, created, message)
+        raise ConflictError("The index keeps changing on disk; nothing was written")
 
 
 def _create_planned_note(index_path: Path, plan: AddPlan) -> Path | None:

@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 from app.core.errors import IndexNotFoundError
+from app.core.index_file import not_an_index_file, odd_index_in
 from app.core.names import folder_note_name
 
 BOM = b"\xef\xbb\xbf"
@@ -33,12 +34,12 @@ def find_index(path: Path) -> Path:
     """The index file for a notes folder, or the file itself when one is named."""
     if not path.exists():
         if path.is_symlink():
-            raise IndexNotFoundError(f"A symlink that leads nowhere (broken or a loop): {path}")
+            raise IndexNotFoundError(not_an_index_file(path) or f"A broken symlink: {path}")
         raise IndexNotFoundError(f"No such file or folder: {path}")
     if path.is_file():
         return path
     if not path.is_dir():
-        raise IndexNotFoundError(f"Not a file or folder: {path}")
+        raise IndexNotFoundError(not_an_index_file(path) or f"Not a file or folder: {path}")
     try:
         names = [child.name for child in path.iterdir() if child.is_file()]
     except OSError as exc:
@@ -46,7 +47,9 @@ def find_index(path: Path) -> Path:
     found = folder_note_name(names)
     if found is not None:
         return path / found
-    raise IndexNotFoundError(f"No index in {path}: expected README.md or index.md")
+    raise IndexNotFoundError(
+        odd_index_in(path) or f"No index in {path}: expected README.md or index.md"
+    )
 
 
 def decode_index(data: bytes) -> tuple[str, int, list[str]]:
