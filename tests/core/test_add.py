@@ -325,6 +325,7 @@ def test_what_is_not_a_link_is_refused(typed: str) -> None:
         ("https://arxiv.org/abs/1", "paper"),
         ("https://aclanthology.org/x", "paper"),
         ("https://example.org/paper.PDF", "paper"),
+        ("https://doi.org/10.1145/3600006.3613165", "paper"),
         ("https://gitlab.com/a/b", "code"),
         ("https://kipp.ly/post", "blog"),
     ],

@@ -10,7 +10,7 @@ from app.core.links import web_url_problem
 
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?)$", re.IGNORECASE)
 _HOST_LIKE = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#]|$)")
-_PAPER_HOSTS = ("arxiv.org", "openreview.net", "aclanthology.org")
+_PAPER_HOSTS = ("arxiv.org", "openreview.net", "aclanthology.org", "doi.org")
 _CODE_HOSTS = ("github.com", "gitlab.com")
 
 
