@@ -21,6 +21,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from app.core.display_names import shown_name
 from app.core.links import safe_path
 from app.core.model import Entry, Index
 from app.core.names import folder_note_name
@@ -169,7 +170,7 @@ def _folder_sources(index: Index, entry: Entry, note: str, seen: set[str]) -> It
         if inner == readme:
             yield _Source(rel, str(real), entry.key, _title(entry), _category(entry))
         else:
-            title = f"{_title(entry)} › {inert_line(inner)}"
+            title = f"{_title(entry)} › {shown_name(inner)}"
             yield _Source(rel, str(real), None, title, _category(entry))
 
 

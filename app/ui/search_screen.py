@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from app.core.display_names import shown_name
 from app.core.model import Index
 from app.core.search import Hit, search_notes
 from app.render.preview import category_trail
@@ -46,7 +47,7 @@ class SearchOutcome:
 
 def hit_prompt(hit: Hit) -> Text:
     """Two lines: the note's title and category, then its line number and text, match lit."""
-    head = Text(hit.title or hit.note, style="bold", no_wrap=True, overflow="ellipsis")
+    head = Text(hit.title or shown_name(hit.note), style="bold", no_wrap=True, overflow="ellipsis")
     trail = category_trail(hit.category)
     if trail:
         head.append(f"  {trail}", style="dim")

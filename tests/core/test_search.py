@@ -106,6 +106,18 @@ def test_folder_notes_search_their_readme_under_the_entry_and_other_files_apart(
     assert part.title == "Gamma › part.md"
 
 
+def test_a_file_of_a_folder_note_whose_name_is_not_utf8_is_titled_as_a_person_reads_it(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "notes"
+    write_index(root, "# R\n\n* [Gamma](./gamma/)\n")
+    write(root, "gamma/README.md", "# Gamma\n")
+    (root / "gamma" / os.fsdecode(b"bad\xff.md")).write_text("Apple pie.\n")
+    [hit] = search_notes(load_index(root), "pie")
+    assert hit.title == "Gamma › bad\\xff.md"
+    assert not any("\ud800" <= char <= "\udfff" for char in hit.title)
+
+
 def test_case_insensitive_for_ascii_and_other_letters(tmp_path: Path) -> None:
     root = tmp_path / "notes"
     write_index(root, "# R\n\n* [Ü](./u.md)\n")
