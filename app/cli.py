@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, NoReturn
 from app import __version__
 from app.core.config import Config, config_location, load_config
 from app.core.display_names import VISIBLE_ERRORS, json_safe, shown_name, visible
-from app.core.edit import mark, remove_stale_temps_beside
+from app.core.edit import remove_stale_temps_beside
 from app.core.errors import ConflictError, ReadnotesError
 from app.core.model import Entry, Index, Status
-from app.core.parse import find_index, load_index
+from app.core.parse import find_index
 from app.core.query import Query, filter_entries
 from app.core.reread import read_ahead
+from app.core.subindex import load_tree
+from app.core.subindex_edit import mark_in_tree
 from app.edges.malloc import use_one_arena
 
 if TYPE_CHECKING:
@@ -92,7 +94,12 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     elif command in ("done", "todo"):
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--match", metavar="TEXT", help="case-insensitive title substring")
-        which.add_argument("--line", metavar="N", type=int, help="the entry on index line N")
+        which.add_argument(
+            "--line",
+            metavar="N",
+            type=_line_spec,
+            help="the entry on index line N (FILE:N for a sub-index file, as list shows it)",
+        )
     elif command == "check":
         parser.add_argument("--json", action="store_true", help="print a JSON array")
     elif command == "stats":
@@ -105,6 +112,16 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     elif command == "export":
         _export_arguments(parser)
     return parser
+
+
+def _line_spec(text: str) -> tuple[str, int]:
+    """``--line N`` (the root index) or ``--line FILE:N`` (a sub-index, as ``list`` names it)."""
+    file, _, number = text.rpartition(":")
+    try:
+        line = int(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a line number: {text!r}") from None
+    return file.removeprefix("./"), line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,17 +172,17 @@ def _run_command(command: str, options: argparse.Namespace, config: Config) -> i
     path = Path(options.path)
     remove_stale_temps_beside(find_index(path))  # what a killed readnotes left behind
     if command == "list":
-        return _list(load_index(path), options)
+        return _list(load_tree(path), options)
     if command == "check":
-        return _check(load_index(path), json_out=options.json)
+        return _check(load_tree(path), json_out=options.json)
     if command == "search":
-        return _search(load_index(path), options.text, json_out=options.json)
+        return _search(load_tree(path), options.text, json_out=options.json)
     if command == "stats":
-        return _stats(load_index(path), json_out=options.json)
+        return _stats(load_tree(path), json_out=options.json)
     if command == "add":
-        return _add(load_index(path), options, config)
+        return _add(load_tree(path), options, config)
     if command == "export":
-        return _export(load_index(path), options, config)
+        return _export(load_tree(path), options, config)
     status = Status.DONE if command == "done" else Status.TODO
     return _mark(
         path,
@@ -312,7 +329,8 @@ def _format_listing(entries: list[Entry]) -> str:
             current = entry.category
             heading = " / ".join(entry.category) or "(top)"
             lines.append(("\n" if lines else "") + shown_name(heading))
-        lines.append(f"  {_mark_symbol(entry)} {shown_name(entry.title)}  (line {entry.line})")
+        where = f"{entry.file} line {entry.line}" if entry.file else f"line {entry.line}"
+        lines.append(f"  {_mark_symbol(entry)} {shown_name(entry.title)}  ({shown_name(where)})")
     return "\n".join(lines) + "\n" if lines else ""
 
 
@@ -325,22 +343,24 @@ def _mark(
     status: Status,
     *,
     match: str | None,
-    line: int | None,
+    line: tuple[str, int] | None,
     record_date: bool = False,
 ) -> int:
-    index = load_index(path)
+    index = load_tree(path)
     candidates = _select(index, match=match, line=line)
-    what = f"--match {match!r}" if match is not None else f"--line {line}"
+    where = line and (f"{line[0]}:{line[1]}" if line[0] else str(line[1]))
+    what = f"--match {match!r}" if match is not None else f"--line {where}"
     if len(candidates) != 1:
         if not candidates:
             _fail(f"no entry matches {shown_name(what)}; nothing written")
         else:
             _fail(f"{len(candidates)} entries match {shown_name(what)}; nothing written:")
             for entry in candidates:
-                sys.stderr.write(f"  line {entry.line}: {shown_name(entry.title)}\n")
+                where = f"{entry.file}:{entry.line}" if entry.file else f"line {entry.line}"
+                sys.stderr.write(f"  {shown_name(where)}: {shown_name(entry.title)}\n")
         return EXIT_USAGE
     try:
-        result = mark(index.path, candidates[0].key, status, known=index)
+        result = mark_in_tree(index, candidates[0].key, status)
     except ConflictError as exc:
         _fail(str(exc))
         return EXIT_PROBLEM
@@ -356,9 +376,10 @@ def _mark(
     return EXIT_OK
 
 
-def _select(index: Index, *, match: str | None, line: int | None) -> list[Entry]:
+def _select(index: Index, *, match: str | None, line: tuple[str, int] | None) -> list[Entry]:
     if line is not None:
-        return [e for e in index.entries if e.line == line]
+        file, number = line
+        return [e for e in index.entries if e.line == number and e.file == file]
     needle = (match or "").casefold()
     return [e for e in index.entries if needle in e.title.casefold()]
 
@@ -372,7 +393,8 @@ def _check(index: Index, *, json_out: bool) -> int:
     else:
         name = index.path.name
         for problem in problems:
-            where = f"{name}:{problem.line}" if problem.line is not None else name
+            file = problem.file or name
+            where = f"{file}:{problem.line}" if problem.line is not None else file
             _write(f"{shown_name(where)}: {shown_name(problem.message)}\n")
         if not problems:
             _write(f"{len(index.entries)} entries, no problems\n")

@@ -83,7 +83,7 @@ def add_paper(
     lookup: Lookup,
 ) -> AddedPaper:
     """Fetch (when asked or needed), add the entry, fill the note it created."""
-    from app.core.add import add_entry
+    from app.core.subindex_edit import add_in_tree
 
     wanted = to_fetch(title, urls, fetch)
     meta = None
@@ -93,14 +93,8 @@ def add_paper(
         except ReadnotesError as error:
             raise EditError(f"{error}; nothing was written") from None
     chosen = title if title is not None else meta.title if meta is not None else ""
-    result = add_entry(
-        index.path,
-        title=chosen,
-        category=category,
-        urls=index_links(urls),
-        todo=todo,
-        note=note,
-        known=index,
+    result = add_in_tree(
+        index, title=chosen, category=category, urls=index_links(urls), todo=todo, note=note
     )
     if meta is None or result.note_path_created is None:
         return AddedPaper(result.message, meta)

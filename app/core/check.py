@@ -19,6 +19,7 @@ class Problem:
     line: int | None  # index line; None for an orphan file
     message: str
     path: str | None = None
+    file: str = ""  # the sub-index file the line is in ("" for the root index)
 
     def to_json(self) -> dict[str, object]:
         path = None if self.path is None else json_name(self.path)
@@ -29,6 +30,7 @@ class Problem:
             "message": json_name(self.message),
             "path": path,
             "path_bytes": exact,  # the exact name: undecodable bytes as \xNN, "\" as "\\"
+            **({"file": json_name(self.file)} if self.file else {}),
         }
 
 
@@ -38,7 +40,7 @@ def check_index(index: Index) -> list[Problem]:
     problems += _link_problems(index, root)
     problems += _duplicates(index)
     problems += _orphans(index, root)
-    problems.sort(key=lambda p: (p.line is None, p.line or 0, p.path or ""))
+    problems.sort(key=lambda p: (p.line is None, p.file, p.line or 0, p.path or ""))
     return problems
 
 
@@ -52,32 +54,37 @@ def _link_problems(index: Index, root: Path) -> list[Problem]:
             if rel == ".." or rel.startswith("../") or safe_path(root, rel) is None:
                 problems.append(
                     Problem(
-                        "escapes-root", entry.line, f"link escapes the notes folder: {link.url}"
+                        "escapes-root",
+                        entry.line,
+                        f"link escapes the notes folder: {link.url}",
+                        file=entry.file,
                     )
                 )
         note = entry.note
         real = safe_path(root, note) if note else None
         if note and real is not None and not real.exists():
-            problems.append(Problem("missing-note", entry.line, f"note not found: {note}", note))
+            message = f"note not found: {note}"
+            problems.append(Problem("missing-note", entry.line, message, note, entry.file))
     return problems
 
 
 def _duplicates(index: Index) -> list[Problem]:
     problems: list[Problem] = []
-    seen_notes: dict[str, int] = {}
-    seen_titles: dict[tuple[str, str | None], int] = {}
+    seen_notes: dict[str, tuple[str, int]] = {}
+    seen_titles: dict[tuple[str, str | None], tuple[str, int]] = {}
     for entry in index.entries:
-        first: int | None = None
+        here = (entry.file, entry.line)
+        first: tuple[str, int] | None = None
         if entry.note is not None:
-            first = seen_notes.setdefault(entry.note, entry.line)
+            first = seen_notes.setdefault(entry.note, here)
         title_key = (entry.title.casefold(), entry.primary_url or entry.note)
-        by_title = seen_titles.setdefault(title_key, entry.line)
-        if first is None or first == entry.line:
+        by_title = seen_titles.setdefault(title_key, here)
+        if first is None or first == here:
             first = by_title
-        if first != entry.line:
-            problems.append(
-                Problem("duplicate", entry.line, f"duplicate of line {first}: {entry.title}")
-            )
+        if first != here:
+            where = f"{first[0]} line {first[1]}" if first[0] else f"line {first[1]}"
+            message = f"duplicate of {where}: {entry.title}"
+            problems.append(Problem("duplicate", entry.line, message, file=entry.file))
     return problems
 
 
@@ -102,7 +109,8 @@ def _orphans(index: Index, root: Path) -> list[Problem]:
     index_rel = os.path.relpath(os.path.realpath(index.path), root).replace(os.sep, "/")
     problems: list[Problem] = []
     for rel in iter_markdown(root):
-        if rel == index_rel or rel in files or any(rel.startswith(f) for f in folders):
+        linked = rel in files or rel in index.sources or any(rel.startswith(f) for f in folders)
+        if rel == index_rel or linked:
             continue
         problems.append(Problem("orphan", None, f"no entry links to {rel}", rel))
     return problems

@@ -73,6 +73,7 @@ class Entry:
     depth: int = 0  # how many list items enclose it (0 for a top-level item)
     text: str = ""  # the item's own text in one line (title, links, description), marker removed
     chunk: int = 0  # which of the index's parsed chunks holds it
+    file: str = ""  # the index file it is in, relative to the root; "" for the root index
 
     @property
     def web_links(self) -> tuple[Link, ...]:
@@ -105,6 +106,7 @@ class Entry:
             "note": self.note,
             "links": [{"label": link.label, "url": link.url} for link in self.links],
             "line": self.line,
+            **({"file": self.file} if self.file else {}),
         }
 
 
@@ -155,6 +157,12 @@ class Index:
     todo_style: str = "TODO "  # how this file writes a TODO marker
     checked_style: str = "x"  # how this file ticks a task box: "x" or "X"
     chunk_starts: tuple[int, ...] = (0,)  # byte offset of each parsed chunk (see Entry.chunk)
+    # Sub-indexes (app.core.subindex): each index file of the tree, its own model ("" for this
+    # file, unstitched), the category path each sub-index is grafted at, and the digest of every
+    # file read or tried as a sub-index (None: unreadable), so a re-read sees a change in any.
+    parts: dict[str, Index] = field(default_factory=dict)
+    grafts: dict[tuple[str, ...], str] = field(default_factory=dict)
+    sources: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def todo_count(self) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 from app.core.errors import IndexNotFoundError, ReadnotesError
 from app.core.model import Index
 from app.core.parse import BOM, find_index, index_digest, looks_binary, parse_index
+from app.core.subindex import sources_unchanged, stitch
 
 GRACE_S = 0.1
 
@@ -43,9 +44,9 @@ def reread_index(path: Path, known: Index | None, *, grace: float = GRACE_S) -> 
     if isinstance(found, str):
         return Reread(None, found)
     index_path, data = found
-    if known is not None and index_digest(data) == known.digest:
+    if known is not None and index_digest(data) == known.digest and sources_unchanged(known):
         return Reread(None)
-    return Reread(parse_index(data, index_path))
+    return Reread(stitch(parse_index(data, index_path)))
 
 
 def read_ahead(path: Path) -> Future[Reread]:

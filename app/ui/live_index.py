@@ -190,7 +190,11 @@ class LiveIndex:
             self.show_status()
         if change.root_missing:
             return
-        if change.index_touched or self.index is None or self.problem is not None:
+        index = self.index
+        touched = change.index_touched or (
+            index is not None and not change.paths.isdisjoint(index.sources)
+        )  # the index file, or one of its sub-index files
+        if touched or index is None or self.problem is not None:
             self.request_reload()
         if came_back or app.navigator.shows_any(change.paths):
             app.navigator.refresh_preview(force=True, keep_scroll=True)

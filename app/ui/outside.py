@@ -186,7 +186,9 @@ class Outside:
             return
         entry = app.current_entry
         try:
-            self._edit(index.path, entry.line if entry is not None else None)
+            part = index.parts.get(entry.file) if entry is not None and entry.file else None
+            path = part.path if part is not None else index.path  # the file the entry is in
+            self._edit(path, entry.line if entry is not None else None)
         except ReadnotesError as error:
             app.notify(inert_line(str(error)), severity="error")
             return

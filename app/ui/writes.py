@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.core.edit import MarkResult, mark
+from app.core.edit import MarkResult
 from app.core.model import Entry, Index, Status
 from app.core.sanitize import inert_line
 from app.ui.history import Place, PlaceKind
@@ -116,7 +116,9 @@ class Writes:
         undoing: UndoMark | None,
     ) -> Marked:
         require = undoing.line_after if undoing is not None else None
-        return Marked(mark(index.path, key, status, known=index, require_line=require), previous)
+        from app.core.subindex_edit import mark_in_tree
+
+        return Marked(mark_in_tree(index, key, status, require_line=require), previous)
 
     def marked(self, marked: Marked) -> None:
         app = self.app
@@ -190,14 +192,13 @@ class Writes:
 def add_entry(index: Index, request: AddRequest) -> AddResult:
     """Add the entry asked for to the index file, planned from ``index`` while it still holds."""
     from app.core.add import NoteChoice
-    from app.core.add import add_entry as add
+    from app.core.subindex_edit import add_in_tree
 
-    return add(
-        index.path,
+    return add_in_tree(
+        index,
         title=request.title,
         category=request.category,
         urls=request.links,
         todo=request.todo,
         note=NoteChoice.NEW if request.note else None,
-        known=index,
     )

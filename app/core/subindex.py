@@ -1,0 +1,309 @@
+"""Sub-indexes: an entry whose note is itself an index becomes a category holding that index.
+
+A paper-summaries folder keeps a root README whose entries link to ``cv/index.md``, whose
+entries link to ``cv/gan/index.md``, whose entries link to ``*/summary.md`` notes. The
+single-file parser (``app.core.parse``) stays as it is: this layer parses each index file on
+its own and stitches their models into one tree, so every command and the browser see the whole
+reading list. Each entry keeps which file it is in (``Entry.file``), and the stitched model keeps
+each file's own model (``Index.parts``), which marks and adds edit (``app.core.subindex_edit``).
+
+The rules, each in one function: which note may be a sub-index (:func:`candidate_file`), when a
+parsed file is one (:func:`is_subindex`), and which files are refused (:func:`_open_part`: a
+loop, a path leading outside the root, a file that is missing, binary, huge or no regular file).
+A sub-index is read once, even when linked twice: the second link stays an entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.core.index_file import what_it_is
+from app.core.links import safe_path
+from app.core.model import Category, Entry, Index, Link, Status
+from app.core.names import FOLDER_NOTE_NAMES, folder_note_name
+from app.core.parse import ChunkMemory, index_digest, load_index, local_target, looks_binary
+from app.core.parse import parse_index as parse_one
+
+# Sub-index files are small and many: their chunks are kept apart from the root index's, which
+# a hundred of them would push out of ``MEMORY`` (a mark re-parses one chunk from there).
+SUB_MEMORY = ChunkMemory(disk_min_bytes=1 << 62, files=512, models=512)
+MAX_SUBINDEX_BYTES = 4 << 20  # a bigger linked file is a note, or a mistake: not read as an index
+_INDEX_NAMES = frozenset(name.lower() for name in FOLDER_NOTE_NAMES)
+KEY_SEPARATOR = "\x1e"  # between a sub-index entry's file and its key in that file
+
+
+def candidate_file(note: str, root: Path) -> str | None:
+    """The index file an entry's note names, when it may be a sub-index; None when it may not.
+
+    Only files named like an index (``README.md`` or ``index.md``, any case), or a folder note's
+    README: deciding for every note would read every note at startup.
+    """
+    if note.endswith("/"):
+        folder = safe_path(root, note)
+        try:
+            names = os.listdir(folder) if folder is not None else []
+        except OSError:
+            return None
+        name = folder_note_name(names)
+        return None if name is None else note + name
+    return note if note[note.rfind("/") + 1 :].lower() in _INDEX_NAMES else None
+
+
+def is_subindex(index: Index) -> bool:
+    """Whether a linked file reads as an index: at least two entries, most with a local note."""
+    entries = index.entries
+    local = sum(1 for entry in entries if entry.note is not None or entry.escapes_root)
+    return len(entries) >= 2 and 2 * local > len(entries)
+
+
+def load_tree(path: Path) -> Index:
+    """The index at ``path`` (a folder or a file) with its sub-indexes stitched in."""
+    return stitch(load_index(path))
+
+
+def stitch(root: Index, reuse: dict[str, Index] | None = None) -> Index:
+    """``root`` (one file's model) with every sub-index grafted in; ``root`` itself when none.
+
+    ``reuse``: models of sub-index files known to be current (after a mark), not read again.
+    """
+    base = Path(os.path.realpath(root.root))
+    state = _Stitch(root.root, base, reuse or {})
+    state.chain.append(os.path.realpath(root.path))
+    candidates = _confirmed(root, "", state)
+    if not candidates:
+        if not state.sources and not state.warnings:
+            return root
+        return dataclasses.replace(
+            root, warnings=[*root.warnings, *state.warnings], sources=state.sources
+        )
+    tree = _copy(root.tree, root.tree.path, 0, "", "", candidates, state)
+    _count(tree)
+    return dataclasses.replace(
+        root,
+        tree=tree,
+        entries=state.entries,
+        warnings=[*root.warnings, *state.warnings],
+        parts={"": root, **state.parts},
+        grafts=state.grafts,
+        sources=state.sources,
+    )
+
+
+def sources_unchanged(known: Index) -> bool:
+    """Whether every file read or tried as a sub-index of ``known`` still holds the same bytes."""
+    for rel, digest in known.sources.items():
+        try:
+            now: str | None = index_digest((known.root / rel).read_bytes())
+        except OSError:
+            now = None
+        if now != digest:
+            return False
+    return True
+
+
+def file_key(key: str) -> tuple[str, str]:
+    """A stitched entry key as (its index file, its key in that file); "" for the root file."""
+    file, sep, own = key.partition(KEY_SEPARATOR)
+    return (file, own) if sep else ("", key)
+
+
+def owner(tree: Index, category: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """Which index file holds the category, and the category's path in that file."""
+    best: tuple[str, ...] | None = None
+    for prefix in tree.grafts:
+        if category[: len(prefix)] == prefix and (best is None or len(prefix) > len(best)):
+            best = prefix
+    if best is None:
+        return "", category
+    return tree.grafts[best], category[len(best) :]
+
+
+@dataclass(slots=True)
+class _Stitch:
+    root: Path  # the notes folder as given
+    base: Path  # its real path
+    reuse: dict[str, Index]
+    chain: list[str] = field(default_factory=list)  # real paths of the files being grafted
+    read: set[str] = field(default_factory=set)  # real paths of the sub-indexes grafted
+    parts: dict[str, Index] = field(default_factory=dict)
+    grafts: dict[tuple[str, ...], str] = field(default_factory=dict)
+    sources: dict[str, str | None] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+
+
+def _confirmed(index: Index, folder: str, state: _Stitch) -> dict[int, tuple[str, Index]]:
+    """The entries of one file (by position) whose notes are sub-indexes, with their models."""
+    out: dict[int, tuple[str, Index]] = {}
+    for entry in index.entries:
+        note = _rebased_note(entry, folder)
+        if note is None:
+            continue
+        rel = candidate_file(note, state.base)
+        if rel is None:
+            continue
+        part = _open_part(rel, state)
+        if part is not None:
+            out[entry.position] = (rel, part)
+    return out
+
+
+def _open_part(rel: str, state: _Stitch) -> Index | None:
+    """The model of ``rel`` when it is a sub-index to graft; else None (a notice when refused)."""
+    if rel in state.reuse:
+        part = state.reuse[rel]
+        state.sources[rel] = part.digest
+        real = os.path.realpath(part.path)
+        if real in state.read or real in state.chain:
+            return None
+        state.read.add(real)
+        return part
+    path = state.root / rel
+    what = what_it_is(path)
+    refused = f"Sub-index {rel} not read"
+    if what is not None:
+        state.sources[rel] = None
+        state.warnings.append(f"{refused}: it is {what}")
+        return None
+    real_path = safe_path(state.base, rel)
+    if real_path is None:
+        state.warnings.append(f"{refused}: it leads outside the notes folder")
+        return None
+    real = str(real_path)
+    if real in state.chain:
+        state.warnings.append(f"{refused}: it leads back to an index that links to it (a loop)")
+        return None
+    if real in state.read:
+        return None  # read once: a second link to it stays an entry
+    try:
+        size = os.stat(real).st_size
+        data = b"" if size > MAX_SUBINDEX_BYTES else real_path.read_bytes()
+    except OSError as exc:
+        state.sources[rel] = None
+        reason = "not found" if isinstance(exc, FileNotFoundError) else exc.strerror or str(exc)
+        state.warnings.append(f"{refused}: {reason}")
+        return None
+    state.sources[rel] = index_digest(data) if data else None
+    if size > MAX_SUBINDEX_BYTES:
+        limit = MAX_SUBINDEX_BYTES >> 20
+        state.warnings.append(f"{refused}: it is {size:,} bytes, more than {limit} MiB")
+        return None
+    if looks_binary(data.removeprefix(b"\xef\xbb\xbf")):
+        state.warnings.append(f"{refused}: it looks binary")
+        return None
+    part = parse_one(data, path, memory=SUB_MEMORY)
+    if not is_subindex(part):
+        return None  # a note (a folder's README about one thing): its entry stays an entry
+    state.read.add(real)
+    return part
+
+
+def _copy(
+    category: Category,
+    path: tuple[str, ...],
+    level: int,
+    file: str,
+    folder: str,
+    candidates: dict[int, tuple[str, Index]],
+    state: _Stitch,
+) -> Category:
+    """A copy of one file's category under ``path``: its entries, then its sub-indexes grafted
+    as categories, then its sub-headings (the order the tree and ``list`` show them in)."""
+    copy = Category(category.title, level, category.line, path)
+    grafted: list[tuple[Entry, str, Index]] = []
+    for entry in category.entries:
+        found = candidates.get(entry.position)
+        if found is not None:
+            grafted.append((entry, *found))
+            continue
+        moved = _moved(entry, path, file, folder, len(state.entries))
+        state.entries.append(moved)
+        copy.entries.append(moved)
+    for entry, rel, part in grafted:
+        copy.children.append(_graft(entry, rel, part, path, level + 1, state))
+    for child in category.children:
+        sub_path = (*path, *child.path[len(category.path) :])
+        copy.children.append(_copy(child, sub_path, level + 1, file, folder, candidates, state))
+    return copy
+
+
+def _graft(
+    entry: Entry, rel: str, part: Index, parent: tuple[str, ...], level: int, state: _Stitch
+) -> Category:
+    """The sub-index ``rel`` as a category titled like the entry that links to it."""
+    path = (*parent, entry.title)
+    state.parts[rel] = part
+    state.grafts[path] = rel
+    folder = posixpath.dirname(rel)
+    state.chain.append(os.path.realpath(part.path))
+    candidates = _confirmed(part, folder, state)
+    graft = _copy(part.tree, path, level, rel, folder, candidates, state)
+    graft.title, graft.line = entry.title, entry.line
+    state.chain.pop()
+    return graft
+
+
+def _moved(entry: Entry, path: tuple[str, ...], file: str, folder: str, position: int) -> Entry:
+    """The entry as the stitched tree holds it: in its new category, its local links and note
+    relative to the notes folder, its key naming its file."""
+    if not file:
+        return dataclasses.replace(entry, position=position)
+    old_trail = f"\x1f{' / '.join(entry.category)}".casefold()
+    folded = entry.haystack.removesuffix(old_trail)
+    links = tuple(Link(link.label, rebase_url(link.url, folder)) for link in entry.links)
+    note = _rebased_note(entry, folder)
+    return dataclasses.replace(
+        entry,
+        category=path,
+        note=note,
+        links=links,
+        escapes_root=note is None and (entry.escapes_root or entry.note is not None),
+        position=position,
+        key=f"{file}{KEY_SEPARATOR}{entry.key}",
+        haystack=folded + f"\x1f{' / '.join(path)}".casefold(),
+        file=file,
+    )
+
+
+def _rebased_note(entry: Entry, folder: str) -> str | None:
+    """The entry's note relative to the notes folder (its file is in ``folder``); None when it
+    has none or it leads outside."""
+    if not folder:
+        return entry.note
+    if entry.note is None and not entry.escapes_root:
+        return None
+    for link in entry.links:
+        target = local_target(rebase_url(link.url, folder))
+        if target:
+            return None if target == ".." or target.startswith("../") else target
+    return None
+
+
+def rebase_url(url: str, folder: str) -> str:
+    """A local link written in a file in ``folder`` as the notes folder reads it; others as is."""
+    target = local_target(url)
+    if not folder or not target:
+        return url
+    raw = url.strip()
+    if raw.startswith("<") and raw.endswith(">"):
+        raw = raw[1:-1]
+    cut = min((i for i in (raw.find("#"), raw.find("?")) if i >= 0), default=len(raw))
+    own, rest = raw[:cut], raw[cut:]
+    joined = posixpath.normpath(posixpath.join(folder, own))
+    if own.endswith("/"):
+        joined += "/"
+    return joined + rest
+
+
+def _count(category: Category) -> tuple[int, int]:
+    total, todo = len(category.entries), sum(1 for e in category.entries if e.status is Status.TODO)
+    for child in category.children:
+        more, more_todo = _count(child)
+        total += more
+        todo += more_todo
+    category.total, category.todo = total, todo
+    return total, todo
