@@ -1,0 +1,69 @@
+"""The browser on a folder of sub-indexes: the tree shows each as a category, ``x`` marks in the
+file the entry is in, and an outside save of a sub-index file shows at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app_harness import (
+    SIZE,
+    cursor_entry,
+    go_to,
+    make_app,
+    press,
+    preview_text,
+    started,
+    tree_labels,
+    wait_until,
+)
+
+from tests.subindex_tree import write_tree
+
+
+def status(app: object) -> str:
+    return str(app.status_line.render())  # type: ignore[attr-defined]
+
+
+async def test_the_tree_shows_each_sub_index_as_a_category_and_x_marks_in_its_file(
+    tmp_path: Path,
+) -> None:
+    folder = write_tree(tmp_path / "summaries")
+    gan = folder / "cv/gan/index.md"
+    files = {p: p.read_bytes() for p in folder.rglob("*.md")}
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        labels = tree_labels(app)
+        assert "Computer vision  5 · 2 TODO" in labels
+        assert "GANs  2 · 1 TODO" in labels
+        assert "NLP  2 · 1 TODO" in labels
+        assert status(app) == "8 entries · 4 TODO"
+        await go_to(pilot, "StyleGAN")
+        await wait_until(pilot, lambda: "cv/gan/stylegan/summary.md" in preview_text(app))
+        await press(pilot, "x")
+        await wait_until(pilot, lambda: status(app) == "8 entries · 3 TODO")
+        assert gan.read_bytes() == files[gan].replace(b"- TODO [StyleGAN]", b"- [StyleGAN]")
+        assert all(p.read_bytes() == data for p, data in files.items() if p != gan)
+        assert cursor_entry(app).title == "StyleGAN"
+        assert "GANs  2" in tree_labels(app)
+        await press(pilot, "u")
+        await wait_until(pilot, lambda: status(app) == "8 entries · 4 TODO")
+        assert gan.read_bytes() == files[gan]
+
+
+async def test_an_outside_save_of_a_sub_index_file_shows_at_once(tmp_path: Path) -> None:
+    folder = write_tree(tmp_path / "summaries")
+    nlp = folder / "nlp/README.md"
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "BERT")
+        nlp.write_bytes(nlp.read_bytes() + b"- [ ] [XLNet](xlnet/summary.md)\r\n")
+        await wait_until(pilot, lambda: "NLP  3 · 2 TODO" in tree_labels(app))
+        assert status(app) == "9 entries · 5 TODO"
+        assert cursor_entry(app).title == "BERT"
+        # A sub-index that stops being one (a save that empties it) is its entry again.
+        gan = folder / "cv/gan/index.md"
+        gan.write_text("# GANs\n\nNothing here yet.\n")
+        await wait_until(pilot, lambda: status(app) == "8 entries · 4 TODO")
+        assert any(label.endswith("GANs") for label in tree_labels(app))
