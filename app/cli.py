@@ -43,8 +43,8 @@ A fast, keyboard-first terminal browser for Markdown reading notes.
 usage:
   readnotes [PATH] [--poll]                               browse
   readnotes list  [PATH] [--todo | --done] [--match TEXT] [--json]
-  readnotes done  [PATH] (--match TEXT | --line N)
-  readnotes todo  [PATH] (--match TEXT | --line N)
+  readnotes done  [PATH] (--match TEXT | --line [FILE:]N)
+  readnotes todo  [PATH] (--match TEXT | --line [FILE:]N)
   readnotes check [PATH] [--json]
   readnotes stats [PATH] [--json]                         done / total per category
   readnotes search [PATH] TEXT [--json]

@@ -33,6 +33,7 @@ from app.core.parse import parse_index as parse_one
 SUB_MEMORY = ChunkMemory(disk_min_bytes=1 << 62, files=512, models=512)
 MAX_SUBINDEX_BYTES = 4 << 20  # a bigger linked file is a note, or a mistake: not read as an index
 _INDEX_NAMES = frozenset(name.lower() for name in FOLDER_NOTE_NAMES)
+_WEB = ("https://", "http://", "#", "mailto:")  # links no folder changes, told apart quickly
 KEY_SEPARATOR = "\x1e"  # between a sub-index entry's file and its key in that file
 
 
@@ -274,6 +275,8 @@ def _rebased_note(entry: Entry, folder: str) -> str | None:
     has none or it leads outside."""
     if not folder:
         return entry.note
+    if entry.note is not None and not entry.note.startswith("../"):
+        return f"{folder}/{entry.note}"  # normalised already, and inside ``folder``
     if entry.note is None and not entry.escapes_root:
         return None
     for link in entry.links:
@@ -285,8 +288,10 @@ def _rebased_note(entry: Entry, folder: str) -> str | None:
 
 def rebase_url(url: str, folder: str) -> str:
     """A local link written in a file in ``folder`` as the notes folder reads it; others as is."""
+    if not folder or url.startswith(_WEB):
+        return url
     target = local_target(url)
-    if not folder or not target:
+    if not target:
         return url
     raw = url.strip()
     if raw.startswith("<") and raw.endswith(">"):

@@ -1,0 +1,125 @@
+"""A folder of 100 sub-indexes against the same entries in one index file.
+
+    uv run python bench/subindexes.py [--rounds N] [--areas 100] [--per-area 20]
+
+Two folders are generated in a temporary directory with the same entries and notes:
+
+- ``split``: a root README whose 100 entries link to ``area-N/index.md``, each a sub-index of
+  ``--per-area`` entries linking to ``pK/summary.md`` notes (what a paper-summaries repository
+  looks like);
+- ``one``: one README with a heading per area holding the same entries.
+
+Measured, in alternate rounds so both see the same noise on the shared machine:
+
+- parse: a fresh process that loads the whole tree (``load_tree``), timed inside it from the
+  first read to the model (the interpreter's start is not counted);
+- startup: the browser in a real pseudo-terminal, process start to the first complete screen
+  (every entry counted in the status line), as ``bench/run.py startup`` measures it, with a
+  bare Textual app as the baseline.
+
+Each line prints the medians and the ratio split / one (and against the bare app).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(BENCH.parent))
+
+from benchmarks.startup import time_start  # noqa: E402
+from harness import bare_argv, readnotes_argv  # noqa: E402
+from screen import bare_ready, complete_screen  # noqa: E402
+
+PARSE = """
+import sys, time
+from pathlib import Path
+began = time.perf_counter()
+from app.core.subindex import load_tree
+tree = load_tree(Path(sys.argv[1]))
+print((time.perf_counter() - began) * 1000, len(tree.entries))
+"""
+
+
+def entry(area: int, paper: int, prefix: str) -> str:
+    todo = "TODO " if paper % 3 == 0 else ""
+    return f"- {todo}[Paper {area}.{paper}]({prefix}p{paper}/summary.md)\n"
+
+
+def build(base: Path, areas: int, per_area: int) -> tuple[Path, Path]:
+    split, one = base / "split", base / "one"
+    root = ["# Paper summaries\n\n## Areas\n\n"]
+    whole = ["# Paper summaries\n\n## Areas\n\n"]
+    for area in range(areas):
+        folder = f"area-{area}"
+        root.append(f"- [Area {area}]({folder}/index.md)\n")
+        sub = [f"# Area {area}\n\n## Papers\n\n"]
+        whole.append(f"\n### Area {area}\n\n#### Papers\n\n")
+        for paper in range(per_area):
+            sub.append(entry(area, paper, ""))
+            whole.append(entry(area, paper, f"{folder}/"))
+            for target in (split, one):
+                note = target / folder / f"p{paper}" / "summary.md"
+                note.parent.mkdir(parents=True, exist_ok=True)
+                note.write_text(f"# Paper {area}.{paper}\n\nA summary.\n")
+        (split / folder / "index.md").write_text("".join(sub))
+    (split / "README.md").write_text("".join(root))
+    (one / "README.md").write_text("".join(whole))
+    return split, one
+
+
+def parse_ms(folder: Path) -> tuple[float, int]:
+    out = subprocess.run(
+        [sys.executable, "-c", PARSE, str(folder)], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--areas", type=int, default=100)
+    parser.add_argument("--per-area", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="readnotes-subindexes-") as temp:
+        split, one = build(Path(temp), args.areas, args.per_area)
+        total = args.areas * args.per_area
+        assert parse_ms(split)[1] == parse_ms(one)[1] == total  # and both byte-compiled now
+        parse: dict[str, list[float]] = {"split": [], "one": []}
+        start: dict[str, list[float]] = {"split": [], "one": [], "bare": []}
+        shown = complete_screen(total, "Areas")
+        for _ in range(args.rounds):
+            for name, folder in (("split", split), ("one", one)):
+                parse[name].append(parse_ms(folder)[0])
+                took = time_start(readnotes_argv(folder), shown)
+                if took is not None:
+                    start[name].append(took)
+            took = time_start(bare_argv(), bare_ready)
+            if took is not None:
+                start["bare"].append(took)
+        med = {name: statistics.median(values) for name, values in parse.items()}
+        print(f"{args.areas} sub-indexes of {args.per_area} entries ({total:,} entries)")
+        print(
+            f"parse    split {med['split']:7.1f} ms   one {med['one']:7.1f} ms"
+            f"   ratio {med['split'] / med['one']:.2f}x"
+        )
+        up = {name: statistics.median(values) for name, values in start.items() if values}
+        if len(up) == 3:
+            print(
+                f"startup  split {up['split']:7.1f} ms   one {up['one']:7.1f} ms"
+                f"   bare {up['bare']:6.1f} ms   ratio split/one {up['split'] / up['one']:.2f}x"
+                f"   split/bare {up['split'] / up['bare']:.2f}x"
+                f"   one/bare {up['one'] / up['bare']:.2f}x"
+            )
+        else:
+            print(f"startup: not every run showed its first screen ({start})")
+
+
+if __name__ == "__main__":
+    main()
