@@ -67,3 +67,36 @@ async def test_an_outside_save_of_a_sub_index_file_shows_at_once(tmp_path: Path)
         gan.write_text("# GANs\n\nNothing here yet.\n")
         await wait_until(pilot, lambda: status(app) == "8 entries · 4 TODO")
         assert any(label.endswith("GANs") for label in tree_labels(app))
+
+
+async def test_a_adds_into_the_sub_index_the_cursor_is_in(tmp_path: Path) -> None:
+    from textual.widgets import Select
+
+    from app.ui.add_screen import AddScreen
+
+    folder = write_tree(tmp_path / "summaries")
+    gan = folder / "cv/gan/index.md"
+    root_before = (folder / "README.md").read_bytes()
+    before = gan.read_bytes()
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "DCGAN")
+        await press(pilot, "a")
+        screen = app.screen
+        assert isinstance(screen, AddScreen)
+        wanted = ("Areas", "Computer vision", "GANs", "Classic")
+        assert screen.query_one("#add-category", Select).value == "\x1f".join(wanted)
+        await press(pilot, *"BigGAN")
+        await press(pilot, "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AddScreen))
+        await wait_until(pilot, lambda: cursor_entry(app).title == "BigGAN")
+        assert gan.read_bytes() == before + b"- TODO [BigGAN](stylegan/biggan.md)\n"
+        assert (folder / "README.md").read_bytes() == root_before
+        entry = cursor_entry(app)
+        assert (entry.file, entry.note, entry.category) == (
+            "cv/gan/index.md",
+            "cv/gan/stylegan/biggan.md",
+            wanted,
+        )
+        assert status(app) == "9 entries · 5 TODO"
