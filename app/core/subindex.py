@@ -188,7 +188,8 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
         reason = "not found" if isinstance(exc, FileNotFoundError) else exc.strerror or str(exc)
         state.warnings.append(f"{refused}: {reason}")
         return None
-    state.sources[rel] = index_digest(data) if data else None
+    digest = index_digest(data)
+    state.sources[rel] = digest if data else None
     if size > MAX_SUBINDEX_BYTES:
         limit = MAX_SUBINDEX_BYTES >> 20
         state.warnings.append(f"{refused}: it is {size:,} bytes, more than {limit} MiB")
@@ -196,11 +197,28 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
     if looks_binary(data.removeprefix(b"\xef\xbb\xbf")):
         state.warnings.append(f"{refused}: it looks binary")
         return None
-    part = parse_one(data, path, memory=SUB_MEMORY)
+    part = _parsed(data, path, digest)
     if not is_subindex(part):
         return None  # a note (a folder's README about one thing): its entry stays an entry
     state.read.add(real)
     return part
+
+
+# The models of the sub-index files parsed lately, by (path, digest): a re-read after a change to
+# one file of a hundred parses that one (the models are never changed: stitching copies them).
+_MODELS: dict[tuple[Path, str], Index] = {}
+_MODELS_KEPT = 1024
+
+
+def _parsed(data: bytes, path: Path, digest: str) -> Index:
+    """The model of a sub-index file's bytes, from ``_MODELS`` when these bytes were parsed."""
+    found = _MODELS.get((path, digest))
+    if found is None:
+        found = parse_one(data, path, memory=SUB_MEMORY)
+        while len(_MODELS) >= _MODELS_KEPT:
+            del _MODELS[next(iter(_MODELS))]
+        _MODELS[(path, digest)] = found
+    return found
 
 
 def _copy(
@@ -216,12 +234,13 @@ def _copy(
     as categories, then its sub-headings (the order the tree and ``list`` show them in)."""
     copy = Category(category.title, level, category.line, path)
     grafted: list[tuple[Entry, str, Index]] = []
+    trails = (_trail(category.path), _trail(path))
     for entry in category.entries:
         found = candidates.get(entry.position)
         if found is not None:
             grafted.append((entry, *found))
             continue
-        moved = _moved(entry, path, file, folder, len(state.entries))
+        moved = _moved(entry, path, trails, file, folder, len(state.entries))
         state.entries.append(moved)
         copy.entries.append(moved)
     for entry, rel, part in grafted:
@@ -248,26 +267,50 @@ def _graft(
     return graft
 
 
-def _moved(entry: Entry, path: tuple[str, ...], file: str, folder: str, position: int) -> Entry:
+def _moved(
+    entry: Entry, path: tuple[str, ...], trails: tuple[str, str], file: str, folder: str, at: int
+) -> Entry:
     """The entry as the stitched tree holds it: in its new category, its local links and note
-    relative to the notes folder, its key naming its file."""
+    relative to the notes folder, its key naming its file. ``trails``: the category paths as the
+    filter's haystack ends with them, in the file and in the tree.
+
+    Built field by field (``dataclasses.replace`` costs twice as much, over every entry)."""
     if not file:
-        return dataclasses.replace(entry, position=position)
-    old_trail = f"\x1f{' / '.join(entry.category)}".casefold()
-    folded = entry.haystack.removesuffix(old_trail)
-    links = tuple(Link(link.label, rebase_url(link.url, folder)) for link in entry.links)
-    note = _rebased_note(entry, folder)
-    return dataclasses.replace(
-        entry,
-        category=path,
-        note=note,
-        links=links,
-        escapes_root=note is None and (entry.escapes_root or entry.note is not None),
-        position=position,
-        key=f"{file}{KEY_SEPARATOR}{entry.key}",
-        haystack=folded + f"\x1f{' / '.join(path)}".casefold(),
-        file=file,
+        note, links, escapes, key, haystack = (
+            entry.note,
+            entry.links,
+            entry.escapes_root,
+            entry.key,
+            entry.haystack,
+        )
+    else:
+        links = tuple(Link(link.label, rebase_url(link.url, folder)) for link in entry.links)
+        note = _rebased_note(entry, folder)
+        escapes = note is None and (entry.escapes_root or entry.note is not None)
+        key = f"{file}{KEY_SEPARATOR}{entry.key}"
+        haystack = entry.haystack.removesuffix(trails[0]) + trails[1]
+    return Entry(
+        entry.title,
+        path,
+        entry.status,
+        note,
+        links,
+        entry.line,
+        entry.local_marker,
+        key,
+        at,
+        haystack,
+        escapes,
+        entry.depth,
+        entry.text,
+        entry.chunk,
+        file,
     )
+
+
+def _trail(path: tuple[str, ...]) -> str:
+    """How an entry's filter haystack ends for a category (see ``assemble._make_entries``)."""
+    return f"\x1f{' / '.join(path)}".casefold()
 
 
 def _rebased_note(entry: Entry, folder: str) -> str | None:
@@ -290,15 +333,20 @@ def rebase_url(url: str, folder: str) -> str:
     """A local link written in a file in ``folder`` as the notes folder reads it; others as is."""
     if not folder or url.startswith(_WEB):
         return url
-    target = local_target(url)
-    if not target:
-        return url
+    if not local_target(url):
+        return url  # not a relative local path, or the folder itself
     raw = url.strip()
     if raw.startswith("<") and raw.endswith(">"):
         raw = raw[1:-1]
-    cut = min((i for i in (raw.find("#"), raw.find("?")) if i >= 0), default=len(raw))
+    cut = len(raw)
+    for mark in "#?":
+        found = raw.find(mark, 0, cut)
+        if found >= 0:
+            cut = found
     own, rest = raw[:cut], raw[cut:]
-    joined = posixpath.normpath(posixpath.join(folder, own))
+    if not own:
+        return url
+    joined = posixpath.normpath(f"{folder}/{own}")
     if own.endswith("/"):
         joined += "/"
     return joined + rest
