@@ -31,6 +31,7 @@ from app.core.parse import parse_index as parse_one
 # Sub-index files are small and many: their chunks are kept apart from the root index's, which
 # a hundred of them would push out of ``MEMORY`` (a mark re-parses one chunk from there).
 SUB_MEMORY = ChunkMemory(disk_min_bytes=1 << 62, files=512, models=512)
+MAX_DEPTH = 32  # sub-indexes inside sub-indexes: deeper is a generated maze, not a reading list
 MAX_SUBINDEX_BYTES = 4 << 20  # a bigger linked file is a note, or a mistake: not read as an index
 _INDEX_NAMES = frozenset(name.lower() for name in FOLDER_NOTE_NAMES)
 _WEB = ("https://", "http://", "#", "mailto:")  # links no folder changes, told apart quickly
@@ -159,7 +160,7 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
         part = state.reuse[rel]
         state.sources[rel] = part.digest
         real = os.path.realpath(part.path)
-        if real in state.read or real in state.chain:
+        if real in state.read or real in state.chain or len(state.chain) > MAX_DEPTH:
             return None
         state.read.add(real)
         return part
@@ -175,8 +176,13 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
         state.warnings.append(f"{refused}: it leads outside the notes folder")
         return None
     real = str(real_path)
+    if real == state.chain[-1]:
+        return None  # a link to the file it is in ("README.md#usage"): no loop, no notice
     if real in state.chain:
         state.warnings.append(f"{refused}: it leads back to an index that links to it (a loop)")
+        return None
+    if len(state.chain) > MAX_DEPTH:
+        state.warnings.append(f"{refused}: sub-indexes nested more than {MAX_DEPTH} deep")
         return None
     if real in state.read:
         return None  # read once: a second link to it stays an entry

@@ -11,7 +11,7 @@ from app.core.check import check_index
 from app.core.model import Status
 from app.core.parse import load_index
 from app.core.progress import stats_json
-from app.core.subindex import MAX_SUBINDEX_BYTES, load_tree
+from app.core.subindex import MAX_DEPTH, MAX_SUBINDEX_BYTES, load_tree
 from app.core.subindex_edit import add_in_tree, mark_in_tree
 from tests.conftest import SAMPLE
 from tests.subindex_tree import write_tree
@@ -223,3 +223,25 @@ def test_a_root_of_link_paragraphs_leads_to_its_sub_indexes(tree_folder: Path) -
     )
     titles = [e.title for e in load_tree(tree_folder).entries]
     assert titles == ["ViT", "DETR", "Shared with NLP", "DCGAN", "StyleGAN", "BERT", "T5"]
+
+
+def test_a_link_to_its_own_file_is_no_loop_and_no_notice(tree_folder: Path) -> None:
+    cv = tree_folder / "cv/index.md"
+    cv.write_text(cv.read_text() + "- [This page, usage](index.md#usage)\n")
+    tree = load_tree(tree_folder)
+    assert not tree.warnings
+    assert next(e for e in tree.entries if e.title == "This page, usage").file == "cv/index.md"
+
+
+def test_sub_indexes_nested_too_deep_stop_with_one_notice(tmp_path: Path) -> None:
+    folder = tmp_path / "maze"
+    folder.mkdir()
+    (folder / "README.md").write_text("- [d0](d0/index.md)\n- [n](n.md)\n")
+    for depth in range(MAX_DEPTH + 5):
+        level = folder.joinpath(*(f"d{d}" for d in range(depth + 1)))
+        level.mkdir(parents=True)
+        (level / "index.md").write_text(f"- [d{depth + 1}](d{depth + 1}/index.md)\n- [n](n.md)\n")
+    tree = load_tree(folder)
+    assert len(tree.warnings) == 1 and f"more than {MAX_DEPTH} deep" in tree.warnings[0]
+    deepest = max(len(e.category) for e in tree.entries)
+    assert deepest == MAX_DEPTH
