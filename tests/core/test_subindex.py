@@ -172,13 +172,12 @@ def test_a_sub_index_linked_twice_is_read_once(tree_folder: Path) -> None:
 @pytest.mark.parametrize(
     ("make", "said"),
     [
-        (lambda p: p.unlink(), "not found"),
         (lambda p: p.write_bytes(b"\x00\x01\x02PNG" * 100), "it looks binary"),
         (lambda p: (p.unlink(), os.symlink(p.name, p)), "a symlink loop"),
         (lambda p: (p.unlink(), p.mkdir()), "a folder, not a file"),
         (lambda p: p.write_bytes(b"- [x](a.md)\n" * (MAX_SUBINDEX_BYTES // 12 + 1)), "MiB"),
     ],
-    ids=["missing", "binary", "symlink-loop", "folder", "huge"],
+    ids=["binary", "symlink-loop", "folder", "huge"],
 )
 def test_an_unreadable_sub_index_is_one_notice_and_its_entry_stays(
     tree_folder: Path, make: object, said: str
@@ -189,6 +188,28 @@ def test_an_unreadable_sub_index_is_one_notice_and_its_entry_stays(
     assert warning.startswith("Sub-index cv/gan/index.md not read: ") and said in warning
     gans = next(e for e in tree.entries if e.title == "GANs")
     assert gans.file == "cv/index.md" and gans.note == "cv/gan/index.md"
+
+
+def test_missing_sub_index_files_are_one_notice_however_many(tree_folder: Path) -> None:
+    root = tree_folder / "README.md"
+    links = "".join(f"- [Area {n}](area{n}/index.md)\n" for n in range(5))
+    root.write_text(root.read_text() + links)
+    (tree_folder / "cv/gan/index.md").unlink()
+    tree = load_tree(tree_folder)
+    assert tree.warnings == [
+        "Sub-index 6 files not found, shown as entries: area0/index.md, area1/index.md,"
+        " area2/index.md and 3 more (readnotes check names each)"
+    ]
+    assert {"GANs", "Area 4"} <= {e.title for e in tree.entries}
+    missing = [p for p in check_index(tree) if p.kind == "missing-note"]
+    assert [(p.file, p.line) for p in missing] == [
+        ("", 10),
+        ("", 11),
+        ("", 12),
+        ("", 13),
+        ("", 14),
+        ("cv/index.md", 3),
+    ]
 
 
 def test_a_symlink_leading_outside_the_root_is_refused(tree_folder: Path, tmp_path: Path) -> None:
