@@ -100,3 +100,41 @@ async def test_a_adds_into_the_sub_index_the_cursor_is_in(tmp_path: Path) -> Non
             wanted,
         )
         assert status(app) == "9 entries · 5 TODO"
+
+
+async def test_capital_e_opens_the_sub_index_file_at_the_entry_s_line(tmp_path: Path) -> None:
+    from collections.abc import Sequence
+
+    from app_harness import FakeEffects
+
+    def command(
+        path: Path, line: int | None = None, configured: Sequence[str] | None = None
+    ) -> list[str]:
+        return ["fake-editor", str(path), str(line)]
+
+    folder = write_tree(tmp_path / "summaries")
+    fakes = FakeEffects(editor=lambda _command: 0, editor_command=command)
+    app = make_app(folder, fakes)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "T5")
+        await press(pilot, "E")
+        await go_to(pilot, "A loose paper")
+        await press(pilot, "E")
+        assert fakes.edited == [
+            ["fake-editor", str(folder / "nlp/README.md"), "4"],
+            ["fake-editor", str(folder / "README.md"), "9"],
+        ]
+
+
+async def test_the_filter_finds_entries_by_their_sub_index_category(tmp_path: Path) -> None:
+    folder = write_tree(tmp_path / "summaries")
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "/", *"classic")
+        await wait_until(pilot, lambda: app.filtering.shown == 2)
+        assert {e.title for e in app.index.entries if app.filtering.query.matches(e)} == {
+            "DCGAN",
+            "StyleGAN",
+        }
