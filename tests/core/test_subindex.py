@@ -266,3 +266,17 @@ def test_sub_indexes_nested_too_deep_stop_with_one_notice(tmp_path: Path) -> Non
     assert len(tree.warnings) == 1 and f"more than {MAX_DEPTH} deep" in tree.warnings[0]
     deepest = max(len(e.category) for e in tree.entries)
     assert deepest == MAX_DEPTH
+
+
+def test_a_link_climbing_out_of_the_root_is_not_followed_and_check_names_it(
+    tree_folder: Path, tmp_path: Path
+) -> None:
+    write_tree(tmp_path / "outside")
+    cv = tree_folder / "cv/index.md"
+    cv.write_text(cv.read_text() + "- [Elsewhere](../../outside/cv/index.md)\n")
+    tree = load_tree(tree_folder)
+    elsewhere = next(e for e in tree.entries if e.title == "Elsewhere")
+    assert (elsewhere.note, elsewhere.escapes_root) == (None, True)
+    assert len(tree.entries) == 9 and not tree.warnings
+    (problem,) = check_index(tree)
+    assert (problem.kind, problem.file, problem.line) == ("escapes-root", "cv/index.md", 7)
