@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import posixpath
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -236,16 +237,19 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
 # one file of a hundred parses that one (the models are never changed: stitching copies them).
 _MODELS: dict[tuple[Path, str], Index] = {}
 _MODELS_KEPT = 1024
+_MODELS_LOCK = threading.Lock()
 
 
 def _parsed(data: bytes, path: Path, digest: str) -> Index:
     """The model of a sub-index file's bytes, from ``_MODELS`` when these bytes were parsed."""
-    found = _MODELS.get((path, digest))
+    with _MODELS_LOCK:  # the read ahead at start and a re-read may both be stitching
+        found = _MODELS.get((path, digest))
     if found is None:
         found = parse_one(data, path, memory=SUB_MEMORY)
-        while len(_MODELS) >= _MODELS_KEPT:
-            del _MODELS[next(iter(_MODELS))]
-        _MODELS[(path, digest)] = found
+        with _MODELS_LOCK:
+            while len(_MODELS) >= _MODELS_KEPT:
+                del _MODELS[next(iter(_MODELS))]
+            _MODELS[(path, digest)] = found
     return found
 
 
