@@ -138,3 +138,15 @@ async def test_the_filter_finds_entries_by_their_sub_index_category(tmp_path: Pa
             "DCGAN",
             "StyleGAN",
         }
+
+
+async def test_an_unreadable_sub_index_is_one_notice_and_its_entry_stays(tmp_path: Path) -> None:
+    folder = write_tree(tmp_path / "summaries")
+    (folder / "cv/gan/index.md").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\xff" * 4096)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert messages == ["Sub-index cv/gan/index.md not read: it looks binary"]
+        assert "✓ GANs" in tree_labels(app)
+        assert status(app) == "7 entries · 3 TODO"
