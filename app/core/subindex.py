@@ -112,13 +112,28 @@ def missing_notice(missing: list[str]) -> str:
 def sources_unchanged(known: Index) -> bool:
     """Whether every file read or tried as a sub-index of ``known`` still holds the same bytes."""
     for rel, digest in known.sources.items():
+        path = known.root / rel
         try:
-            now: str | None = index_digest((known.root / rel).read_bytes())
+            stamped = digest is not None and digest.startswith(_STAMP)
+            now: str | None = _stamp(path) if stamped else index_digest(path.read_bytes())
         except OSError:
             now = None
         if now != digest:
             return False
     return True
+
+
+_STAMP = "stat:"
+
+
+def _stamp(path: Path) -> str | None:
+    """What stands for a file's bytes when they are not read (a huge one, an empty one): its
+    size and time of change. None when it cannot be asked."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return f"{_STAMP}{info.st_size}:{info.st_mtime_ns}"
 
 
 def file_key(key: str) -> tuple[str, str]:
@@ -218,7 +233,7 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
         state.warnings.append(f"{refused}: {exc.strerror or exc}")
         return None
     digest = index_digest(data)
-    state.sources[rel] = digest if data else None
+    state.sources[rel] = digest if data else _stamp(real_path)
     if size > MAX_SUBINDEX_BYTES:
         limit = MAX_SUBINDEX_BYTES >> 20
         state.warnings.append(f"{refused}: it is {size:,} bytes, more than {limit} MiB")

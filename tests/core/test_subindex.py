@@ -280,3 +280,16 @@ def test_a_link_climbing_out_of_the_root_is_not_followed_and_check_names_it(
     assert len(tree.entries) == 9 and not tree.warnings
     (problem,) = check_index(tree)
     assert (problem.kind, problem.file, problem.line) == ("escapes-root", "cv/index.md", 7)
+
+
+def test_a_huge_sub_index_is_not_read_again_by_an_unchanged_re_read(tree_folder: Path) -> None:
+    from app.core.reread import reread_index
+
+    gan = tree_folder / "cv/gan/index.md"
+    gan.write_bytes(b"- [x](a.md)\n" * (MAX_SUBINDEX_BYTES // 12 + 1))
+    tree = load_tree(tree_folder)
+    assert tree.sources["cv/gan/index.md"].startswith("stat:")
+    assert reread_index(tree_folder, tree).index is None  # nothing changed: nothing shown anew
+    gan.write_text("- [DCGAN](dcgan/summary.md)\n- [StyleGAN](stylegan/summary.md)\n")
+    shown = reread_index(tree_folder, tree).index
+    assert shown is not None and "DCGAN" in [e.title for e in shown.entries]
