@@ -1,0 +1,203 @@
+"""An index file's history, read from git through the ``git`` executable.
+
+Measured against pygit2 (libgit2) and dulwich on a 500-commit history (docs/performance.md):
+one ``git log --follow -p -U0`` pipe gives every commit's changed lines at once, follows a
+renamed index and costs no dependency. pygit2 and dulwich must diff each pair of versions in
+Python-driven loops and neither follows renames by itself.
+
+Only lines are read here: which lines each commit removed and added (``-U0`` hunks), and the
+commit's author day in its own time zone. What those lines mean is the core's business
+(``app.core.reading_history``). Every failure is a one-line ``notice``, never an exception.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+_MARK = b"\x00\x01readnotes-commit "
+_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class LineChange:
+    """What one commit (or the uncommitted work) did to the index: lines out, lines in."""
+
+    commit: str  # the commit id; "" for uncommitted changes
+    day: date | None  # author day in the commit's own time zone; None: today
+    removed: tuple[bytes, ...]
+    added: tuple[bytes, ...]
+
+
+@dataclass(slots=True)
+class GitLog:
+    """The index's history after ``since`` (oldest first), or why there is none."""
+
+    head: str | None = None  # the commit HEAD names; None: no repository or no commit
+    changes: list[LineChange] = field(default_factory=list)
+    uncommitted: LineChange | None = None
+    notice: str | None = None  # one line for the user
+    shallow: bool = False
+    from_start: bool = True  # False: ``changes`` follow ``since`` (the cache holds the rest)
+
+
+def _git(repo: Path, *args: str, check: bool = True) -> bytes | None:
+    """git's output, or None when it fails (``check``) -- a missing git raises FileNotFoundError."""
+    env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    done = subprocess.run(
+        ["git", "-C", str(repo), "-c", "core.quotepath=off", *args],
+        capture_output=True,
+        env=env,
+        timeout=_TIMEOUT,
+        check=False,
+    )
+    if check and done.returncode != 0:
+        return None
+    return done.stdout
+
+
+def read_log(index_path: Path, since: str | None = None) -> GitLog:
+    """The history of ``index_path``'s lines; with ``since`` (a commit seen before), only what
+    came after it, when it is still an ancestor of HEAD (else, after a rebase, from the start)."""
+    folder = index_path.parent
+    try:
+        top = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository")
+    except FileNotFoundError:
+        return GitLog(notice="git is not installed: dates come from the notes' done: lines only")
+    except (OSError, subprocess.SubprocessError) as exc:
+        return GitLog(notice=f"git could not run ({exc}): dates from the notes' done: lines only")
+    if top is None:
+        return GitLog(notice="Not a git repository: dates come from the notes' done: lines only")
+    try:
+        return _read(index_path, top, since)
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        return GitLog(notice=f"git history unreadable ({exc}): dates from done: lines only")
+
+
+def _read(index_path: Path, top: bytes, since: str | None) -> GitLog:
+    lines = top.decode(errors="surrogateescape").splitlines()
+    repo = Path(lines[0])
+    shallow = len(lines) > 1 and lines[1] == "true"
+    rel = os.path.relpath(os.path.realpath(index_path), os.path.realpath(repo))
+    head_out = _git(repo, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+    log = GitLog(shallow=shallow)
+    if not head_out:
+        log.notice = "The repository has no commits yet: the index counts as added today"
+        log.uncommitted = _whole_file(index_path)
+        return log
+    log.head = head_out.decode().strip()
+    if since == log.head:
+        log.from_start = False
+    elif since is not None:
+        log.from_start = not _is_ancestor(repo, since, log.head)
+    if since != log.head:
+        span = log.head if log.from_start else f"{since}..{log.head}"
+        raw = _git(repo, *_LOG_ARGS, span, "--", rel)
+        if raw is None:
+            raise ValueError("git log failed")
+        log.changes = parse_log(raw)
+    tracked = _git(repo, "ls-files", "--error-unmatch", "--", rel)
+    if tracked is None:
+        log.uncommitted = _whole_file(index_path)
+        if not log.changes and log.from_start:
+            log.notice = "The index is not committed yet: its entries count as added today"
+    else:
+        diff = _git(repo, "diff", "--no-color", "--no-ext-diff", "-a", "-U0", "HEAD", "--", rel)
+        if diff:
+            changes = parse_log(_MARK + b"  \n" + diff)
+            if changes and (changes[0].removed or changes[0].added):
+                log.uncommitted = changes[0]
+    if shallow:
+        log.notice = "A shallow clone: entries older than its oldest commit are dated by it"
+    return log
+
+
+def _is_ancestor(repo: Path, older: str, newer: str) -> bool:
+    env = {**os.environ, "LC_ALL": "C"}
+    done = subprocess.run(
+        ["git", "-C", str(repo), "merge-base", "--is-ancestor", older, newer],
+        capture_output=True,
+        env=env,
+        timeout=_TIMEOUT,
+        check=False,
+    )
+    return done.returncode == 0
+
+
+_LOG_ARGS = (
+    "log",
+    "--first-parent",  # the line of history the index lived on; a merge is one change
+    "--diff-merges=first-parent",
+    "--follow",  # readme.md -> README.md
+    "-p",
+    "-U0",
+    "-a",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--format=%x00%x01readnotes-commit %H %aI",
+)
+
+
+def _whole_file(index_path: Path) -> LineChange | None:
+    try:
+        data = index_path.read_bytes()
+    except OSError:
+        return None
+    return LineChange("", None, (), tuple(data.splitlines()))
+
+
+def parse_log(raw: bytes) -> list[LineChange]:
+    """``git log -p -U0`` output, oldest commit first.
+
+    Hunks are read by their counts (``@@ -a,b +c,d @@``), so a content line that looks like a
+    header (``+++``, ``diff --git``) is still content.
+    """
+    changes: list[LineChange] = []
+    for record in raw.split(_MARK)[1:]:
+        head, _, body = record.partition(b"\n")
+        parts = head.split(b" ")
+        commit = parts[0].decode()
+        day = date.fromisoformat(parts[1][:10].decode()) if len(parts) > 1 and parts[1] else None
+        removed: list[bytes] = []
+        added: list[bytes] = []
+        lines = body.split(b"\n")
+        at = 0
+        while at < len(lines):
+            line = lines[at]
+            at += 1
+            if not line.startswith(b"@@ -"):
+                continue
+            old_count, new_count = _hunk_counts(line)
+            at = _take(lines, at, old_count, b"-", removed)
+            at = _take(lines, at, new_count, b"+", added)
+        changes.append(LineChange(commit, day, tuple(removed), tuple(added)))
+    changes.reverse()
+    return changes
+
+
+def _take(lines: list[bytes], at: int, count: int, sign: bytes, into: list[bytes]) -> int:
+    while count and at < len(lines):
+        line = lines[at]
+        at += 1
+        if line.startswith(b"\\"):
+            continue  # "\ No newline at end of file"
+        if line.startswith(sign):
+            into.append(line[1:].removesuffix(b"\r"))
+        count -= 1
+    while at < len(lines) and lines[at].startswith(b"\\"):
+        at += 1
+    return at
+
+
+def _hunk_counts(header: bytes) -> tuple[int, int]:
+    old, new = header.split(b" ")[1:3]
+    return _count(old), _count(new)
+
+
+def _count(span: bytes) -> int:
+    _, comma, count = span.partition(b",")
+    return int(count) if comma else 1
