@@ -160,14 +160,14 @@ def _apply(state: State, day: int, gone: list[Item], came: list[Item]) -> None:
         records = live.get(item.key)
         if not records:
             continue
-        record = records.pop()
+        popped = records.pop()
         if not records:
             del live[item.key]
-        left.setdefault(item.key, []).append(record)
+        left.setdefault(item.key, []).append(popped)
         if item.note is not None or item.links:
-            by_links.setdefault((item.note, item.links), []).append((item.key, record))
+            by_links.setdefault((item.note, item.links), []).append((item.key, popped))
     for item in came:
-        record: Record | None = _same_entry(item, left, by_links) or state.gone.pop(item.key, None)
+        record = _same_entry(item, left, by_links) or state.gone.pop(item.key, None)
         if record is None:
             record = Record(day, day if item.done else 0, item.done)
         elif item.done and not record.is_done:
