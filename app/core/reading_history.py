@@ -160,7 +160,7 @@ def _apply(state: State, day: int, gone: list[Item], came: list[Item]) -> None:
         records = live.get(item.key)
         if not records:
             continue
-        popped = records.pop()
+        popped = records.pop(_matching(records, item.done))
         if not records:
             del live[item.key]
         left.setdefault(item.key, []).append(popped)
@@ -190,7 +190,7 @@ def _same_entry(
     links (a reworded title)."""
     records = left.get(item.key)
     if records:
-        record = records.pop()
+        record = records.pop()  # a status change: the removed line's record, whatever it was
         _forget(by_links, record)
         return record
     reworded = by_links.get((item.note, item.links))
@@ -199,6 +199,14 @@ def _same_entry(
     key, record = reworded.pop(0)
     left[key].remove(record)
     return record
+
+
+def _matching(records: list[Record], done: bool) -> int:
+    """Which of an entry's repeats a line is: the last one with the line's status, else the last."""
+    for at in range(len(records) - 1, -1, -1):
+        if records[at].is_done == done:
+            return at
+    return len(records) - 1
 
 
 def _forget(
@@ -216,14 +224,15 @@ def entry_dates(
 ) -> dict[str, EntryDates]:
     """Each entry of the index on disk with its dates; what git does not explain (a done entry
     with no done day) from its note's ``done:`` line."""
-    taken: dict[str, int] = {}
+    pools: dict[str, list[Record]] = {}
     dates: dict[str, EntryDates] = {}
     for entry in index.entries:
         key = f"{entry.title}\x1f{entry.note or ''}"
-        records = state.live.get(key, ())
-        nth = taken.get(key, 0)
-        taken[key] = nth + 1
-        record = records[nth] if nth < len(records) else None
+        pool = pools.get(key)
+        if pool is None:
+            pool = pools[key] = list(reversed(state.live.get(key, ())))
+        done_now = entry.status is Status.DONE
+        record = pool.pop(_matching(pool, done_now)) if pool else None
         added = date.fromordinal(record.added) if record is not None else None
         done = date.fromordinal(record.done) if record is not None and record.done else None
         if entry.status is Status.TODO:
