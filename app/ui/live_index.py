@@ -190,6 +190,8 @@ class LiveIndex:
             self.show_status()
         if change.root_missing:
             return
+        if change.git_moved:
+            app.reading.refresh()
         if change.index_touched or self.index is None or self.problem is not None:
             self.request_reload()
         if came_back or app.navigator.shows_any(change.paths):
