@@ -269,3 +269,33 @@ def test_a_corrupt_cache_is_recomputed(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stderr == ""
     assert dates(json.loads(result.stdout)) == {"A": ("2024-01-10", "2024-02-10")}
     shutil.rmtree(cache)
+
+
+def test_an_index_never_committed_in_a_repository_counts_as_added_today(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    repo.commit("other\n", "2024-01-10T12:00:00+00:00", name="other.md")
+    repo.write(HEAD + "* TODO [A](./a.md)\n* [B](./b.md)\n")
+    result = run(repo.path, "--json")
+    assert result.stderr == (
+        "readnotes: The index is not committed yet: its entries count as added today\n"
+    )
+    assert dates(json.loads(result.stdout)) == {
+        "A": ("2024-06-01", None),
+        "B": ("2024-06-01", "2024-06-01"),
+    }
+
+
+def test_a_staged_change_is_uncommitted_too(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    repo.commit(HEAD + "* TODO [A](./a.md)\n", "2024-01-10T12:00:00+00:00")
+    repo.write(HEAD + "* [A](./a.md)\n")
+    repo.git("add", "README.md")
+    assert dates(history(repo.path)) == {"A": ("2024-01-10", "2024-06-01")}
+
+
+def test_a_bad_since_is_one_line(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    repo.commit(HEAD + "* TODO [A](./a.md)\n", "2024-01-10T12:00:00+00:00")
+    result = run(repo.path, "--since", "last week")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "not a date (YYYY-MM-DD)" in result.stderr

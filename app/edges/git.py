@@ -44,8 +44,8 @@ class GitLog:
     from_start: bool = True  # False: ``changes`` follow ``since`` (the cache holds the rest)
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> bytes | None:
-    """git's output, or None when it fails (``check``) -- a missing git raises FileNotFoundError."""
+def _run(repo: Path, *args: str) -> tuple[int, bytes]:
+    """git's exit code and output; a missing git raises FileNotFoundError."""
     env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
     done = subprocess.run(
         ["git", "-C", str(repo), "-c", "core.quotepath=off", *args],
@@ -54,77 +54,69 @@ def _git(repo: Path, *args: str, check: bool = True) -> bytes | None:
         timeout=_TIMEOUT,
         check=False,
     )
-    if check and done.returncode != 0:
-        return None
-    return done.stdout
+    return done.returncode, done.stdout
 
 
 def read_log(index_path: Path, since: str | None = None) -> GitLog:
     """The history of ``index_path``'s lines; with ``since`` (a commit seen before), only what
-    came after it, when it is still an ancestor of HEAD (else, after a rebase, from the start)."""
-    folder = index_path.parent
+    came after it, when it is still an ancestor of HEAD (else, after a rebase, from the start).
+
+    A run with nothing new costs two git calls (where the repository is and what HEAD is; the
+    index's status), one more when the index has uncommitted changes.
+    """
     try:
-        top = _git(folder, "rev-parse", "--show-toplevel", "--is-shallow-repository")
+        code, out = _run(
+            index_path.parent, "rev-parse", "--show-toplevel", "--is-shallow-repository", "HEAD"
+        )
     except FileNotFoundError:
         return GitLog(notice="git is not installed: dates come from the notes' done: lines only")
     except (OSError, subprocess.SubprocessError) as exc:
         return GitLog(notice=f"git could not run ({exc}): dates from the notes' done: lines only")
-    if top is None:
+    lines = out.decode(errors="surrogateescape").splitlines()
+    if len(lines) < 2:
         return GitLog(notice="Not a git repository: dates come from the notes' done: lines only")
+    head = lines[2].strip() if code == 0 and len(lines) > 2 else None
     try:
-        return _read(index_path, top, since)
+        return _read(index_path, Path(lines[0]), lines[1] == "true", head, since)
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         return GitLog(notice=f"git history unreadable ({exc}): dates from done: lines only")
 
 
-def _read(index_path: Path, top: bytes, since: str | None) -> GitLog:
-    lines = top.decode(errors="surrogateescape").splitlines()
-    repo = Path(lines[0])
-    shallow = len(lines) > 1 and lines[1] == "true"
-    rel = os.path.relpath(os.path.realpath(index_path), os.path.realpath(repo))
-    head_out = _git(repo, "rev-parse", "-q", "--verify", "HEAD^{commit}")
-    log = GitLog(shallow=shallow)
-    if not head_out:
+def _read(
+    index_path: Path, repo: Path, shallow: bool, head: str | None, since: str | None
+) -> GitLog:
+    log = GitLog(head=head, shallow=shallow)
+    if head is None:
         log.notice = "The repository has no commits yet: the index counts as added today"
         log.uncommitted = _whole_file(index_path)
         return log
-    log.head = head_out.decode().strip()
-    if since == log.head:
+    rel = os.path.relpath(os.path.realpath(index_path), os.path.realpath(repo))
+    if since == head:
         log.from_start = False
     elif since is not None:
-        log.from_start = not _is_ancestor(repo, since, log.head)
-    if since != log.head:
-        span = log.head if log.from_start else f"{since}..{log.head}"
-        raw = _git(repo, *_LOG_ARGS, span, "--", rel)
-        if raw is None:
+        log.from_start = _run(repo, "merge-base", "--is-ancestor", since, head)[0] != 0
+    if since != head:
+        span = head if log.from_start else f"{since}..{head}"
+        code, raw = _run(repo, *_LOG_ARGS, span, "--", rel)
+        if code != 0:
             raise ValueError("git log failed")
         log.changes = parse_log(raw)
-    tracked = _git(repo, "ls-files", "--error-unmatch", "--", rel)
-    if tracked is None:
+    code, status = _run(repo, "status", "--porcelain=v1", "--untracked-files=all", "--", rel)
+    never_committed = log.from_start and not log.changes
+    if status.startswith(b"??") or status.startswith(b"A") or (never_committed and not status):
         log.uncommitted = _whole_file(index_path)
-        if not log.changes and log.from_start:
+        if never_committed:
             log.notice = "The index is not committed yet: its entries count as added today"
-    else:
-        diff = _git(repo, "diff", "--no-color", "--no-ext-diff", "-a", "-U0", "HEAD", "--", rel)
-        if diff:
-            changes = parse_log(_MARK + b"  \n" + diff)
-            if changes and (changes[0].removed or changes[0].added):
-                log.uncommitted = changes[0]
+    elif status:
+        code, diff = _run(
+            repo, "diff", "--no-color", "--no-ext-diff", "-a", "-U0", "HEAD", "--", rel
+        )
+        changes = parse_log(_MARK + b"  \n" + diff) if code == 0 and diff else []
+        if changes and (changes[0].removed or changes[0].added):
+            log.uncommitted = changes[0]
     if shallow:
         log.notice = "A shallow clone: entries older than its oldest commit are dated by it"
     return log
-
-
-def _is_ancestor(repo: Path, older: str, newer: str) -> bool:
-    env = {**os.environ, "LC_ALL": "C"}
-    done = subprocess.run(
-        ["git", "-C", str(repo), "merge-base", "--is-ancestor", older, newer],
-        capture_output=True,
-        env=env,
-        timeout=_TIMEOUT,
-        check=False,
-    )
-    return done.returncode == 0
 
 
 _LOG_ARGS = (
