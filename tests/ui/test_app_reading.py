@@ -65,17 +65,17 @@ async def test_the_preview_header_shows_when_the_entry_was_added_and_read(
 
 async def test_a_commit_that_lands_updates_the_dates(tmp_path: Path) -> None:
     repo = dated_repo(tmp_path / "notes")
-    app = make_app(repo.path, with_git())
+    app = make_app(repo.path, with_git(date(2024, 3, 1)))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Waiting")
-        await wait_until(pilot, lambda: "added 2024-01-10" in preview_text(app))
-        reads = app.reading.reads
-        # the index is unchanged on disk by this commit: only the ref moves
-        repo.write("x\n", name="other.md")
-        repo.git("add", "-A")
-        repo.git("commit", "-q", "-m", "other", when="2024-02-20T10:00:00+00:00")
-        await wait_until(pilot, lambda: app.reading.reads > reads, timeout=10)
+        await press(pilot, "x")  # done now, not committed: read today
+        await wait_until(pilot, lambda: "read 2024-03-01 (51 days)" in preview_text(app))
+        # the commit leaves the index as it is on disk: only HEAD and the branch move
+        repo.git("commit", "-q", "-am", "read", when="2024-02-20T10:00:00+00:00")
+        await wait_until(
+            pilot, lambda: "read 2024-02-20 (41 days)" in preview_text(app), timeout=10
+        )
 
 
 async def test_git_above_the_notes_folder_is_read(tmp_path: Path) -> None:
