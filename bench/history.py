@@ -193,14 +193,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--big", action="store_true")
     parser.add_argument("--compare", action="store_true")
+    parser.add_argument("--keep", metavar="DIR", help="build the repositories here, reuse them")
     options = parser.parse_args()
     os.chdir(ROOT)
-    work = Path(tempfile.mkdtemp(prefix="rn-history-"))
+    work = Path(options.keep) if options.keep else Path(tempfile.mkdtemp(prefix="rn-history-"))
     try:
         cases = [(500, 500)] + ([(5000, 10_000)] if options.big else [])
         for commits, entries in cases:
             began = time.perf_counter()
-            repo = build_repo(work / f"r{commits}", commits, entries)
+            repo = work / f"r{commits}"
+            if not (repo / ".git").is_dir():
+                build_repo(repo, commits, entries)
             built = time.perf_counter() - began
             print(f"{commits} commits, {entries} entries (built in {built:.1f} s)")
             if options.compare and commits == 500:
@@ -208,7 +211,8 @@ def main() -> None:
             for name, seconds in measure(repo, options.rounds).items():
                 print(f"  {name:<8} {seconds * 1000:8.0f} ms")
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not options.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

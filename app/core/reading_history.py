@@ -152,10 +152,13 @@ def apply_changes(
         _apply(state, day, gone, came)
 
 
+Signature = tuple[str | None, tuple[str, ...]]  # (note, links): what a reworded line keeps
+
+
 def _apply(state: State, day: int, gone: list[Item], came: list[Item]) -> None:
     live = state.live
     left: dict[str, list[Record]] = {}
-    by_links: dict[tuple[str | None, tuple[str, ...]], list[tuple[str, Record]]] = {}
+    by_links: dict[Signature, list[Record]] = {}
     for item in gone:
         records = live.get(item.key)
         if not records:
@@ -165,9 +168,10 @@ def _apply(state: State, day: int, gone: list[Item], came: list[Item]) -> None:
             del live[item.key]
         left.setdefault(item.key, []).append(popped)
         if item.note is not None or item.links:
-            by_links.setdefault((item.note, item.links), []).append((item.key, popped))
+            by_links.setdefault((item.note, item.links), []).append(popped)
+    taken: set[int] = set()  # ids of the removed lines' records that found their added line
     for item in came:
-        record = _same_entry(item, left, by_links) or state.gone.pop(item.key, None)
+        record = _same_entry(item, left, by_links, taken) or state.gone.pop(item.key, None)
         if record is None:
             record = Record(day, day if item.done else 0, item.done)
         elif item.done and not record.is_done:
@@ -178,27 +182,26 @@ def _apply(state: State, day: int, gone: list[Item], came: list[Item]) -> None:
         live.setdefault(item.key, []).append(record)
     for key, records in left.items():
         for record in records:
-            state.gone.setdefault(key, record)
+            if id(record) not in taken:
+                state.gone.setdefault(key, record)
 
 
 def _same_entry(
     item: Item,
     left: dict[str, list[Record]],
-    by_links: dict[tuple[str | None, tuple[str, ...]], list[tuple[str, Record]]],
+    by_links: dict[Signature, list[Record]],
+    taken: set[int],
 ) -> Record | None:
-    """The record of a removed line that is this added line: same key, else same note and
-    links (a reworded title)."""
-    records = left.get(item.key)
-    if records:
-        record = records.pop()  # a status change: the removed line's record, whatever it was
-        _forget(by_links, record)
-        return record
-    reworded = by_links.get((item.note, item.links))
-    if not reworded:
-        return None
-    key, record = reworded.pop(0)
-    left[key].remove(record)
-    return record
+    """The record of a removed line that is this added line: same key (a status change, a
+    move), else same note and links (a reworded title). Each record is taken once: a sorted
+    10,000-line index costs one pass, not a search per line."""
+    for records in (left.get(item.key), by_links.get((item.note, item.links))):
+        while records:
+            record = records.pop()
+            if id(record) not in taken:
+                taken.add(id(record))
+                return record
+    return None
 
 
 def _matching(records: list[Record], done: bool) -> int:
@@ -207,16 +210,6 @@ def _matching(records: list[Record], done: bool) -> int:
         if records[at].is_done == done:
             return at
     return len(records) - 1
-
-
-def _forget(
-    by_links: dict[tuple[str | None, tuple[str, ...]], list[tuple[str, Record]]], record: Record
-) -> None:
-    for pairs in by_links.values():
-        for pair in pairs:
-            if pair[1] is record:
-                pairs.remove(pair)
-                return
 
 
 def entry_dates(

@@ -92,3 +92,35 @@ def test_repeated_entries_and_a_moved_line_keep_their_dates(tmp_path: Path) -> N
     assert sorted(found, key=str) == sorted(
         [(date(2024, 1, 1), None), (date(2024, 1, 5), date(2024, 1, 5))], key=str
     )
+
+
+def test_an_entry_deleted_and_added_back_keeps_its_first_day(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    repo.commit(HEAD + "* TODO [A](./a.md)\n* TODO [B](./b.md)\n", "2024-01-01T12:00:00+00:00")
+    repo.commit(HEAD + "* TODO [B](./b.md)\n", "2024-01-05T12:00:00+00:00")
+    repo.commit(HEAD + "* TODO [B](./b.md)\n* [A](./a.md)\n", "2024-01-09T12:00:00+00:00")
+    assert shown(read(repo), repo) == {
+        "B": ("2024-01-01", None),
+        "A": ("2024-01-01", "2024-01-09"),
+    }
+
+
+def test_a_reword_and_a_mark_in_one_commit_are_one_entry(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    line = "* TODO [Old name](./n.md) [[paper](https://arxiv.org/abs/1)]\n"
+    repo.commit(HEAD + line, "2024-01-01T12:00:00+00:00")
+    repo.commit(
+        HEAD + "* [New name](./n.md) [[paper](https://arxiv.org/abs/1)]\n",
+        "2024-01-07T12:00:00+00:00",
+    )
+    assert shown(read(repo), repo) == {"New name": ("2024-01-01", "2024-01-07")}
+
+
+def test_sorting_every_line_keeps_every_date(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    lines = [f"* {'TODO ' if n % 2 else ''}[P{n:03d}](./p{n}.md)\n" for n in range(300)]
+    repo.commit(HEAD + "".join(lines), "2024-01-01T12:00:00+00:00")
+    repo.commit(HEAD + "".join(reversed(lines)), "2024-02-01T12:00:00+00:00")
+    found = shown(read(repo), repo)
+    assert len(found) == 300
+    assert set(found.values()) == {("2024-01-01", None), ("2024-01-01", "2024-01-01")}
