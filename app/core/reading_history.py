@@ -246,7 +246,6 @@ def reading_history(
     """The dates of every entry of ``index``: the cached state, the commits after it, then the
     uncommitted changes (never cached: they count as today)."""
     from app.core import reading_cache
-    from app.core.frontmatter_edit import done_date_in_note
 
     state = reading_cache.load(index.path) if cache else None
     log = read_log(index.path, state.head if state is not None else None)
@@ -266,7 +265,11 @@ def reading_history(
         reading_cache.save(index.path, state)
     if log.uncommitted is not None:
         apply_changes(state, [log.uncommitted], items, today)
-    dates = entry_dates(
-        index, state, frontmatter_done=lambda note: done_date_in_note(index.root, note)
-    )
+
+    def frontmatter_done(note: str) -> date | None:
+        from app.core.frontmatter_edit import done_date_in_note  # only when git is silent
+
+        return done_date_in_note(index.root, note)
+
+    dates = entry_dates(index, state, frontmatter_done=frontmatter_done)
     return History(dates, log.notice, len(changes), log.head)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
-from statistics import median
 
 from app.core.model import Entry, Index, Status
 from app.core.reading_history import EntryDates, History
@@ -146,7 +145,11 @@ def median_wait(history: History) -> float | None:
         for d in history.dates.values()
         if d.added is not None and d.done is not None
     ]
-    return median(waits) if waits else None
+    if not waits:
+        return None
+    waits.sort()
+    middle = len(waits) // 2
+    return waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
 
 
 def oldest_unread(
