@@ -88,7 +88,7 @@ class KeyState:
             return True if isinstance(number, int) and 0 < number <= len(links) else None
         if action == "edit_note":
             return None if entry is None or entry.note is None else True
-        if action == "edit_index":
+        if action in ("edit_index", "reading_history"):
             return None if index is None else True
         if action == "history_back":
             return True if history.can_go_back else None
