@@ -27,6 +27,7 @@ from typing import Protocol
 from app.core.model import Index, Status
 
 _LIST_ITEM = re.compile(rb"^[ \t>]*(?:[*+-]|\d{1,9}[.)])[ \t]")
+_DEFINITION = re.compile(rb"^ {0,3}\[[^\]\r\n]+\]:[ \t]*\S[^\r\n]*", re.MULTILINE)
 
 
 class Change(Protocol):
@@ -115,12 +116,20 @@ class History:
     head: str | None = None
 
 
-def read_items(lines: Iterable[bytes], index_path: Path) -> dict[bytes, Item]:
+def definitions_of(data: bytes) -> bytes:
+    """The link reference definitions of an index (``[1]: https://…``), for lines read alone."""
+    return b"\n".join(_DEFINITION.findall(data))
+
+
+def read_items(
+    lines: Iterable[bytes], index_path: Path, definitions: bytes = b""
+) -> dict[bytes, Item]:
     """Each distinct line that reads as an entry, parsed in one pass over all of them.
 
     Lines are taken out of their document, so each is put on its own, unindented, between
     blank lines: a nested item reads as it would at the top, and no line can open a code block
-    for the next.
+    for the next. ``definitions`` (the index's own, as it is now) follow them, so a
+    ``[Title][1]`` line reads as in the index.
     """
     from app.core.parse import ChunkMemory, parse_index
 
@@ -128,6 +137,8 @@ def read_items(lines: Iterable[bytes], index_path: Path) -> dict[bytes, Item]:
     if not candidates:
         return {}
     text = b"\n\n".join(line.lstrip(b" \t>") for line in candidates) + b"\n"
+    if definitions:
+        text += b"\n" + definitions + b"\n"
     index = parse_index(text, index_path, cache={}, memory=ChunkMemory(disk_min_bytes=1 << 62))
     items: dict[bytes, Item] = {}
     for entry in index.entries:
@@ -257,7 +268,7 @@ def reading_history(
     lines = [line for change in changes for line in (*change.removed, *change.added)]
     if log.uncommitted is not None:
         lines += [*log.uncommitted.removed, *log.uncommitted.added]
-    items = read_items(lines, index.path)
+    items = read_items(lines, index.path, definitions_of(index.data))
     apply_changes(state, changes, items, today)
     if cache and log.head is not None and (changes or state.head != log.head):
         state.head = log.head

@@ -124,3 +124,14 @@ def test_sorting_every_line_keeps_every_date(tmp_path: Path) -> None:
     found = shown(read(repo), repo)
     assert len(found) == 300
     assert set(found.values()) == {("2024-01-01", None), ("2024-01-01", "2024-01-01")}
+
+
+def test_reference_style_links_read_as_in_the_index(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    refs = "\n[a]: ./a.md\n[b]: https://b.org\n"
+    repo.commit(HEAD + "* TODO [Alpha][a]\n* TODO [Beta][b]\n" + refs, "2024-01-01T12:00:00+00:00")
+    repo.commit(HEAD + "* [Alpha][a]\n* TODO [Beta][b]\n" + refs, "2024-01-03T12:00:00+00:00")
+    assert shown(read(repo), repo) == {
+        "Alpha": ("2024-01-01", "2024-01-03"),
+        "Beta": ("2024-01-01", None),
+    }
