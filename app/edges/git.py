@@ -19,7 +19,8 @@ from datetime import date
 from pathlib import Path
 
 _MARK = b"\x00\x01readnotes-commit "
-_TIMEOUT = 120.0
+_TIMEOUT = 600.0
+SPLIT_AT = 400  # commits: from this many, the history is read in two halves at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def _run(repo: Path, *args: str) -> tuple[int, bytes]:
     return done.returncode, done.stdout
 
 
-def read_log(index_path: Path, since: str | None = None) -> GitLog:
+def read_log(index_path: Path, since: str | None = None, *, split_at: int = SPLIT_AT) -> GitLog:
     """The history of ``index_path``'s lines; with ``since`` (a commit seen before), only what
     came after it, when it is still an ancestor of HEAD (else, after a rebase, from the start).
 
@@ -77,13 +78,18 @@ def read_log(index_path: Path, since: str | None = None) -> GitLog:
         return GitLog(notice="Not a git repository: dates come from the notes' done: lines only")
     head = lines[2].strip() if code == 0 and len(lines) > 2 else None
     try:
-        return _read(index_path, Path(lines[0]), lines[1] == "true", head, since)
+        return _read(index_path, Path(lines[0]), lines[1] == "true", head, since, split_at)
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         return GitLog(notice=f"git history unreadable ({exc}): dates from done: lines only")
 
 
 def _read(
-    index_path: Path, repo: Path, shallow: bool, head: str | None, since: str | None
+    index_path: Path,
+    repo: Path,
+    shallow: bool,
+    head: str | None,
+    since: str | None,
+    split_at: int,
 ) -> GitLog:
     log = GitLog(head=head, shallow=shallow)
     if head is None:
@@ -97,10 +103,7 @@ def _read(
         log.from_start = _run(repo, "merge-base", "--is-ancestor", since, head)[0] != 0
     if since != head:
         span = head if log.from_start else f"{since}..{head}"
-        code, raw = _run(repo, *_LOG_ARGS, span, "--", rel)
-        if code != 0:
-            raise ValueError("git log failed")
-        log.changes = parse_log(raw)
+        log.changes = parse_log(_patches(repo, rel, span, split_at))
     code, status = _run(repo, "status", "--porcelain=v1", "--untracked-files=all", "--", rel)
     never_committed = log.from_start and not log.changes
     if status.startswith(b"??") or status.startswith(b"A") or (never_committed and not status):
@@ -132,6 +135,44 @@ _LOG_ARGS = (
     "--no-textconv",
     "--format=%x00%x01readnotes-commit %H %aI",
 )
+
+
+def _patches(repo: Path, rel: str, span: str, split_at: int) -> bytes:
+    """``git log -p`` of the index over ``span``, newest first. A long history is read in two
+    halves at once, one per core: git's diffing is nearly all of a cold run. The older half
+    follows the index by the name it had at the cut (its names come from a cheap first pass)."""
+    halves = _halves(repo, rel, span, split_at) if (os.cpu_count() or 1) > 1 else None
+    if halves is None:
+        code, raw = _run(repo, *_LOG_ARGS, span, "--", rel)
+        if code != 0:
+            raise ValueError("git log failed")
+        return raw
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2, thread_name_prefix="git-log") as pool:
+        runs = [pool.submit(_run, repo, *_LOG_ARGS, *half) for half in halves]
+        results = [run.result() for run in runs]
+    if any(code != 0 for code, _ in results):
+        raise ValueError("git log failed")
+    return b"".join(raw for _, raw in results)
+
+
+def _halves(repo: Path, rel: str, span: str, split_at: int) -> list[tuple[str, ...]] | None:
+    """The arguments of the two ``git log`` runs, newer half first; None: not worth it."""
+    if ".." in span:
+        return None  # after the cache: a few new commits
+    code, out = _run(
+        repo, "log", "--first-parent", "--follow", "--name-only", "--format=%x00%H", span, "--", rel
+    )
+    records = out.split(b"\x00")[1:]
+    if code != 0 or len(records) < split_at:
+        return None
+    commit, *names = records[len(records) // 2].split(b"\n")
+    name = next((n for n in reversed(names) if n), None)
+    if name is None:
+        return None
+    cut = commit.decode()
+    return [(f"{cut}..{span}", "--", rel), (cut, "--", os.fsdecode(name))]
 
 
 def _whole_file(index_path: Path) -> LineChange | None:
