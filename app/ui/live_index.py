@@ -191,7 +191,7 @@ class LiveIndex:
         if change.root_missing:
             return
         if change.git_moved:
-            app.reading.refresh()
+            app.reading.refresh_soon()
         if change.index_touched or self.index is None or self.problem is not None:
             self.request_reload()
         if came_back or app.navigator.shows_any(change.paths):

@@ -17,7 +17,11 @@ from app.core.model import Index
 from app.render.preview import Preview, reading_dates_line
 from app.ui.workers import thread_worker
 
+REFRESH_PAUSE = 0.3  # seconds without a new model or commit before git is asked again
+
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from app.core.reading_history import EntryDates, History
     from app.ui.app import ReadnotesApp
 
@@ -36,17 +40,29 @@ class Reading:
         self.history: History | None = None
         self.index: Index | None = None
         self.reads = 0  # histories read: how many times git was asked
+        self._later: Timer | None = None
 
     @property
     def host(self) -> ReadnotesApp:
         return self.app
 
     def index_shown(self, index: Index) -> None:
-        """A new model (a load, a re-read, a write): its dates, once the screen is painted."""
-        if index is not self.index:
+        """A new model (a load, a re-read, a write): its dates, once the screen is painted the
+        first time; later after a pause, so a burst of saves (or marks) asks git once."""
+        if index is self.index:
+            return
+        if self.history is None and self._later is None:
             self.app.call_after_refresh(self.refresh)
+        else:
+            self.refresh_soon()
+
+    def refresh_soon(self) -> None:
+        if self._later is not None:
+            self._later.stop()
+        self._later = self.app.set_timer(REFRESH_PAUSE, self.refresh)
 
     def refresh(self) -> None:
+        self._later = None
         index = self.app.index
         if index is not None:
             self.read(index)
