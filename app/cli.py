@@ -20,7 +20,7 @@ from app.core.display_names import VISIBLE_ERRORS, json_safe, shown_name, visibl
 from app.core.edit import remove_stale_temps_beside
 from app.core.errors import ConflictError, ReadnotesError
 from app.core.model import Entry, Index, Status
-from app.core.parse import find_index
+from app.core.parse import find_index, load_index
 from app.core.query import Query, filter_entries
 from app.core.reread import read_ahead
 from app.core.subindex import load_tree
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # The commands below import the rest of the core when they run (adding, checking, searching,
 # stats, frontmatter dates): the browser's start, timed to its first screen, pays for none of it.
 
-COMMANDS = ("list", "done", "todo", "check", "search", "stats", "add", "export")
+COMMANDS = ("list", "done", "todo", "check", "search", "stats", "add", "export", "history")
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 DESCRIPTION = """\
@@ -51,6 +51,7 @@ usage:
   readnotes add   [PATH] --title T [--category "A/B"] [--url U]... [--todo] [--note | --no-note]
   readnotes add   [PATH] --url ARXIV-ID-OR-DOI [--category "A/B"] [--fetch | --no-fetch] ...
   readnotes export [PATH] [--format bibtex | csl-json] [--todo | --done] [--match TEXT] [--fetch]
+  readnotes history [PATH] [--json] [--since YYYY-MM-DD] [--by week | month]   from git
   readnotes --help | --version
 
 PATH is a notes folder (its index is README.md or index.md, any case) or an index file.
@@ -111,6 +112,10 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         _add_arguments(parser)
     elif command == "export":
         _export_arguments(parser)
+    elif command == "history":
+        parser.add_argument("--json", action="store_true", help="print a JSON object")
+        parser.add_argument("--since", metavar="YYYY-MM-DD", type=_day, help="from this day on")
+        parser.add_argument("--by", choices=("month", "week"), default="month", help="buckets")
     return parser
 
 
@@ -122,6 +127,13 @@ def _line_spec(text: str) -> tuple[str, int]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a line number: {text!r}") from None
     return file.removeprefix("./"), line
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -183,6 +195,8 @@ def _run_command(command: str, options: argparse.Namespace, config: Config) -> i
         return _add(load_tree(path), options, config)
     if command == "export":
         return _export(load_tree(path), options, config)
+    if command == "history":
+        return _history(load_index(path), options)
     status = Status.DONE if command == "done" else Status.TODO
     return _mark(
         path,
@@ -428,6 +442,33 @@ def _stats(index: Index, *, json_out: bool) -> int:
         _write(stats_table(index))
         _report_warnings(index)
     return EXIT_OK
+
+
+def _history(index: Index, options: argparse.Namespace) -> int:
+    from app.core.reading_history import reading_history
+    from app.core.reading_stats import history_json, history_report
+    from app.edges.git import read_log
+
+    today = _today()
+    history = reading_history(index, read_log, today)
+    if history.notice:
+        sys.stderr.write(f"readnotes: {shown_name(history.notice)}\n")
+    if options.json:
+        _write_json(history_json(index, history, by=options.by, since=options.since))
+    else:
+        _write(history_report(index, history, today, by=options.by, since=options.since))
+    return EXIT_OK
+
+
+def _today() -> date:
+    """Today, or the day ``READNOTES_TODAY`` names (tests and benchmarks fix the clock)."""
+    fixed = os.environ.get("READNOTES_TODAY")
+    if fixed:
+        try:
+            return date.fromisoformat(fixed)
+        except ValueError:
+            pass
+    return date.today()
 
 
 def _report_warnings(index: Index) -> None:

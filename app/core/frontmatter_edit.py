@@ -148,3 +148,40 @@ def _write_done_date_locked(path: Path, rel: str, day: date) -> bool:
             continue
         return True
     raise FrontmatterEditError(f"{rel} keeps changing on disk; done date not recorded")
+
+
+_HEAD_BYTES = 16 * 1024  # a frontmatter's done line is near the top
+_DAY = re.compile(r"""["']?(\d{4}-\d{2}-\d{2})""")
+
+
+def done_date_in_note(root: Path, rel: str) -> date | None:
+    """The day the note's ``done:`` line records (as ``write_done_date`` writes it), or None.
+
+    Read from the note's first 16 KB without YAML: the reading history asks it of every done
+    entry git does not explain, which can be thousands.
+    """
+    path = safe_path(root, rel.rstrip("/")) if not rel.endswith("/") else None
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD_BYTES).removeprefix(BOM).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    for opening, closing, done in (
+        (_YAML_OPEN, _YAML_CLOSE, _YAML_DONE),
+        (_TOML_OPEN, _TOML_CLOSE, _TOML_DONE),
+    ):
+        start = opening.match(head)
+        if start is None:
+            continue
+        close = closing.search(head, start.end())
+        found = done.search(head, start.end(), close.start() if close else len(head))
+        day = _DAY.match(found.group("value").strip()) if found else None
+        if day is None:
+            return None
+        try:
+            return date.fromisoformat(day.group(1))
+        except ValueError:
+            return None
+    return None

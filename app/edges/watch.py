@@ -33,6 +33,7 @@ class FolderChange:
     paths: frozenset[str]  # root-relative POSIX paths, noise removed
     index_touched: bool  # the index file was among them (re-read it and compare)
     root_missing: bool = False  # the notes folder itself is gone (or back, when False again)
+    git_moved: bool = False  # the repository's HEAD or a branch moved: a commit landed
 
 
 def _relative(root: str, path: str) -> str | None:
@@ -50,11 +51,44 @@ def is_relevant(rel: str) -> bool:
     return not any(is_noise(part) or part in SKIPPED_FOLDERS for part in rel.split("/"))
 
 
+def git_dir_of(root: Path) -> Path | None:
+    """The git folder of the repository holding ``root`` (it may lie above it, or be named by a
+    worktree's ``.git`` file), or None."""
+    folder = Path(os.path.realpath(root))
+    for candidate in (folder, *folder.parents):
+        dot_git = candidate / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():
+            try:
+                line = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            except OSError:
+                return None
+            if line.startswith("gitdir:"):
+                target = Path(line.removeprefix("gitdir:").strip())
+                return target if target.is_absolute() else candidate / target
+            return None
+    return None
+
+
+def is_ref_move(git_dir: str, path: str) -> bool:
+    """``HEAD``, ``packed-refs`` or a branch under ``refs/heads``: what a commit moves."""
+    rel = _relative(git_dir, path)
+    if rel is None:
+        return False
+    return rel in ("HEAD", "packed-refs") or (
+        rel.startswith("refs/heads/") and not rel.endswith(".lock")
+    )
+
+
 class _Filter:
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, git_dir: str | None = None) -> None:
         self._root = root
+        self._git_dir = git_dir
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        if self._git_dir is not None and is_ref_move(self._git_dir, path):
+            return True
         rel = _relative(self._root, path)
         if rel is None or rel == ".":
             return True  # the root itself (deleted, moved)
@@ -62,13 +96,20 @@ class _Filter:
 
 
 def summarise(
-    root: Path, index_path: Path, raw: set[tuple[watchfiles.Change, str]]
+    root: Path,
+    index_path: Path,
+    raw: set[tuple[watchfiles.Change, str]],
+    git_dir: str | None = None,
 ) -> FolderChange:
     root_text = str(root)
     index_real = os.path.realpath(index_path)
     paths: set[str] = set()
     index_touched = False
+    git_moved = False
     for _change, path in raw:
+        if git_dir is not None and is_ref_move(git_dir, path):
+            git_moved = True
+            continue
         if path == index_real or os.path.realpath(path) == index_real:
             index_touched = True
         rel = _relative(root_text, path)
@@ -77,7 +118,9 @@ def summarise(
     index_rel = _relative(root_text, str(index_path))
     if index_rel is not None and index_rel in paths:
         index_touched = True
-    return FolderChange(frozenset(paths), index_touched, root_missing=not root.is_dir())
+    return FolderChange(
+        frozenset(paths), index_touched, root_missing=not root.is_dir(), git_moved=git_moved
+    )
 
 
 async def watch_folder(
@@ -96,6 +139,7 @@ async def watch_folder(
 
     stop = stop or asyncio.Event()
     extra = _outside_index_folder(root, index_path)
+    git_text = _watched_git_dir(root, extra)
     while not stop.is_set():
         if not root.is_dir():
             yield FolderChange(frozenset(), True, root_missing=True)
@@ -107,7 +151,7 @@ async def watch_folder(
         try:
             async for raw in watchfiles.awatch(
                 *targets,
-                watch_filter=_Filter(str(root)),
+                watch_filter=_Filter(str(root), git_text),
                 debounce=DEBOUNCE_MS,
                 step=STEP_MS,
                 stop_event=stop,
@@ -122,15 +166,28 @@ async def watch_folder(
                     if not root.is_dir():
                         break  # the timeout tick notices a vanished root
                     continue
-                change = summarise(root, index_path, raw)
+                change = summarise(root, index_path, raw, git_text)
                 if change.root_missing:
                     break
-                if change.paths or change.index_touched:
+                if change.paths or change.index_touched or change.git_moved:
                     yield change
         except (FileNotFoundError, OSError, RuntimeError):
             # The root vanished under the watcher (or inotify gave up): re-arm after a pause.
             if await _wait(stop, REAPPEAR_CHECK_S):
                 return
+
+
+def _watched_git_dir(root: Path, extra: list[Path]) -> str | None:
+    """The git folder as the watcher names its events; one above the notes folder (or a
+    worktree's, elsewhere) is added to ``extra`` to be watched as well."""
+    git_dir = git_dir_of(root)
+    if git_dir is None or not git_dir.is_dir():
+        return None
+    real_git, real_root = os.path.realpath(git_dir), os.path.realpath(root)
+    if os.path.commonpath([real_root, real_git]) == real_root:
+        return os.path.join(str(root), os.path.relpath(real_git, real_root))
+    extra.append(Path(real_git))
+    return real_git
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> bool:

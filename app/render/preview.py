@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import quote
 
 from rich.cells import cell_len
@@ -239,3 +240,21 @@ def _shorten(text: str, limit: int) -> str:
 def _destination(url: str) -> str:
     """A URL as a ``<...>`` link destination, without the brackets that would end it."""
     return url.replace("<", "%3C").replace(">", "%3E")
+
+
+def reading_dates_line(added: date | None, done: date | None) -> Text | None:
+    """ "added 2024-01-10 · read 2024-02-15 (36 days)", from the reading history; None when
+    neither day is known."""
+    if added is None and done is None:
+        return None
+    line = Text(style="dim")
+    if added is not None:
+        line.append(f"added {added.isoformat()}")
+    if done is not None:
+        if added is not None:
+            line.append(" · ")
+        line.append(f"read {done.isoformat()}")
+        if added is not None:
+            days = (done - added).days
+            line.append(f" ({'1 day' if days == 1 else f'{days} days'})")
+    return line

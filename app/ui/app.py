@@ -36,6 +36,7 @@ from app.core.state import StateStore, default_state_dir
 from app.edges.browser import no_browser, open_url, url_is_openable
 from app.edges.clipboard import copy_native, no_clipboard
 from app.edges.editor import editor_command, run_editor
+from app.edges.git import read_log
 from app.edges.opener import no_viewer, open_file
 from app.edges.watch import watch_folder
 from app.ui.commands import GoToEntryProvider
@@ -52,6 +53,7 @@ from app.ui.note_view import NoteView
 from app.ui.outside import BibtexCopied, Copied, Opened, Outside
 from app.ui.palette import TagsProvider, ThemesProvider
 from app.ui.preferences import Preferences
+from app.ui.reading import HistoryRead, Reading
 from app.ui.signals import install_exit_signals
 from app.ui.status_line import OverallProgress, StatusLine
 from app.ui.tree import IndexTree
@@ -97,6 +99,7 @@ class ReadnotesApp(App[int]):
         self.writes = Writes(self)
         self.outside = Outside(self)
         self.keys = KeyState(self)
+        self.reading = Reading(self)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -175,6 +178,7 @@ class ReadnotesApp(App[int]):
         for warning in [w for w in index.warnings if w not in old_warnings][:3]:
             self.notify(inert_line(warning), severity="warning")
         self.navigator.refresh_preview(force=True, keep_scroll=not first)
+        self.reading.index_shown(index)
         if first:  # every note's frontmatter, and the watcher, once the first screen is painted
             self.call_after_refresh(self.filtering.read_tags)
             self.call_after_refresh(live.start_watching)
@@ -285,6 +289,9 @@ class ReadnotesApp(App[int]):
     def action_outline(self) -> None:
         self.links.outline()
 
+    def action_reading_history(self) -> None:
+        self.reading.open_screen()
+
     def action_open_image(self) -> None:
         self.links.open_image_in_view()
 
@@ -345,6 +352,8 @@ class ReadnotesApp(App[int]):
                 self.outside.copied(result)
             case BibtexCopied():
                 self.outside.bibtex_copied(result)
+            case HistoryRead():
+                self.reading.history_read(result)
 
     def _failed(self, name: str, error: BaseException | None) -> None:
         message = (
@@ -373,6 +382,7 @@ def real_effects(config: Config | None = None) -> Effects:
         reread=reread_index,
         add_entry=add_entry,
         paper_lookup=PaperLookup(config or Config()),
+        git_log=read_log,
     )
 
 

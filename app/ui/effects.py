@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from app.core.add import AddResult
     from app.core.metadata import PaperMeta
     from app.core.paper_ids import PaperId
+    from app.core.reading_history import ReadLog
     from app.ui.add_screen import AddRequest
 
 
@@ -52,6 +53,9 @@ class Change(Protocol):
 
     @property
     def root_missing(self) -> bool: ...
+
+    @property
+    def git_moved(self) -> bool: ...  # HEAD or a branch moved: a commit landed
 
 
 class Watch(Protocol):
@@ -81,3 +85,5 @@ class Effects:
     add_entry: Callable[[Index, AddRequest], AddResult]  # write a new entry (off the loop)
     # a paper's metadata by its id (blocking, from a worker); a ReadnotesError says why not
     paper_lookup: Callable[[PaperId], PaperMeta]
+    # the index's history from git after a commit seen before (blocking, from a worker)
+    git_log: ReadLog

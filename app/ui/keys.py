@@ -49,6 +49,7 @@ GENERAL_BINDINGS: list[BindingType] = [
     Binding("ctrl+f", "search", "Search notes", show=False, priority=True, id="app.search"),
     Binding("t", "cycle_status", "All/TODO/done", id="app.cycle_status"),
     Binding("a", "add_entry", "Add entry", id="app.add"),
+    Binding("H", "reading_history", "Reading history", show=False, id="app.reading_history"),
     Binding("left_square_bracket,backspace", "history_back", "Back", show=False, id="app.back"),
     Binding("right_square_bracket", "history_forward", "Forward", show=False, id="app.forward"),
     Binding("r", "reload", "Reload", show=False, id="app.reload"),
@@ -87,7 +88,7 @@ class KeyState:
             return True if isinstance(number, int) and 0 < number <= len(links) else None
         if action == "edit_note":
             return None if entry is None or entry.note is None else True
-        if action == "edit_index":
+        if action in ("edit_index", "reading_history"):
             return None if index is None else True
         if action == "history_back":
             return True if history.can_go_back else None

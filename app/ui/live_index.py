@@ -190,6 +190,8 @@ class LiveIndex:
             self.show_status()
         if change.root_missing:
             return
+        if change.git_moved:
+            app.reading.refresh_soon()
         index = self.index
         touched = change.index_touched or (
             index is not None and not change.paths.isdisjoint(index.sources)

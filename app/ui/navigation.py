@@ -43,13 +43,14 @@ class PreviewLoaded:
     keep: tuple[Entry, Cached] | None
 
 
-def render_version(preview: Preview, version: object) -> object:
+def render_version(preview: Preview, version: object, header: list[Text] | None = None) -> object:
     """What tells one render of ``preview`` from another, for the preview's render cache.
 
     The note's mtime, and the body's hash too: a folder listing or an overview has no mtime to
     tell it changed; the header's text, since an entry's status or links may change alone.
     """
-    return (version, hash(preview.body), tuple(line.plain for line in preview.header))
+    shown = preview.header if header is None else header
+    return (version, hash(preview.body), tuple(line.plain for line in shown))
 
 
 class Navigator:
@@ -186,12 +187,13 @@ class Navigator:
         anchor: str | None = None,
     ) -> None:
         self.base = preview.base
+        header = self.app.reading.header_for(preview)  # with its added and read days
         self.app.note_view.show(
             preview.doc_key,
             preview.body,
             preview.base,
-            preview.header,
-            version=render_version(preview, version),
+            header,
+            version=render_version(preview, version, header),
             keep_scroll=keep_scroll,
             anchor=anchor,
         )
@@ -242,7 +244,7 @@ class Navigator:
     def _read_ahead_done(self, entry: Entry, cached: Cached, rendered: RenderedNote) -> None:
         self.previews.put(entry, cached)
         preview = cached.preview
-        version = render_version(preview, cached.version)
+        version = render_version(preview, cached.version, self.app.reading.header_for(preview))
         self.app.note_view.remember(preview.doc_key, version, rendered)
 
     def _read_ahead_finished(self) -> None:

@@ -186,3 +186,27 @@ def test_a_read_only_note_is_a_refusal_and_stays(tmp_path: Path) -> None:
     with pytest.raises(EditError, match="read-only"):
         write_done_date(tmp_path, "n.md", DAY)
     assert note.read_bytes() == b"# n\n"
+
+
+def test_the_done_day_is_read_back_as_written(tmp_path: Path) -> None:
+    from app.core.frontmatter_edit import done_date_in_note
+
+    notes = {
+        "yaml.md": "---\ntitle: A\ndone: '2024-02-03'\n---\n# A\n",
+        "toml.md": '+++\ntitle = "A"\ndone = 2024-02-04\n+++\n# A\n',
+        "body.md": "# A\n\ndone: 2024-02-05 is only text here\n",
+        "bad.md": "---\ndone: someday\n---\n",
+        "written.md": with_done_date(b"---\ntitle: A\n---\n", date(2024, 2, 6)).decode(),
+    }
+    for name, text in notes.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    found = {name: done_date_in_note(tmp_path, name) for name in [*notes, "missing.md", "dir/"]}
+    assert found == {
+        "yaml.md": date(2024, 2, 3),
+        "toml.md": date(2024, 2, 4),
+        "body.md": None,
+        "bad.md": None,
+        "written.md": date(2024, 2, 6),
+        "missing.md": None,
+        "dir/": None,
+    }

@@ -138,3 +138,25 @@ async def test_polling_sees_a_save(root: Path) -> None:
 )
 def test_noise_paths(rel: str, relevant: bool) -> None:
     assert is_relevant(rel) is relevant
+
+
+@pytest.mark.parametrize("above", [False, True], ids=["git-in-notes", "git-above-notes"])
+async def test_a_commit_moves_the_ref_and_the_watcher_says_so(
+    tmp_path: Path, above: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.git_repo import GIT_ENV, GitRepo
+
+    for name, value in GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    repo = GitRepo(tmp_path / "top")
+    notes = repo.path / "notes" if above else repo.path
+    repo.commit("* [a](./a.md)\n", "2024-01-01T12:00:00+00:00", name="other.md")
+    notes.mkdir(exist_ok=True)
+    (notes / "README.md").write_text("* [a](./a.md)\n")
+
+    def commit() -> None:
+        repo.commit("* [b](./b.md)\n", "2024-01-02T12:00:00+00:00", name="other.md")
+
+    changes = await changes_after(notes, commit, settle=1.0)
+    assert any(change.git_moved for change in changes)
+    assert all(not path.startswith(".git") for change in changes for path in change.paths)

@@ -28,6 +28,7 @@ from app.core.sanitize import inert_line
 from app.edges.browser import OpenResult, no_browser, url_is_openable
 from app.edges.clipboard import CopyResult
 from app.edges.editor import editor_command
+from app.edges.git import GitLog
 from app.edges.network import NetworkError
 from app.edges.watch import watch_folder
 from app.ui.app import ReadnotesApp
@@ -130,6 +131,7 @@ class FakeEffects:
         self.edited: list[list[str]] = []  # editor commands run
         self.bursts = 0  # bursts of changes the watcher reported
         self.reloads = 0  # models taken from disk after the first: outside changes shown
+        self.history_reads = 0  # times the fake git was asked for the index's history
 
     def effects(self) -> Effects:
         real = Effects(
@@ -144,6 +146,7 @@ class FakeEffects:
             reread=self.reread,
             add_entry=add_entry,
             paper_lookup=self.paper_lookup,
+            git_log=self.git_log,
         )
         return dataclasses.replace(real, **self.replaced)
 
@@ -177,6 +180,12 @@ class FakeEffects:
         async for change in watch_folder(root, index_path, poll=poll, stop=stop):
             self.bursts += 1
             yield change
+
+    def git_log(self, index_path: Path, since: str | None) -> GitLog:
+        """No history unless a test hands in the real one (``git_log=read_log``): the sample
+        folder lives in readnotes' own repository, whose commits would date its entries."""
+        self.history_reads += 1
+        return GitLog(notice="git is not asked in this test")
 
     def reread(self, path: Path, known: Index | None) -> Reread:
         result = reread_index(path, known)
