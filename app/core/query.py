@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from app.core.link_health import FILTER_WORDS, Health, entry_has
 from app.core.model import Entry, Index, Status
 
 
@@ -88,6 +89,7 @@ def narrows(previous: Query, query: Query) -> bool:
         query.status == previous.status
         and query.text.startswith(previous.text)
         and "#" not in query.text
+        and "is:" not in query.text.casefold()
     )
 
 
@@ -97,12 +99,20 @@ def filter_entries(
     tags: Mapping[str, tuple[str, ...]] | None = None,
     *,
     within: Sequence[Entry] | None = None,
+    health: Mapping[str, Health] | None = None,
 ) -> list[Entry]:
     """Entries matching ``query``, in document order.
 
     ``within``: the entries of ``index`` that matched a query this one ``narrows``; only those
-    are tested (each keystroke of a growing filter tests fewer).
+    are tested (each keystroke of a growing filter tests fewer). ``health``: the links' last
+    known health, for ``is:dead``, ``is:moved`` and ``is:unreachable``.
     """
+    kinds = [FILTER_WORDS[word] for word in query.words if word in FILTER_WORDS]
+    if kinds:
+        rest = " ".join(word for word in query.words if word not in FILTER_WORDS)
+        found = filter_entries(index, Query(rest, query.status), tags, within=within)
+        known = health or {}
+        return [e for e in found if all(entry_has(e, kind, known) for kind in kinds)]
     if not query.active:
         return list(index.entries)
     words = query.words

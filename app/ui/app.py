@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date
@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 
 from app.core.config import Config
 from app.core.errors import ReadnotesError
+from app.core.link_health import Health
 from app.core.model import Entry, Index
 from app.core.reread import Reread, reread_index
 from app.core.sanitize import inert_line
@@ -44,6 +45,7 @@ from app.ui.filter_bar import FilterBar
 from app.ui.filtering import Filtering, TagsRead
 from app.ui.footer import KeysFooter
 from app.ui.keys import ENTRY_BINDINGS, GENERAL_BINDINGS, NOTE_BINDINGS, KeyState
+from app.ui.link_checks import HealthRead, LinkChecks, LinksChecked, LinksFixed
 from app.ui.link_routing import LinkRouter
 from app.ui.live_index import LiveIndex, Reloaded
 from app.ui.navigation import Navigator, PreviewLoaded
@@ -96,6 +98,7 @@ class ReadnotesApp(App[int]):
         self.links = LinkRouter(self)
         self.writes = Writes(self)
         self.outside = Outside(self)
+        self.link_checks = LinkChecks(self)
         self.keys = KeyState(self)
 
     # -- layout -------------------------------------------------------------------------------
@@ -178,6 +181,7 @@ class ReadnotesApp(App[int]):
         if first:  # every note's frontmatter, and the watcher, once the first screen is painted
             self.call_after_refresh(self.filtering.read_tags)
             self.call_after_refresh(live.start_watching)
+            self.call_after_refresh(self.link_checks.read)
         else:
             self.filtering.read_tags()
 
@@ -214,6 +218,7 @@ class ReadnotesApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if screen is self.screen_stack[0]:
+            yield from self.link_checks.commands()
             yield from self.keys.system_commands()
 
     # -- actions and messages: each handled by the object that owns it ----------------------
@@ -264,7 +269,14 @@ class ReadnotesApp(App[int]):
         self.filtering.focus_filter()
 
     def action_clear_text_filter(self) -> None:
-        self.filtering.clear_text()
+        if not self.link_checks.stop():  # escape stops a link check first
+            self.filtering.clear_text()
+
+    def action_check_links(self) -> None:
+        self.link_checks.toggle()
+
+    def action_open_role(self, role: str) -> None:
+        self.link_checks.open_role(role)
 
     def action_cycle_status(self) -> None:
         self.filtering.cycle_status()
@@ -345,6 +357,12 @@ class ReadnotesApp(App[int]):
                 self.outside.copied(result)
             case BibtexCopied():
                 self.outside.bibtex_copied(result)
+            case HealthRead():
+                self.link_checks.health_read(result)
+            case LinksChecked():
+                self.link_checks.checked(result)
+            case LinksFixed():
+                self.link_checks.fixed(result)
 
     def _failed(self, name: str, error: BaseException | None) -> None:
         message = (
@@ -353,6 +371,8 @@ class ReadnotesApp(App[int]):
         message = inert_line(message)
         if name == "reload":
             self.live.failed(message)
+        if name == "link-check":
+            self.link_checks.check_failed()
         self.notify(message, title="readnotes", severity="error")
 
 
@@ -373,6 +393,7 @@ def real_effects(config: Config | None = None) -> Effects:
         reread=reread_index,
         add_entry=add_entry,
         paper_lookup=PaperLookup(config or Config()),
+        check_links=LinkCheck(config or Config()),
     )
 
 
@@ -389,6 +410,7 @@ def local_effects() -> Effects:
         open_file=no_viewer,
         run_editor=_no_editor,
         paper_lookup=_no_network,
+        check_links=_no_link_check,
     )
 
 
@@ -409,6 +431,32 @@ class PaperLookup:
                 self._source = paper_source(self.config)
             source = self._source
         return source.lookup(found)
+
+
+class LinkCheck:
+    """Web links checked by ``app.edges.link_check``, imported (httpx and all) on first use."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def __call__(
+        self,
+        urls: Sequence[str],
+        on_result: Callable[[str, Health], None],
+        stop: threading.Event,
+    ) -> Mapping[str, Health]:
+        from app.edges.link_check import LinkChecker
+
+        checker = LinkChecker(
+            timeout=self.config.network_timeout, per_host=self.config.link_check_per_host
+        )
+        return checker.check(urls, on_result=on_result, stop=stop).results
+
+
+def _no_link_check(
+    urls: Sequence[str], on_result: Callable[[str, Health], None], stop: threading.Event
+) -> Mapping[str, Health]:
+    raise ReadnotesError("Links not checked: this browser was started without network access")
 
 
 def _no_network(found: PaperId) -> PaperMeta:

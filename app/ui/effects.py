@@ -14,13 +14,15 @@ neither layer imports the other.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+import threading
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from app.core.link_health import Health
 from app.core.model import Index
 from app.core.reread import Reread
 
@@ -63,6 +65,9 @@ class Watch(Protocol):
 
 
 Suspend = Callable[[], AbstractContextManager[None]]
+CheckLinks = Callable[
+    [Sequence[str], Callable[[str, Health], None], threading.Event], Mapping[str, Health]
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +86,6 @@ class Effects:
     add_entry: Callable[[Index, AddRequest], AddResult]  # write a new entry (off the loop)
     # a paper's metadata by its id (blocking, from a worker); a ReadnotesError says why not
     paper_lookup: Callable[[PaperId], PaperMeta]
+    # check web links (blocking, from a worker): each result to the callback as it comes, the
+    # event stops the run at once; the results found
+    check_links: CheckLinks
