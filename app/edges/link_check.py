@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from app.core.config import Config
+from app.core.errors import ReadnotesError
 from app.core.link_health import REDIRECTS, Health, Hop, Probe, classify
-from app.edges.network import USER_AGENT, _describe, _retry_after_seconds
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["CheckRun", "LinkChecker"]
+__all__ = ["CheckRun", "LinkChecker", "link_checks_by", "no_link_checks"]
 
 MAX_HOPS = 10
 PER_HOST = 4
@@ -69,6 +70,8 @@ class LinkChecker:
         are abandoned to their daemon threads, and what was found so far is returned.
         """
         import httpx
+
+        from app.edges.network import USER_AGENT
 
         stop = stop or threading.Event()
         run = CheckRun()
@@ -120,6 +123,8 @@ class LinkChecker:
 
     def _probe(self, client: httpx.Client, url: str, slots: _Slots, stop: threading.Event) -> Probe:
         import httpx
+
+        from app.edges.network import _describe, _retry_after_seconds
 
         hops: list[Hop] = []
         seen = {url}
@@ -180,6 +185,30 @@ class LinkChecker:
                     answer.headers.get("Location", ""),
                     answer.headers.get("Retry-After"),
                 )
+
+
+def link_checks_by(
+    config: Config,
+) -> Callable[[Sequence[str], Callable[[str, Health], None], threading.Event], dict[str, Health]]:
+    """The browser's ``check_links`` effect, with the config's timeout and per-host limit.
+
+    This module loads with the browser; httpx and the HTTP client only on the first check.
+    """
+
+    def check_links(
+        urls: Sequence[str], on_result: Callable[[str, Health], None], stop: threading.Event
+    ) -> dict[str, Health]:
+        checker = LinkChecker(timeout=config.network_timeout, per_host=config.link_check_per_host)
+        return checker.check(urls, on_result=on_result, stop=stop).results
+
+    return check_links
+
+
+def no_link_checks(
+    urls: Sequence[str], on_result: Callable[[str, Health], None], stop: threading.Event
+) -> dict[str, Health]:
+    """What a browser built without its effects does: it never goes online."""
+    raise ReadnotesError("Links not checked: this browser was started without network access")
 
 
 def _host(url: str) -> str:

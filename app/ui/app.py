@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date
@@ -29,7 +29,6 @@ from textual.worker import Worker, WorkerState
 
 from app.core.config import Config
 from app.core.errors import ReadnotesError
-from app.core.link_health import Health
 from app.core.model import Entry, Index
 from app.core.reread import Reread, reread_index
 from app.core.sanitize import inert_line
@@ -37,6 +36,7 @@ from app.core.state import StateStore, default_state_dir
 from app.edges.browser import no_browser, open_url, url_is_openable
 from app.edges.clipboard import copy_native, no_clipboard
 from app.edges.editor import editor_command, run_editor
+from app.edges.link_check import link_checks_by, no_link_checks
 from app.edges.opener import no_viewer, open_file
 from app.edges.watch import watch_folder
 from app.ui.commands import GoToEntryProvider
@@ -393,7 +393,7 @@ def real_effects(config: Config | None = None) -> Effects:
         reread=reread_index,
         add_entry=add_entry,
         paper_lookup=PaperLookup(config or Config()),
-        check_links=LinkCheck(config or Config()),
+        check_links=link_checks_by(config or Config()),
     )
 
 
@@ -410,7 +410,7 @@ def local_effects() -> Effects:
         open_file=no_viewer,
         run_editor=_no_editor,
         paper_lookup=_no_network,
-        check_links=_no_link_check,
+        check_links=no_link_checks,
     )
 
 
@@ -431,32 +431,6 @@ class PaperLookup:
                 self._source = paper_source(self.config)
             source = self._source
         return source.lookup(found)
-
-
-class LinkCheck:
-    """Web links checked by ``app.edges.link_check``, imported (httpx and all) on first use."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-
-    def __call__(
-        self,
-        urls: Sequence[str],
-        on_result: Callable[[str, Health], None],
-        stop: threading.Event,
-    ) -> Mapping[str, Health]:
-        from app.edges.link_check import LinkChecker
-
-        checker = LinkChecker(
-            timeout=self.config.network_timeout, per_host=self.config.link_check_per_host
-        )
-        return checker.check(urls, on_result=on_result, stop=stop).results
-
-
-def _no_link_check(
-    urls: Sequence[str], on_result: Callable[[str, Health], None], stop: threading.Event
-) -> Mapping[str, Health]:
-    raise ReadnotesError("Links not checked: this browser was started without network access")
 
 
 def _no_network(found: PaperId) -> PaperMeta:

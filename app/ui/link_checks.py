@@ -76,6 +76,8 @@ class LinkChecks:
         return HealthRead(self.store.load())
 
     def health_read(self, result: HealthRead) -> None:
+        if not result.known:  # nothing kept: the first screen is not painted again
+            return
         self.known = {**result.known, **self.known}
         self._shown_changed()
 

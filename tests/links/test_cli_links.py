@@ -181,3 +181,51 @@ def test_fix_links_rewrites_only_the_moved_urls_bytes(
     again = run("check", folder, "--links")
     assert again.returncode == 0, again.stdout
     assert run("fix-links", folder).stdout.startswith("No moved links known")
+
+
+def test_a_progress_bar_on_a_terminal_stderr_only(
+    tmp_path: Path, servers: list[LinkServer]
+) -> None:
+    import pty
+
+    lines = [f"* Slow {n} [[paper]({servers[n].url(f'/ok/{n}?ms=400')})]" for n in range(3)]
+    folder = notes(tmp_path, "\n".join(lines) + "\n")
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "check", str(folder), "--links"],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env=env,
+    )
+    os.close(terminal)
+    painted = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        painted += chunk
+    out, _ = process.communicate(timeout=30)
+    os.close(controller)
+    assert process.returncode == 0
+    assert out == b"3 entries, no problems\n"  # stdout stays clean
+    shown = painted.decode("utf-8", "replace")
+    assert "checking links" in shown and "/3" in shown
+    assert "links/s" in shown
+
+
+def test_the_per_host_limit_comes_from_the_config(
+    tmp_path: Path, servers: list[LinkServer]
+) -> None:
+    lines = [f"* Entry {n} [[paper]({servers[0].url(f'/ok/{n}?ms=80')})]" for n in range(12)]
+    folder = notes(tmp_path, "\n".join(lines) + "\n")
+    config = tmp_path / "config.toml"
+    config.write_text("link_check_per_host = 2\n")
+    result = run("check", folder, "--links", "--config", config)
+    assert result.returncode == 0, result.stderr
+    assert servers[0].most_in_flight == 2
+    assert servers[0].count() == 12
