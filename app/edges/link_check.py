@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from app.core.config import Config
 from app.core.errors import ReadnotesError
-from app.core.link_health import REDIRECTS, Health, Hop, Probe, classify
 
 if TYPE_CHECKING:
     import httpx
 
+    from app.core.config import Config
+    from app.core.link_health import Health, Hop, Probe
+
+# The browser imports this module at start; the rules and httpx load with the first check.
 __all__ = ["CheckRun", "LinkChecker", "link_checks_by", "no_link_checks"]
 
 MAX_HOPS = 10
@@ -71,6 +73,7 @@ class LinkChecker:
         """
         import httpx
 
+        from app.core.link_health import classify
         from app.edges.network import USER_AGENT
 
         stop = stop or threading.Event()
@@ -124,6 +127,7 @@ class LinkChecker:
     def _probe(self, client: httpx.Client, url: str, slots: _Slots, stop: threading.Event) -> Probe:
         import httpx
 
+        from app.core.link_health import REDIRECTS, Hop, Probe
         from app.edges.network import _describe, _retry_after_seconds
 
         hops: list[Hop] = []

@@ -10,26 +10,24 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from rich.cells import cell_len
 from rich.text import Text
 
-from app.core.link_health import Health, Kind, age_text, health_mark
 from app.core.model import Category, Entry, Link, Status
 from app.core.notes import NoteDoc, NoteKind
 from app.core.progress import BAR_WIDTH, FULL, Progress, category_progress, progress_rows
 from app.core.sanitize import has_controls, inert_line
 
+if TYPE_CHECKING:
+    from app.core.link_health import Health
+
 OVERVIEW_LIMIT = 500  # entries listed in a category overview; the rest are counted
 PROGRESS_ROWS_LIMIT = 30  # sub-categories with a progress bar in an overview
 PROGRESS_NAME_CELLS = 40
-_HEALTH_STYLES = {
-    Kind.OK: "green",
-    Kind.DEAD: "bold red",
-    Kind.MOVED: "yellow",
-    Kind.UNREACHABLE: "magenta",
-}
+_HEALTH_STYLES = {"ok": "green", "dead": "bold red", "moved": "yellow", "unreachable": "magenta"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#!|~{}()+\-.])")
 
 
@@ -76,8 +74,10 @@ def numbered_links(
         )
         found = known.get(link.url)
         if found is not None:
+            from app.core.link_health import age_text, health_mark  # only once links are checked
+
             line.append("  ")
-            line.append(health_mark(found), style=_HEALTH_STYLES[found.kind])
+            line.append(health_mark(found), style=_HEALTH_STYLES[str(found.kind)])
             line.append(f" {age_text(max(0.0, now - found.checked))}", style="dim")
         lines.append(line)
     if len(links) > 9:

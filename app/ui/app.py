@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date
@@ -36,11 +36,10 @@ from app.core.state import StateStore, default_state_dir
 from app.edges.browser import no_browser, open_url, url_is_openable
 from app.edges.clipboard import copy_native, no_clipboard
 from app.edges.editor import editor_command, run_editor
-from app.edges.link_check import link_checks_by, no_link_checks
 from app.edges.opener import no_viewer, open_file
 from app.edges.watch import watch_folder
 from app.ui.commands import GoToEntryProvider
-from app.ui.effects import Effects, Suspend
+from app.ui.effects import CheckLinks, Effects, Suspend
 from app.ui.filter_bar import FilterBar
 from app.ui.filtering import Filtering, TagsRead
 from app.ui.footer import KeysFooter
@@ -60,11 +59,14 @@ from app.ui.tree import IndexTree
 from app.ui.writes import WRITERS, Added, Marked, Writes, add_entry
 
 if TYPE_CHECKING:
+    from app.core.link_health import Health
     from app.core.metadata import PaperMeta
     from app.core.paper_ids import PaperId
     from app.edges.paper_sources import PaperSource
     from app.ui.help_screen import KeySection
 
+Heard = Callable[[str, "Health"], None]
+Found = Mapping[str, "Health"]
 WATCH_FALLBACK_DELAY = 0.5  # seconds: when the index never shows, start the watcher anyway
 
 
@@ -393,7 +395,7 @@ def real_effects(config: Config | None = None) -> Effects:
         reread=reread_index,
         add_entry=add_entry,
         paper_lookup=PaperLookup(config or Config()),
-        check_links=link_checks_by(config or Config()),
+        check_links=_link_checks(config or Config()),
     )
 
 
@@ -410,7 +412,7 @@ def local_effects() -> Effects:
         open_file=no_viewer,
         run_editor=_no_editor,
         paper_lookup=_no_network,
-        check_links=no_link_checks,
+        check_links=_link_checks(None),
     )
 
 
@@ -431,6 +433,19 @@ class PaperLookup:
                 self._source = paper_source(self.config)
             source = self._source
         return source.lookup(found)
+
+
+def _link_checks(config: Config | None) -> CheckLinks:
+    """The link checker of ``app.edges.link_check`` (None: one that never goes online),
+    imported on the first check: the browser's startup never pays for it."""
+
+    def check_links(urls: Sequence[str], on_result: Heard, stop: threading.Event) -> Found:
+        from app.edges.link_check import link_checks_by, no_link_checks
+
+        checker = no_link_checks if config is None else link_checks_by(config)
+        return checker(urls, on_result, stop)
+
+    return check_links
 
 
 def _no_network(found: PaperId) -> PaperMeta:

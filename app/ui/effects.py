@@ -22,12 +22,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from app.core.link_health import Health
 from app.core.model import Index
 from app.core.reread import Reread
 
 if TYPE_CHECKING:
     from app.core.add import AddResult
+    from app.core.link_health import Health
     from app.core.metadata import PaperMeta
     from app.core.paper_ids import PaperId
     from app.ui.add_screen import AddRequest
@@ -66,7 +66,7 @@ class Watch(Protocol):
 
 Suspend = Callable[[], AbstractContextManager[None]]
 CheckLinks = Callable[
-    [Sequence[str], Callable[[str, Health], None], threading.Event], Mapping[str, Health]
+    [Sequence[str], Callable[[str, "Health"], None], threading.Event], Mapping[str, "Health"]
 ]
 
 

@@ -16,8 +16,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.core.link_health import Health, Kind, entry_links, moved_links, unique_urls
-from app.core.link_store import LinkStore
 from app.core.links import link_role
 from app.core.model import Entry, Index
 from app.core.query import filter_entries
@@ -26,7 +24,11 @@ from app.ui.workers import thread_worker
 if TYPE_CHECKING:
     from textual.app import SystemCommand
 
+    from app.core.link_health import Health
+    from app.core.link_store import LinkStore
     from app.ui.app import ReadnotesApp
+
+# The link-health modules load with the first read of the results (after the first screen).
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,7 @@ class LinksFixed:
 class LinkChecks:
     def __init__(self, app: ReadnotesApp) -> None:
         self.app = app
-        self.store = LinkStore()
+        self._store: LinkStore | None = None
         self.known: dict[str, Health] = {}
         self._stop: threading.Event | None = None
         self._done = 0
@@ -60,6 +62,14 @@ class LinkChecks:
     @property
     def host(self) -> ReadnotesApp:
         return self.app
+
+    @property
+    def store(self) -> LinkStore:
+        if self._store is None:
+            from app.core.link_store import LinkStore
+
+            self._store = LinkStore()
+        return self._store
 
     @property
     def running(self) -> bool:
@@ -96,6 +106,8 @@ class LinkChecks:
         index = app.index
         if index is None:
             return
+        from app.core.link_health import entry_links, unique_urls
+
         urls = unique_urls(entry_links(self.entries_in_view(index)))
         if not urls:
             app.notify("No web links in view to check")
@@ -138,6 +150,8 @@ class LinkChecks:
         self.app.live.show_status()
 
     def checked(self, result: LinksChecked) -> None:
+        from app.core.link_health import Kind
+
         self._stop = None
         self.known.update(result.results)
         counts = Counter(h.kind for h in result.results.values())
@@ -167,6 +181,8 @@ class LinkChecks:
     # -- fixing a moved link ------------------------------------------------------------------
 
     def moved_of_current(self) -> list[tuple[str, str]]:
+        from app.core.link_health import moved_links
+
         entry = self.app.current_entry
         return [] if entry is None else moved_links(entry, self.known)
 

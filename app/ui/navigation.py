@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from app.core.link_health import Health
 from app.core.model import Category, Entry, Index
 from app.core.notes import load_note
 from app.render.preview import Preview, category_preview, entry_preview, note_preview
@@ -27,6 +26,7 @@ from app.ui.tree import Item
 from app.ui.workers import thread_worker
 
 if TYPE_CHECKING:
+    from app.core.link_health import Health
     from app.ui.app import ReadnotesApp
 
 # The entries whose notes are read and rendered ahead, by tree line from the cursor's: the
