@@ -71,6 +71,9 @@ class LinkServer:
             delay = float(query.get("ms", ["0"])[0]) / 1000
             if delay:
                 time.sleep(delay)
+            if parts.path == "/head-breaks" and method == "HEAD":
+                handler.close_connection = True  # hangs up without a word
+                return
             status, headers = self.route(parts.path, method, times)
             body = b"hello " * 1000 if method == "GET" and status == 200 else b""
             handler.send_response(status)
@@ -89,6 +92,8 @@ class LinkServer:
     def route(self, path: str, method: str, times: int) -> tuple[int, dict[str, str]]:
         """What each path answers."""
         if path.startswith("/ok") or (path.endswith("/") and path.startswith("/slash")):
+            return 200, {}
+        if path == "/head-breaks":
             return 200, {}
         if path == "/head405":
             return (405, {}) if method == "HEAD" else (200, {})

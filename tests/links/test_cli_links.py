@@ -183,6 +183,29 @@ def test_fix_links_rewrites_only_the_moved_urls_bytes(
     assert run("fix-links", folder).stdout.startswith("No moved links known")
 
 
+def test_fix_links_waits_for_another_writer_and_then_writes_nothing(
+    tmp_path: Path, servers: list[LinkServer]
+) -> None:
+    from app.core.locking import writer_lock
+
+    original = f"* Moved [[blog]({servers[2].url('/moved')})]\n".encode()
+    folder = notes(tmp_path, original)
+    assert run("check", folder, "--links").returncode == 1
+    with writer_lock(folder / "README.md"):
+        result = subprocess.run(
+            [sys.executable, "-m", "app", "fix-links", str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "READNOTES_LOCK_TIMEOUT": "0.3"},
+        )
+    assert result.returncode == 1
+    assert "Another readnotes is writing" in result.stderr
+    assert (folder / "README.md").read_bytes() == original
+    assert run("fix-links", folder).returncode == 0
+    assert (folder / "README.md").read_bytes() != original
+
+
 def test_a_progress_bar_on_a_terminal_stderr_only(
     tmp_path: Path, servers: list[LinkServer]
 ) -> None:

@@ -32,6 +32,13 @@ def test_head_refused_then_a_get_whose_body_is_not_read(servers: list[LinkServer
     assert one.requests == [("HEAD", "/head405"), ("GET", "/head405")]
 
 
+def test_a_head_that_breaks_the_connection_is_asked_by_get(servers: list[LinkServer]) -> None:
+    one = servers[0]
+    url = one.url("/head-breaks")
+    assert check(url)[url].kind is Kind.OK
+    assert one.requests == [("HEAD", "/head-breaks"), ("GET", "/head-breaks")]
+
+
 @pytest.mark.parametrize(
     ("path", "kind", "code"),
     [

@@ -182,3 +182,25 @@ async def test_g_G_and_half_pages_in_the_tree(tmp_path: Path) -> None:
         assert tree.cursor_line == half
         await press(pilot, "ctrl+d", "ctrl+u")
         assert tree.cursor_line == half
+
+
+async def test_a_check_that_cannot_go_online_says_so_and_ends(notes_copy: Path) -> None:
+    from app.edges.link_check import no_link_checks
+
+    app = make_app(notes_copy, FakeEffects(check_links=no_link_checks))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "L")
+        await wait_until(pilot, lambda: not app.link_checks.running)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("without network access" in m for m in messages)
+        assert "checking links" not in str(app.status_line.render())
+
+
+async def test_no_fix_command_without_a_moved_link(notes_copy: Path) -> None:
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "LLAMA 2")
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Fix moved link" not in titles and "Check links" in titles
