@@ -34,9 +34,15 @@ ENTRY_BINDINGS: list[BindingType] = [
         Binding(str(n), f"open_link({n})", "Open link N", show=False, id=f"app.open_link_{n}")
         for n in range(1, 10)
     ),
-    Binding("p", "open_role('paper')", "Open paper", show=False, id="app.open_paper"),
-    Binding("c", "open_role('code')", "Open code", show=False, id="app.open_code"),
-    Binding("b", "open_role('blog')", "Open blog", show=False, id="app.open_blog"),
+    Binding(
+        "p", "open_role('paper')", "Open paper / code / blog link", show=False, id="app.open_paper"
+    ),
+    Binding(
+        "c", "open_role('code')", "Open paper / code / blog link", show=False, id="app.open_code"
+    ),
+    Binding(
+        "b", "open_role('blog')", "Open paper / code / blog link", show=False, id="app.open_blog"
+    ),
     Binding("y", "copy_link", "Copy link", id="app.copy_link"),
     Binding("Y", "copy_bibtex", "Copy BibTeX", show=False, id="app.copy_bibtex"),
     Binding("e", "edit_note", "Edit note", id="app.edit_note"),
@@ -59,6 +65,11 @@ GENERAL_BINDINGS: list[BindingType] = [
     Binding("question_mark", "help", "Help", id="app.help"),
     Binding("q", "quit", "Quit", id="app.quit"),
 ]
+
+
+# Help rows that stand for several actions (p / c / b, ctrl+d / ctrl+u): the palette offers each
+# of p, c and b on its own (app/ui/link_checks.py), and half pages are for the keys alone.
+_SHARED_ROWS = ("open_role", "half_page")
 
 
 class KeyState:
@@ -142,6 +153,8 @@ class KeyState:
         for section in self.sections()[:4]:
             for row in section.rows:
                 if row.action in ("help", "quit", "command_palette") or row.keys[:1].isdigit():
+                    continue
+                if row.action.startswith(_SHARED_ROWS):  # one row, several actions: not here
                     continue
                 yield SystemCommand(row.description, f"key: {row.keys}", self._runner(row.action))
 

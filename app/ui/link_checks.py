@@ -188,9 +188,21 @@ class LinkChecks:
 
     def commands(self) -> list[SystemCommand]:
         """The palette's "Fix moved link" for the current entry, when one of its links moved."""
+        from functools import partial
+
         from textual.app import SystemCommand
 
-        return [
+        if self.app.current_entry is None:
+            return []
+        commands = [
+            SystemCommand(
+                f"Open {role} link",
+                f"key: {key}: the entry's first {role} link",
+                partial(self.open_role, role),
+            )
+            for role, key in (("paper", "p"), ("code", "c"), ("blog", "b"))
+        ]
+        commands += [
             SystemCommand(
                 "Fix moved link",
                 f"Rewrite {old} to {new} in the index",
@@ -198,6 +210,7 @@ class LinkChecks:
             )
             for old, new in self.moved_of_current()[:1]
         ]
+        return commands
 
     def fix_current(self) -> None:
         entry = self.app.current_entry

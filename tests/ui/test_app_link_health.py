@@ -155,13 +155,16 @@ async def test_p_c_and_b_open_the_paper_code_and_blog_links(notes_copy: Path) ->
         assert fakes_of(app).opened == [FLASH_CODE, FLASH_PAPER]
         assert any("no blog link" in str(n.message) for n in app._notifications)
         rows = {row.description: row.keys for s in app.key_sections() for row in s.rows}
-        assert (rows["Open paper"], rows["Open code"], rows["Open blog"]) == ("p", "c", "b")
+        assert rows["Open paper / code / blog link"] == "p, c, b"
+        palette = {command.title: command for command in app.get_system_commands(app.screen)}
+        assert {"Open paper link", "Open code link", "Open blog link"} <= palette.keys()
+        assert "Open paper / code / blog link" not in palette
         assert (rows["Check links"], rows["First line"], rows["Last line"]) == (
             "L",
             "home, g",
             "end, G",
         )
-        assert {"Half a page down", "Half a page up"} <= rows.keys()
+        assert rows["Half a page down / up"] == "^d, ^u"
 
 
 async def test_g_G_and_half_pages_in_the_tree(tmp_path: Path) -> None:
