@@ -164,7 +164,18 @@ def health_mark(health: Health) -> str:
         return "↪ moved"
     if health.code is not None:
         return f"? {health.code}"
-    return f"? {health.reason or 'unreachable'}"
+    return f"? {_short_reason(health.reason or '')}"
+
+
+_SHORT_REASONS = (("refused", "refused"), ("(DNS)", "DNS"), ("TLS", "TLS"), ("loop", "loop"))
+
+
+def _short_reason(reason: str) -> str:
+    """A reason in a word or two, for a mark beside a link."""
+    for needle, short in _SHORT_REASONS:
+        if needle in reason:
+            return short
+    return reason if 0 < len(reason) <= 20 else "unreachable"
 
 
 def describe(health: Health) -> str:

@@ -76,7 +76,7 @@ class LinkChecker:
         """
         import httpx
 
-        from app.core.link_health import classify
+        from app.core.link_health import Probe, classify
         from app.edges.network import USER_AGENT
 
         stop = stop or threading.Event()
@@ -101,9 +101,12 @@ class LinkChecker:
                 if url is None:
                     return
                 try:
-                    health = classify(url, self._probe(client, url, slots, stop), now=self.clock())
+                    probe = self._probe(client, url, slots, stop)
+                except Exception as error:  # an odd URL httpx refuses: its answer, not a hang
+                    probe = Probe((), None, _short(error))
                 finally:
                     slots.finish(url)
+                health = classify(url, probe, now=self.clock())
                 done.put((url, health))
 
         for _ in range(min(self.total, len(todo))):
@@ -222,6 +225,12 @@ def no_link_checks(
 ) -> dict[str, Health]:
     """What a browser built without its effects does: it never goes online."""
     raise ReadnotesError("Links not checked: this browser was started without network access")
+
+
+def _short(error: Exception) -> str:
+    from app.core.sanitize import inert_line
+
+    return inert_line(str(error))[:200] or type(error).__name__
 
 
 def _host(url: str) -> str:

@@ -72,6 +72,10 @@ def test_marks_and_ages() -> None:
     assert health_mark(Health(Kind.MOVED, 200, "x")) == "↪ moved"
     assert health_mark(Health(Kind.UNREACHABLE, reason="timeout")) == "? timeout"
     assert health_mark(Health(Kind.UNREACHABLE, 403)) == "? 403"
+    assert health_mark(Health(Kind.UNREACHABLE, reason="connection refused")) == "? refused"
+    dns = "the host name could not be resolved (DNS)"
+    assert health_mark(Health(Kind.UNREACHABLE, reason=dns)) == "? DNS"
+    assert health_mark(Health(Kind.UNREACHABLE, reason="x" * 40)) == "? unreachable"
     assert [age_text(s) for s in (5, 300, 7200, 3 * 86400)] == ["now", "5m", "2h", "3d"]
 
 

@@ -110,6 +110,13 @@ def test_a_slow_answer_and_a_closed_port_are_unreachable(servers: list[LinkServe
     assert health_mark(found[slow]) == "? timeout"
 
 
+def test_a_url_httpx_refuses_is_unreachable_and_the_run_ends() -> None:
+    found = check("http://[bad/", "https://")
+    assert found["http://[bad/"].kind is Kind.UNREACHABLE
+    assert found["http://[bad/"].reason == "Invalid IPv6 URL"
+    assert found["https://"].kind is Kind.UNREACHABLE
+
+
 def test_429_waits_for_retry_after_then_asks_once_more(servers: list[LinkServer]) -> None:
     one = servers[6]
     url = one.url("/busy")
