@@ -155,6 +155,7 @@ class ReadnotesApp(App[int]):
         self.set_timer(WATCH_FALLBACK_DELAY, self.live.start_watching)
 
     def on_unmount(self) -> None:
+        self.link_checks.stop()  # a check in its thread ends with the app
         self.live.stop_watching()
         self.preferences.save()
 

@@ -137,7 +137,10 @@ class LinkChecks:
 
         def heard(url: str, health: Health) -> None:
             if not stop.is_set():
-                app.call_from_thread(self._heard, url, health)
+                try:
+                    app.call_from_thread(self._heard, url, health)
+                except RuntimeError:  # the app is shutting down
+                    stop.set()
 
         results = app.effects.check_links(urls, heard, stop)
         self.store.save(results, now=time.time())

@@ -207,3 +207,21 @@ async def test_no_fix_command_without_a_moved_link(notes_copy: Path) -> None:
         await go_to(pilot, "LLAMA 2")
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert "Fix moved link" not in titles and "Check links" in titles
+
+
+async def test_quitting_during_a_check_stops_it(notes_copy: Path) -> None:
+    import threading
+
+    stopped = threading.Event()
+
+    def endless(urls: object, on_result: object, stop: threading.Event) -> dict[str, Health]:
+        stop.wait(30)
+        stopped.set()
+        return {}
+
+    app = make_app(notes_copy, FakeEffects(check_links=endless))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("L")
+        await wait_until(pilot, lambda: app.link_checks.running)
+    assert stopped.wait(5)
