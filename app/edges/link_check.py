@@ -61,6 +61,8 @@ class LinkChecker:
     retry_pause: float = 1.0  # before asking a 5xx again (a Retry-After wins)
     transport: httpx.BaseTransport | None = None
     clock: Callable[[], float] = time.time
+    # waits before asking again; True when stopped meanwhile (a test records the waits)
+    pause: Callable[[threading.Event, float], bool] = threading.Event.wait
 
     def check(
         self,
@@ -156,13 +158,13 @@ class LinkChecker:
             if status == 429 and not retried_busy:
                 retried_busy = True
                 wait = 1.0 if wait is None else wait
-                if wait > MAX_RETRY_AFTER or stop.wait(wait):
+                if wait > MAX_RETRY_AFTER or self.pause(stop, wait):
                     return Probe(tuple(hops), status)
                 continue
             if status >= 500 and not retried_error:
                 retried_error = True
                 wait = self.retry_pause if wait is None else min(wait, MAX_RETRY_AFTER)
-                if stop.wait(wait):
+                if self.pause(stop, wait):
                     return Probe(tuple(hops), status)
                 continue
             if status in REDIRECTS and location:
