@@ -95,7 +95,8 @@ class LinkChecks:
         """The status line's phrase while a check runs."""
         if self._stop is None:
             return []
-        return [f"checking links {self._done}/{self._total} (escape or L stops)"]
+        found = f", {self._problems} with problems" if self._problems else ""
+        return [f"checking links {self._done}/{self._total}{found} (escape or L stops)"]
 
     # -- L ------------------------------------------------------------------------------------
 

@@ -76,13 +76,15 @@ async def test_L_checks_the_entries_in_view_and_shows_the_results(notes_copy: Pa
 
 
 async def test_escape_stops_a_check_and_keys_never_wait(notes_copy: Path) -> None:
-    fakes = FakeEffects(hold_links=True)
+    first = "https://arxiv.org/abs/2110.02861v1"  # the first entry's paper
+    fakes = FakeEffects(hold_links=True, links={first: Health(Kind.DEAD, 404)})
     app = make_app(notes_copy, fakes)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await go_to(pilot, "Attention Is All")
         await pilot.press("L")
-        await wait_until(pilot, lambda: "checking links 1/" in str(app.status_line.render()))
+        status = "checking links 1/22, 1 with problems"
+        await wait_until(pilot, lambda: status in str(app.status_line.render()))
         assert "(escape or L stops)" in str(app.status_line.render())
         before = cursor_entry(app)
         await pilot.press("j")  # the tree moves while the check runs
