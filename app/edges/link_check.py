@@ -111,8 +111,12 @@ class LinkChecker:
                 health = classify(url, probe, now=self.clock())
                 done.put((url, health))
 
-        for _ in range(min(self.total, len(todo))):
-            threading.Thread(target=work, name="readnotes-link-check", daemon=True).start()
+        workers = [
+            threading.Thread(target=work, name="readnotes-link-check", daemon=True)
+            for _ in range(min(self.total, len(todo)))
+        ]
+        for worker in workers:
+            worker.start()
         try:
             while len(run.results) < len(todo):
                 if stop.is_set():
@@ -128,8 +132,10 @@ class LinkChecker:
         except KeyboardInterrupt:
             stop.set()
             run.stopped = True
-        if not run.stopped:
-            client.close()  # else daemon threads may still be using it; they die with us
+        if run.stopped:  # the client closes once the requests in flight are over, not now
+            threading.Thread(target=_close_after, args=(client, workers), daemon=True).start()
+        else:
+            client.close()
         return run
 
     def _probe(self, client: httpx.Client, url: str, slots: _Slots, stop: threading.Event) -> Probe:
@@ -227,6 +233,12 @@ def no_link_checks(
 ) -> dict[str, Health]:
     """What a browser built without its effects does: it never goes online."""
     raise ReadnotesError("Links not checked: this browser was started without network access")
+
+
+def _close_after(client: httpx.Client, workers: list[threading.Thread]) -> None:
+    for worker in workers:
+        worker.join()
+    client.close()
 
 
 def _short(error: Exception) -> str:
