@@ -132,6 +132,11 @@ def test_link_options_without_links_are_a_usage_error(tmp_path: Path) -> None:
     result = run("check", folder, "--fresh")
     assert result.returncode == 2
     assert result.stderr == "readnotes: error: --fresh is for checking links: add --links\n"
+    zero = run("check", folder, "--links", "--timeout", "0")
+    assert (zero.returncode, zero.stderr) == (
+        2,
+        "readnotes: error: --timeout must be a number of seconds from 0 to 600\n",
+    )
 
 
 def test_ctrl_c_stops_cleanly_and_prints_what_was_found(
