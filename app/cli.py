@@ -34,7 +34,18 @@ if TYPE_CHECKING:
 # The commands below import the rest of the core when they run (adding, checking, searching,
 # stats, frontmatter dates): the browser's start, timed to its first screen, pays for none of it.
 
-COMMANDS = ("list", "done", "todo", "check", "search", "stats", "add", "export", "history")
+COMMANDS = (
+    "list",
+    "done",
+    "todo",
+    "check",
+    "fix-links",
+    "search",
+    "stats",
+    "add",
+    "export",
+    "history",
+)
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 DESCRIPTION = """\
@@ -45,7 +56,9 @@ usage:
   readnotes list  [PATH] [--todo | --done] [--match TEXT] [--json]
   readnotes done  [PATH] (--match TEXT | --line [FILE:]N)
   readnotes todo  [PATH] (--match TEXT | --line [FILE:]N)
-  readnotes check [PATH] [--json]
+  readnotes check [PATH] [--json] [--links [--timeout S] [--fresh] [--notes]
+                  [--match TEXT] [--todo | --done]]       --links: dead, moved, unreachable
+  readnotes fix-links [PATH] [--match TEXT] [--todo | --done]   rewrite moved links
   readnotes stats [PATH] [--json]                         done / total per category
   readnotes search [PATH] TEXT [--json]
   readnotes add   [PATH] --title T [--category "A/B"] [--url U]... [--todo] [--note | --no-note]
@@ -102,7 +115,15 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             help="the entry on index line N (FILE:N for a sub-index file, as list shows it)",
         )
     elif command == "check":
+        from app.cli_links import link_arguments
+
         parser.add_argument("--json", action="store_true", help="print a JSON array")
+        link_arguments(parser)
+    elif command == "fix-links":
+        parser.add_argument("--match", metavar="TEXT", help="case-insensitive title substring")
+        status = parser.add_mutually_exclusive_group()
+        status.add_argument("--todo", action="store_true", help="only TODO entries")
+        status.add_argument("--done", action="store_true", help="only done entries")
     elif command == "stats":
         parser.add_argument("--json", action="store_true", help="print a JSON object")
     elif command == "search":
@@ -186,7 +207,11 @@ def _run_command(command: str, options: argparse.Namespace, config: Config) -> i
     if command == "list":
         return _list(load_tree(path), options)
     if command == "check":
-        return _check(load_tree(path), json_out=options.json)
+        return _check(load_tree(path), options, config)
+    if command == "fix-links":
+        from app.cli_links import fix_links
+
+        return fix_links(load_index(path), options)
     if command == "search":
         return _search(load_tree(path), options.text, json_out=options.json)
     if command == "stats":
@@ -398,10 +423,20 @@ def _select(index: Index, *, match: str | None, line: tuple[str, int] | None) ->
     return [e for e in index.entries if needle in e.title.casefold()]
 
 
-def _check(index: Index, *, json_out: bool) -> int:
+def _check(index: Index, options: argparse.Namespace, config: Config) -> int:
     from app.core.check import check_index
 
+    json_out = options.json
+    _links_options_need_links(options)
     problems = check_index(index)
+    stopped = False
+    if options.links:
+        from app.cli_links import link_problems
+
+        found, stopped = link_problems(index, options, config)
+        problems = sorted(
+            problems + found, key=lambda p: (p.line is None, p.line or 0, p.path or "")
+        )
     if json_out:
         _write_json([p.to_json() for p in problems])
     else:
@@ -410,10 +445,23 @@ def _check(index: Index, *, json_out: bool) -> int:
             file = problem.file or name
             where = f"{file}:{problem.line}" if problem.line is not None else file
             _write(f"{shown_name(where)}: {shown_name(problem.message)}\n")
-        if not problems:
+        if not problems and not stopped:
             _write(f"{len(index.entries)} entries, no problems\n")
     _report_warnings(index)
+    if stopped:
+        return 130
     return EXIT_PROBLEM if problems else EXIT_OK
+
+
+def _links_options_need_links(options: argparse.Namespace) -> None:
+    if options.links:
+        if options.timeout is not None and not 0 < options.timeout <= 600:
+            raise ReadnotesError("--timeout must be a number of seconds from 0 to 600")
+        return
+    for name in ("timeout", "fresh", "match", "todo", "done", "notes"):
+        value = getattr(options, name)
+        if value is not None and value is not False:
+            raise ReadnotesError(f"--{name} is for checking links: add --links")
 
 
 def _search(index: Index, text: str, *, json_out: bool) -> int:

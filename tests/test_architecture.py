@@ -24,7 +24,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "ui": ("app.cli",),
 }
 # the only modules outside app/edges that may import app.edges
-EDGE_WIRING = ("app/ui/app.py", "app/cli.py")
+EDGE_WIRING = ("app/ui/app.py", "app/cli.py", "app/cli_links.py")
 
 
 def imported_modules(source: Path) -> list[str]:
@@ -92,8 +92,9 @@ def test_importing_the_core_and_cli_commands_loads_no_textual() -> None:
 
 def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
     """Adding, searching, finding, help, PyYAML, the watcher's library, fetching (httpx,
-    defusedxml; the ``a`` dialog's fetch), exporting (bibtexparser; ``Y``) and the reading
-    history (``H``, the preview's dates) load when first used."""
+    defusedxml; the ``a`` dialog's fetch), exporting (bibtexparser; ``Y``), the reading
+    history (``H``, the preview's dates) and link health (``L``, the marks, ``is:dead``) load
+    when first used."""
     later = (
         "yaml",
         "frontmatter",
@@ -120,6 +121,10 @@ def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
         "app.core.reading_stats",
         "app.core.reading_cache",
         "app.ui.reading_screen",
+        "app.edges.link_check",
+        "app.core.link_health",
+        "app.core.link_store",
+        "app.core.fix_links",
     )
     code = f"import sys, app.cli, app.ui.app; print([m for m in {later!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.display_names import json_name, name_bytes
+from app.core.link_health import PROBLEM_KINDS, Health, LinkUse, describe
 from app.core.links import safe_path
 from app.core.model import Index
 from app.core.names import SKIPPED_FOLDERS, is_markdown, is_noise
@@ -20,6 +22,9 @@ class Problem:
     message: str
     path: str | None = None
     file: str = ""  # the sub-index file the line is in ("" for the root index)
+    url: str | None = None  # a link problem's URL
+    code: int | None = None  # the HTTP status a link problem ended on
+    location: str | None = None  # where a moved link now lives
 
     def to_json(self) -> dict[str, object]:
         path = None if self.path is None else json_name(self.path)
@@ -31,7 +36,34 @@ class Problem:
             "path": path,
             "path_bytes": exact,  # the exact name: undecodable bytes as \xNN, "\" as "\\"
             **({"file": json_name(self.file)} if self.file else {}),
+            "url": self.url,
+            "code": self.code,
+            "location": self.location,
         }
+
+
+def link_health_problems(uses: Sequence[LinkUse], results: Mapping[str, Health]) -> list[Problem]:
+    """A problem for each use of a link found dead, moved or unreachable, at its entry's line."""
+    problems: list[Problem] = []
+    for use in uses:
+        health = results.get(use.url)
+        if health is None or not health.is_problem:
+            continue
+        kind = PROBLEM_KINDS[health.kind]
+        where = f" (in note {use.note})" if use.note is not None else ""
+        message = f"{kind} {use.url}{where}: {describe(health)} — {use.entry.title}"
+        problems.append(
+            Problem(
+                kind,
+                use.entry.line,
+                message,
+                use.note,
+                url=use.url,
+                code=health.code,
+                location=health.location,
+            )
+        )
+    return problems
 
 
 def check_index(index: Index) -> list[Problem]:

@@ -33,9 +33,11 @@ KNOWN_KEYS = (
     "arxiv_api",
     "crossref_api",
     "network_timeout",
+    "link_check_per_host",
     "keys",
 )
 NETWORK_TIMEOUT = 10.0  # seconds
+LINK_CHECK_PER_HOST = 4  # requests in flight to one host while checking links
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _TABLE = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
@@ -55,6 +57,7 @@ class Config:
     arxiv_api: str | None = None  # fetching by id: a mirror, a proxy, a test server
     crossref_api: str | None = None
     network_timeout: float = NETWORK_TIMEOUT
+    link_check_per_host: int = LINK_CHECK_PER_HOST
     source: Path | None = None
     problems: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)  # dotted key -> 1-based line
@@ -141,6 +144,10 @@ def parse_config(text: str, source: Path) -> Config:
             seconds = reader.seconds(key, value)
             if seconds is not None:
                 settings[key] = seconds
+        elif key == "link_check_per_host":
+            count = reader.count(key, value, LINK_CHECK_PER_HOST)
+            if count is not None:
+                settings[key] = count
         elif key in ("poll", "record_done_date"):
             flag = reader.flag(key, value)
             if flag is not None:
@@ -207,6 +214,16 @@ class _Reader:
             key,
             f"{key} must be a number of seconds (0 to 600), not {_describe(value)};"
             f" using the default ({NETWORK_TIMEOUT:g})",
+        )
+        return None
+
+    def count(self, key: str, value: object, default: int) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 32:
+            return value
+        self.problem(
+            key,
+            f"{key} must be a whole number from 1 to 32, not {_describe(value)};"
+            f" using the default ({default})",
         )
         return None
 

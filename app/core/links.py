@@ -182,3 +182,48 @@ def _folder_of(base: str | None) -> str:
     if not base:
         return ""
     return base if base.endswith("/") else posixpath.dirname(base)
+
+
+# -- a link's role: paper, code or blog -------------------------------------------------------
+
+ROLES = ("paper", "code", "blog")
+_PAPER_HOSTS = ("arxiv.org", "openreview.net", "aclanthology.org", "doi.org")
+_CODE_HOSTS = ("github.com", "gitlab.com")
+_LABEL_ROLES = {
+    "paper": "paper",
+    "arxiv": "paper",
+    "pdf": "paper",
+    "code": "code",
+    "github": "code",
+    "blog": "blog",
+    "post": "blog",
+}
+_WORD = re.compile(r"[a-z]+")
+
+
+def link_role(url: str, label: str = "") -> str:
+    """``paper``, ``code`` or ``blog``: the one rule for what a link is.
+
+    The label as the index writes it decides when it names a role (``paper``, ``arXiv``,
+    ``pdf``; ``code``, ``github``; ``blog``, ``post``); else the host (arXiv, OpenReview, ACL
+    Anthology, DOIs and PDFs are papers; GitHub and GitLab code); anything else is a blog.
+    ``add`` labels new links by it, and ``p``, ``c`` and ``b`` open by it.
+    """
+    for word in _WORD.findall(label.casefold()):
+        role = _LABEL_ROLES.get(word)
+        if role is not None:
+            return role
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return "blog"
+    if _on_host(host, _PAPER_HOSTS) or parts.path.lower().endswith(".pdf"):
+        return "paper"
+    if _on_host(host, _CODE_HOSTS):
+        return "code"
+    return "blog"
+
+
+def _on_host(host: str, hosts: tuple[str, ...]) -> bool:
+    return any(host == name or host.endswith("." + name) for name in hosts)

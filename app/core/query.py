@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.core.model import Entry, Index, Status
+
+if TYPE_CHECKING:
+    from app.core.link_health import Health
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,7 @@ def narrows(previous: Query, query: Query) -> bool:
         query.status == previous.status
         and query.text.startswith(previous.text)
         and "#" not in query.text
+        and "is:" not in query.text.casefold()
     )
 
 
@@ -97,12 +102,44 @@ def filter_entries(
     tags: Mapping[str, tuple[str, ...]] | None = None,
     *,
     within: Sequence[Entry] | None = None,
+    health: Mapping[str, Health] | None = None,
 ) -> list[Entry]:
     """Entries matching ``query``, in document order.
 
     ``within``: the entries of ``index`` that matched a query this one ``narrows``; only those
-    are tested (each keystroke of a growing filter tests fewer).
+    are tested (each keystroke of a growing filter tests fewer). ``health``: the links' last
+    known health, for ``is:dead``, ``is:moved`` and ``is:unreachable``.
     """
+    if "is:" in query.text.casefold():
+        return _by_health(index, query, tags, within, health)
+    return _filter(index, query, tags, within)
+
+
+def _by_health(
+    index: Index,
+    query: Query,
+    tags: Mapping[str, tuple[str, ...]] | None,
+    within: Sequence[Entry] | None,
+    health: Mapping[str, Health] | None,
+) -> list[Entry]:
+    """``is:dead`` and its kind: the other words filter, then the links' health."""
+    from app.core.link_health import FILTER_WORDS, entry_has  # the first screen needs neither
+
+    kinds = [FILTER_WORDS[word] for word in query.words if word in FILTER_WORDS]
+    if kinds:
+        rest = " ".join(word for word in query.words if word not in FILTER_WORDS)
+        found = filter_entries(index, Query(rest, query.status), tags, within=within)
+        known = health or {}
+        return [e for e in found if all(entry_has(e, kind, known) for kind in kinds)]
+    return _filter(index, query, tags, within)
+
+
+def _filter(
+    index: Index,
+    query: Query,
+    tags: Mapping[str, tuple[str, ...]] | None,
+    within: Sequence[Entry] | None,
+) -> list[Entry]:
     if not query.active:
         return list(index.entries)
     words = query.words

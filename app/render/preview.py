@@ -8,8 +8,10 @@ so the header can never carry a terminal escape; bodies from ``load_note`` are a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from rich.cells import cell_len
@@ -20,9 +22,13 @@ from app.core.notes import NoteDoc, NoteKind
 from app.core.progress import BAR_WIDTH, FULL, Progress, category_progress, progress_rows
 from app.core.sanitize import has_controls, inert_line
 
+if TYPE_CHECKING:
+    from app.core.link_health import Health
+
 OVERVIEW_LIMIT = 500  # entries listed in a category overview; the rest are counted
 PROGRESS_ROWS_LIMIT = 30  # sub-categories with a progress bar in an overview
 PROGRESS_NAME_CELLS = 40
+_HEALTH_STYLES = {"ok": "green", "dead": "bold red", "moved": "yellow", "unreachable": "magenta"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#!|~{}()+\-.])")
 
 
@@ -52,19 +58,29 @@ def category_trail(path: tuple[str, ...]) -> str:
     return " › ".join(inert_line(part) for part in path)
 
 
-def numbered_links(links: tuple[Link, ...]) -> list[Text]:
-    """One line per web link, numbered as the 1-9 keys open them, the URL visible."""
+def numbered_links(
+    links: tuple[Link, ...], health: Mapping[str, Health] | None = None, now: float = 0.0
+) -> list[Text]:
+    """One line per web link, numbered as the 1-9 keys open them, the URL visible, then its
+    last known health and how old that is (``✓ 2h``, ``✗ 404 3d``)."""
     lines: list[Text] = []
+    known = health or {}
     for number, link in enumerate(links[:9], start=1):
-        lines.append(
-            Text.assemble(
-                (f" {number} ", "bold reverse"),
-                " ",
-                (inert_line(link.label) or "link", "bold"),
-                "  ",
-                (inert_line(link.url), "underline"),
-            )
+        line = Text.assemble(
+            (f" {number} ", "bold reverse"),
+            " ",
+            (inert_line(link.label) or "link", "bold"),
+            "  ",
+            (inert_line(link.url), "underline"),
         )
+        found = known.get(link.url)
+        if found is not None:
+            from app.core.link_health import age_text, health_mark  # only once links are checked
+
+            line.append("  ")
+            line.append(health_mark(found), style=_HEALTH_STYLES[str(found.kind)])
+            line.append(f" {age_text(max(0.0, now - found.checked))}", style="dim")
+        lines.append(line)
     if len(links) > 9:
         lines.append(Text(f" … and {len(links) - 9} more links", style="dim"))
     return lines
@@ -89,10 +105,16 @@ def entry_header(entry: Entry) -> list[Text]:
     return header
 
 
-def entry_preview(entry: Entry, doc: NoteDoc | None) -> Preview:
-    """An entry: title, status, links, note metadata, then the note (or why there is none)."""
+def entry_preview(
+    entry: Entry,
+    doc: NoteDoc | None,
+    health: Mapping[str, Health] | None = None,
+    now: float = 0.0,
+) -> Preview:
+    """An entry: title, status, links (with their last known health), note metadata, then the
+    note (or why there is none)."""
     header = entry_header(entry)
-    header.extend(numbered_links(entry.web_links))
+    header.extend(numbered_links(entry.web_links, health, now))
     if entry.note is not None:
         header.append(Text.assemble(("note: ", "dim bold"), inert_line(entry.note)))
     key = f"entry:{entry.key}"

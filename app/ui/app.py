@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date
@@ -40,11 +40,12 @@ from app.edges.git import read_log
 from app.edges.opener import no_viewer, open_file
 from app.edges.watch import watch_folder
 from app.ui.commands import GoToEntryProvider
-from app.ui.effects import Effects, Suspend
+from app.ui.effects import CheckLinks, Effects, Suspend
 from app.ui.filter_bar import FilterBar
 from app.ui.filtering import Filtering, TagsRead
 from app.ui.footer import KeysFooter
 from app.ui.keys import ENTRY_BINDINGS, GENERAL_BINDINGS, NOTE_BINDINGS, KeyState
+from app.ui.link_checks import HealthRead, LinkChecks, LinksChecked, LinksFixed
 from app.ui.link_routing import LinkRouter
 from app.ui.live_index import LiveIndex, Reloaded
 from app.ui.navigation import Navigator, PreviewLoaded
@@ -60,11 +61,14 @@ from app.ui.tree import IndexTree
 from app.ui.writes import WRITERS, Added, Marked, Writes, add_entry
 
 if TYPE_CHECKING:
+    from app.core.link_health import Health
     from app.core.metadata import PaperMeta
     from app.core.paper_ids import PaperId
     from app.edges.paper_sources import PaperSource
     from app.ui.help_screen import KeySection
 
+Heard = Callable[[str, "Health"], None]
+Found = Mapping[str, "Health"]
 WATCH_FALLBACK_DELAY = 0.5  # seconds: when the index never shows, start the watcher anyway
 
 
@@ -98,6 +102,7 @@ class ReadnotesApp(App[int]):
         self.links = LinkRouter(self)
         self.writes = Writes(self)
         self.outside = Outside(self)
+        self.link_checks = LinkChecks(self)
         self.keys = KeyState(self)
         self.reading = Reading(self)
 
@@ -153,6 +158,7 @@ class ReadnotesApp(App[int]):
         self.set_timer(WATCH_FALLBACK_DELAY, self.live.start_watching)
 
     def on_unmount(self) -> None:
+        self.link_checks.stop()  # a check in its thread ends with the app
         self.live.stop_watching()
         self.preferences.save()
 
@@ -182,6 +188,7 @@ class ReadnotesApp(App[int]):
         if first:  # every note's frontmatter, and the watcher, once the first screen is painted
             self.call_after_refresh(self.filtering.read_tags)
             self.call_after_refresh(live.start_watching)
+            self.call_after_refresh(self.link_checks.read)
         else:
             self.filtering.read_tags()
 
@@ -218,6 +225,7 @@ class ReadnotesApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if screen is self.screen_stack[0]:
+            yield from self.link_checks.commands()
             yield from self.keys.system_commands()
 
     # -- actions and messages: each handled by the object that owns it ----------------------
@@ -268,7 +276,14 @@ class ReadnotesApp(App[int]):
         self.filtering.focus_filter()
 
     def action_clear_text_filter(self) -> None:
-        self.filtering.clear_text()
+        if not self.link_checks.stop():  # escape stops a link check first
+            self.filtering.clear_text()
+
+    def action_check_links(self) -> None:
+        self.link_checks.toggle()
+
+    def action_open_role(self, role: str) -> None:
+        self.link_checks.open_role(role)
 
     def action_cycle_status(self) -> None:
         self.filtering.cycle_status()
@@ -354,6 +369,12 @@ class ReadnotesApp(App[int]):
                 self.outside.bibtex_copied(result)
             case HistoryRead():
                 self.reading.history_read(result)
+            case HealthRead():
+                self.link_checks.health_read(result)
+            case LinksChecked():
+                self.link_checks.checked(result)
+            case LinksFixed():
+                self.link_checks.fixed(result)
 
     def _failed(self, name: str, error: BaseException | None) -> None:
         message = (
@@ -362,6 +383,8 @@ class ReadnotesApp(App[int]):
         message = inert_line(message)
         if name == "reload":
             self.live.failed(message)
+        if name == "link-check":
+            self.link_checks.check_failed()
         self.notify(message, title="readnotes", severity="error")
 
 
@@ -383,6 +406,7 @@ def real_effects(config: Config | None = None) -> Effects:
         add_entry=add_entry,
         paper_lookup=PaperLookup(config or Config()),
         git_log=read_log,
+        check_links=_link_checks(config or Config()),
     )
 
 
@@ -399,6 +423,7 @@ def local_effects() -> Effects:
         open_file=no_viewer,
         run_editor=_no_editor,
         paper_lookup=_no_network,
+        check_links=_link_checks(None),
     )
 
 
@@ -419,6 +444,19 @@ class PaperLookup:
                 self._source = paper_source(self.config)
             source = self._source
         return source.lookup(found)
+
+
+def _link_checks(config: Config | None) -> CheckLinks:
+    """The link checker of ``app.edges.link_check`` (None: one that never goes online),
+    imported on the first check: the browser's startup never pays for it."""
+
+    def check_links(urls: Sequence[str], on_result: Heard, stop: threading.Event) -> Found:
+        from app.edges.link_check import link_checks_by, no_link_checks
+
+        checker = no_link_checks if config is None else link_checks_by(config)
+        return checker(urls, on_result, stop)
+
+    return check_links
 
 
 def _no_network(found: PaperId) -> PaperMeta:

@@ -14,7 +14,8 @@ neither layer imports the other.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+import threading
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from app.core.reread import Reread
 
 if TYPE_CHECKING:
     from app.core.add import AddResult
+    from app.core.link_health import Health
     from app.core.metadata import PaperMeta
     from app.core.paper_ids import PaperId
     from app.core.reading_history import ReadLog
@@ -67,6 +69,9 @@ class Watch(Protocol):
 
 
 Suspend = Callable[[], AbstractContextManager[None]]
+CheckLinks = Callable[
+    [Sequence[str], Callable[[str, "Health"], None], threading.Event], Mapping[str, "Health"]
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +92,6 @@ class Effects:
     paper_lookup: Callable[[PaperId], PaperMeta]
     # the index's history from git after a commit seen before (blocking, from a worker)
     git_log: ReadLog
+    # check web links (blocking, from a worker): each result to the callback as it comes, the
+    # event stops the run at once; the results found
+    check_links: CheckLinks

@@ -67,12 +67,18 @@ class Filtering:
         matches: list[Entry] | None = None
         if query.active:
             within = self._narrowing(index, query)
-            matches = filter_entries(index, query, self.tags, within=within)
+            health = app.link_checks.known
+            matches = filter_entries(index, query, self.tags, within=within, health=health)
             self._last = (index, self.tags, query, matches)
         app.index_tree.show_index(index, matches)
         self.shown = None if matches is None else len(matches)
         app.live.show_status()
         app.refresh_keys()
+
+    def refilter(self) -> None:
+        """Filter again from the whole index (what ``is:`` words see has changed)."""
+        self._last = None
+        self.apply()
 
     def _narrowing(self, index: Index, query: Query) -> list[Entry] | None:
         """The last matches, when ``query`` can only narrow them (same index, same tags)."""

@@ -34,6 +34,15 @@ ENTRY_BINDINGS: list[BindingType] = [
         Binding(str(n), f"open_link({n})", "Open link N", show=False, id=f"app.open_link_{n}")
         for n in range(1, 10)
     ),
+    Binding(
+        "p", "open_role('paper')", "Open paper / code / blog link", show=False, id="app.open_paper"
+    ),
+    Binding(
+        "c", "open_role('code')", "Open paper / code / blog link", show=False, id="app.open_code"
+    ),
+    Binding(
+        "b", "open_role('blog')", "Open paper / code / blog link", show=False, id="app.open_blog"
+    ),
     Binding("y", "copy_link", "Copy link", id="app.copy_link"),
     Binding("Y", "copy_bibtex", "Copy BibTeX", show=False, id="app.copy_bibtex"),
     Binding("e", "edit_note", "Edit note", id="app.edit_note"),
@@ -53,9 +62,15 @@ GENERAL_BINDINGS: list[BindingType] = [
     Binding("left_square_bracket,backspace", "history_back", "Back", show=False, id="app.back"),
     Binding("right_square_bracket", "history_forward", "Forward", show=False, id="app.forward"),
     Binding("r", "reload", "Reload", show=False, id="app.reload"),
+    Binding("L", "check_links", "Check links", show=False, id="app.check_links"),
     Binding("question_mark", "help", "Help", id="app.help"),
     Binding("q", "quit", "Quit", id="app.quit"),
 ]
+
+
+# Help rows that stand for several actions (p / c / b, ctrl+d / ctrl+u): the palette offers each
+# of p, c and b on its own (app/ui/link_checks.py), and half pages are for the keys alone.
+_SHARED_ROWS = ("open_role", "half_page")
 
 
 class KeyState:
@@ -80,6 +95,10 @@ class KeyState:
             return True if app.writes.can_undo and not busy else None
         if action == "add_entry":
             return None if index is None or busy else True
+        if action == "open_role":
+            return None if entry is None or not entry.web_links else True
+        if action == "check_links":
+            return None if index is None else True
         if action in ("open_primary", "copy_link"):
             return None if entry is None or entry.primary_url is None else True
         if action == "open_link":
@@ -135,6 +154,8 @@ class KeyState:
         for section in self.sections()[:4]:
             for row in section.rows:
                 if row.action in ("help", "quit", "command_palette") or row.keys[:1].isdigit():
+                    continue
+                if row.action.startswith(_SHARED_ROWS):  # one row, several actions: not here
                     continue
                 yield SystemCommand(row.description, f"key: {row.keys}", self._runner(row.action))
 

@@ -139,7 +139,7 @@ class LiveIndex:
         app.status_line.show_status(
             len(index.entries),
             todo,
-            filtering.query.describe(),
+            filtering.query.describe() + app.link_checks.describe(),
             shown=filtering.shown,
             problem=problem,
         )

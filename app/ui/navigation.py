@@ -8,6 +8,8 @@ notes around the cursor are read and rendered ahead for the next move.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,6 +26,7 @@ from app.ui.tree import Item
 from app.ui.workers import thread_worker
 
 if TYPE_CHECKING:
+    from app.core.link_health import Health
     from app.ui.app import ReadnotesApp
 
 # The entries whose notes are read and rendered ahead, by tree line from the cursor's: the
@@ -129,7 +132,7 @@ class Navigator:
         if entry is not None:
             cached = self.previews.get(entry)
             if cached is None and entry.note is None:  # nothing to read: made here
-                cached = Cached(entry_preview(entry, None), None, None)
+                cached = Cached(entry_preview(entry, None, *self._health()), None, None)
                 self.previews.put(entry, cached)
             if cached is not None:  # shown in the frame that moved the cursor
                 app.workers.cancel_group(app, "preview")
@@ -141,6 +144,10 @@ class Navigator:
                 return
         self.load_preview(index, place, keep_scroll, anchor)
         app.refresh_keys()
+
+    def _health(self) -> tuple[Mapping[str, Health], float]:
+        """The links' last known health and the time now, for the marks in an entry's links."""
+        return self.app.link_checks.known, time.time()
 
     def _entry_by_key(self, index: Index, key: str) -> Entry | None:
         known = self._entries_by_key
@@ -161,7 +168,7 @@ class Navigator:
             return PreviewLoaded(place, None, None, keep_scroll, anchor, None)
         note = load_note(index.root, entry.note) if entry.note is not None else None
         version = note.mtime_ns if note is not None else None
-        preview = entry_preview(entry, note)
+        preview = entry_preview(entry, note, *self._health())
         kept = keepable(preview, note)  # for the next visit (stored on the event loop)
         keep = (entry, kept) if kept is not None else None
         return PreviewLoaded(place, preview, version, keep_scroll, anchor, keep)
@@ -229,7 +236,7 @@ class Navigator:
                 if entry.note is None:
                     continue
                 doc = load_note(index.root, entry.note)
-                preview = entry_preview(entry, doc)
+                preview = entry_preview(entry, doc, *self._health())
                 cached = keepable(preview, doc)
                 if cached is None:
                     continue

@@ -50,6 +50,10 @@ class IndexTree(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False, id="tree.page_up"),
         Binding("home", "scroll_home", "First line", show=False, id="tree.home"),
         Binding("end", "scroll_end", "Last line", show=False, id="tree.end"),
+        Binding("g", "scroll_home", "First line", show=False, id="tree.first"),
+        Binding("G", "scroll_end", "Last line", show=False, id="tree.last"),
+        Binding("ctrl+d", "half_page(1)", "Half a page down / up", show=False, id="tree.half_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half a page down / up", show=False, id="tree.half_up"),
         Binding("enter", "activate", "Open", id="tree.enter"),
         Binding("space", "toggle_category", "Expand/collapse", show=False, id="tree.toggle"),
         Binding("escape", "app.clear_text_filter", "Clear filter", show=False, id="tree.escape"),
@@ -335,6 +339,11 @@ class IndexTree(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         self._move_to(self.cursor_line - max(1, self.scrollable_content_region.height - 1))
+
+    def action_half_page(self, direction: int) -> None:
+        """``ctrl+d`` / ``ctrl+u``: half a page, as in less and vim."""
+        half = max(1, self.scrollable_content_region.height // 2)
+        self._move_to(max(0, self.cursor_line) + direction * half)
 
     def action_scroll_home(self) -> None:
         self._move_to(0)

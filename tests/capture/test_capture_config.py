@@ -32,3 +32,14 @@ def test_wrong_values_are_one_line_each_and_keep_the_defaults() -> None:
         " number 0; using the default (10)",
     )
     assert (config.arxiv_api, config.crossref_api, config.network_timeout) == (None, None, 10.0)
+
+
+def test_the_link_checks_per_host_limit() -> None:
+    assert parse_config("link_check_per_host = 2\n", Path("c.toml")).link_check_per_host == 2
+    for wrong, shown in (("0", "the number 0"), ("33", "the number 33"), ("true", "true")):
+        config = parse_config(f"link_check_per_host = {wrong}\n", Path("c.toml"))
+        assert config.link_check_per_host == 4
+        assert config.problems == (
+            f"c.toml line 1: link_check_per_host must be a whole number from 1 to 32, not {shown};"
+            " using the default (4)",
+        )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widget import Widget
 
+from app.core.link_health import Health, Kind
 from app.core.metadata import PaperMeta
 from app.core.model import Entry, Index
 from app.core.paper_ids import PaperId
@@ -118,12 +120,17 @@ class FakeEffects:
         browser: bool = True,
         editor: Callable[[list[str]], int] | None = None,
         papers: dict[str, PaperMeta] | None = None,
+        links: dict[str, Health] | None = None,
+        hold_links: bool = False,
         **replaced: Any,
     ) -> None:
         self.browser = browser
         self.editor = editor
         self.papers = papers or {}
         self.looked_up: list[PaperId] = []  # ids whose metadata was asked for
+        self.links = links or {}  # a link's health when checked (any other: fine)
+        self.hold_links = hold_links  # answer the first link, then wait to be stopped
+        self.checked: list[list[str]] = []  # the URLs of each link check
         self.replaced = replaced
         self.opened: list[str] = []  # URLs handed to the browser
         self.copied: list[str] = []  # texts handed to the native clipboard
@@ -147,6 +154,7 @@ class FakeEffects:
             add_entry=add_entry,
             paper_lookup=self.paper_lookup,
             git_log=self.git_log,
+            check_links=self.check_links,
         )
         return dataclasses.replace(real, **self.replaced)
 
@@ -168,6 +176,23 @@ class FakeEffects:
         if meta is None:
             raise NetworkError(f"{found}: the host name could not be resolved (DNS)")
         return meta
+
+    def check_links(
+        self, urls: Sequence[str], on_result: Callable[[str, Health], None], stop: threading.Event
+    ) -> Mapping[str, Health]:
+        """Each URL's health from ``links`` (else fine), as the checker reports it."""
+        self.checked.append(list(urls))
+        found: dict[str, Health] = {}
+        for url in urls:
+            if stop.is_set():
+                break
+            health = self.links.get(url, Health(Kind.OK, 200))
+            health = dataclasses.replace(health, checked=time.time())
+            found[url] = health
+            on_result(url, health)
+            if self.hold_links:
+                stop.wait(10)
+        return found
 
     def run_editor(self, command: list[str], suspend: Suspend) -> int:
         """Runs "inside" no suspend (a headless app cannot hand the terminal over)."""

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from app.core.errors import EditError
-from app.core.links import web_url_problem
+from app.core.links import link_role, web_url_problem
 
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?)$", re.IGNORECASE)
 _HOST_LIKE = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#]|$)")
-_PAPER_HOSTS = ("arxiv.org", "openreview.net", "aclanthology.org", "doi.org")
-_CODE_HOSTS = ("github.com", "gitlab.com")
 
 
 def split_links(text: str) -> list[str]:
@@ -34,15 +31,5 @@ def expand_link(raw: str) -> str:
 
 
 def link_kind(url: str) -> str:
-    """``paper``, ``code`` or ``blog``: how the file's labels group links."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if _on_host(host, _PAPER_HOSTS) or parts.path.lower().endswith(".pdf"):
-        return "paper"
-    if _on_host(host, _CODE_HOSTS):
-        return "code"
-    return "blog"
-
-
-def _on_host(host: str, hosts: tuple[str, ...]) -> bool:
-    return any(host == name or host.endswith("." + name) for name in hosts)
+    """``paper``, ``code`` or ``blog`` by the URL alone: how the file's labels group links."""
+    return link_role(url)

@@ -1,0 +1,21 @@
+"""Eight local web servers, shared by the link tests of one worker and reset for each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from link_servers import LinkServer, link_servers
+
+
+@pytest.fixture(scope="session")
+def _all_servers() -> Iterator[list[LinkServer]]:
+    with link_servers() as servers:
+        yield servers
+
+
+@pytest.fixture
+def servers(_all_servers: list[LinkServer]) -> list[LinkServer]:
+    for server in _all_servers:
+        server.reset()
+    return _all_servers
