@@ -204,6 +204,7 @@ def _reentered(
             entry.depth,
             entry.text,
             entry.chunk,
+            entry.shape,
         )
         out[entry.position] = fresh
         changed.append(fresh)
