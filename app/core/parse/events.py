@@ -32,6 +32,7 @@ from app.core.parse.items import (
     squash,
     starts_content,
     status_column,
+    without_boxes,
     word_marker,
     word_start,
 )
@@ -366,7 +367,11 @@ class _Builder:
         note, escapes = note_of(row.links)
         folded = title.casefold()
         cells = [squash(row_lead(first).replace("\n", " "))]
-        cells.extend(squash("".join(texts)) for texts in row.cell_texts[1:])
+        cells.extend(
+            squash(without_boxes("".join(texts)))
+            for number, texts in enumerate(row.cell_texts[1:], 1)
+            if number != self.status_column  # the status is not text: a mark changes it
+        )
         text = " | ".join(cell for cell in cells if cell)[:MAX_DESCRIPTION]
         self.rows.append(
             (

@@ -231,3 +231,11 @@ def cell_word(data: bytes, at: int, end: int) -> tuple[str, int] | None:
     if not data[stop:end].strip():
         return None
     return head.decode(), stop
+
+
+_BOX = re.compile(r"\[[ xX]\]\s*")
+
+
+def without_boxes(text: str) -> str:
+    """A cell's text without its task boxes (a mark ticks them: they are no text of the entry)."""
+    return _BOX.sub("", text) if "[" in text else text
