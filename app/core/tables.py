@@ -73,7 +73,7 @@ def _line_at(data: bytes, at: int) -> tuple[int, int]:
     return start, end
 
 
-def _pipes(line: bytes) -> list[int]:
+def pipes(line: bytes) -> list[int]:
     """Where a table line's cell borders are: offsets of its pipes not escaped by a backslash."""
     found: list[int] = []
     at = line.find(b"|")
@@ -88,7 +88,7 @@ def _pipes(line: bytes) -> list[int]:
 
 
 def _columns(line: bytes) -> list[int]:
-    return [width(line[:at]) for at in _pipes(line)]
+    return [width(line[:at]) for at in pipes(line)]
 
 
 def is_aligned(data: bytes, at: int) -> bool:
@@ -119,8 +119,8 @@ def fit_in_cell(data: bytes, start: int, end: int, text: bytes) -> list[tuple[in
     if delta == 0 or not is_aligned(data, start):
         return change
     line_start, line_end = _line_at(data, start)
-    pipes = _pipes(data[line_start:line_end])
-    closing = [line_start + at for at in pipes if line_start + at >= end]
+    borders = pipes(data[line_start:line_end])
+    closing = [line_start + at for at in borders if line_start + at >= end]
     if not closing:
         return change
     close = closing[0]

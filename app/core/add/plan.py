@@ -17,6 +17,7 @@ from app.core.add.style import (
     neighbours_layout,
     status_marker,
 )
+from app.core.add.table import table_row
 from app.core.errors import EditError
 from app.core.links import safe_path
 from app.core.model import Category, Entry, Index, Status
@@ -67,14 +68,19 @@ def plan_entry(
     spans = item_spans(data)
     eol = line_ending(data, tops[-1].line if tops else None)
     body = item_body(clean_title, note_rel, links, neighbours_layout(index, target, tops))
-    if tops:
-        offset, inserted = after_last_item(index, target, tops, spans, eol)
-        prefix = item_prefix(index, tops[-1], spans)
+    if tops and tops[-1].shape == "row":
+        offset, inserted, line = table_row(
+            index, target, tops[-1], clean_title, note_rel, links, status, eol
+        )
     else:
-        offset, inserted = into_empty_category(index, target, eol)
-        prefix = bullet_of_file(index, spans)
-    marker = status_marker(index, target, tops[-1] if tops else None, status)
-    line = prefix + marker + body.encode("utf-8")
+        if tops:
+            offset, inserted = after_last_item(index, target, tops, spans, eol)
+            prefix = item_prefix(index, tops[-1], spans)
+        else:
+            offset, inserted = into_empty_category(index, target, eol)
+            prefix = bullet_of_file(index, spans)
+        marker = status_marker(index, target, tops[-1] if tops else None, status)
+        line = prefix + marker + body.encode("utf-8")
     before, after = inserted.split(b"\x00")
     inserted = before + line + after
     new_data = data[:offset] + inserted + data[offset:]
