@@ -28,11 +28,12 @@ _OPPOSITE = {
 
 
 def status_value(index: Index, entry: Entry, status: Status) -> bytes:
-    """What ``entry``'s status cell says once it has ``status``: what the nearest row of its
-    table with that status says (the table's own convention), else the opposite of its value
-    (``todo`` and ``done``, ``no`` and ``yes``, empty and ``✅``) written in its case."""
+    """What ``entry``'s status cell says once it has ``status``: the opposite of its value
+    (``todo`` and ``done``, ``no`` and ``yes``, blank and ``✅``) in its case, unless the table's
+    other rows with that status write another word for it: then the nearest one's word."""
     data = index.data
     entries = index.entries
+    found: list[tuple[int, bytes]] = []  # (distance, value) of the table's rows with status
     for step in (-1, 1):
         at = entry.position + step
         while 0 <= at < len(entries):
@@ -41,7 +42,7 @@ def status_value(index: Index, entry: Entry, status: Status) -> bytes:
                 break
             if other.local_marker.kind is MarkerKind.STATUS_CELL and other.status is status:
                 marker = index.marker(other)
-                return data[marker.start : marker.end]
+                found.append((abs(at - entry.position), data[marker.start : marker.end]))
             at += step
     marker = index.marker(entry)
     value = data[marker.start : marker.end].decode(errors="replace")
@@ -50,7 +51,12 @@ def status_value(index: Index, entry: Entry, status: Status) -> bytes:
         opposite = opposite.upper()
     elif value[:1].isupper():
         opposite = opposite.capitalize()
-    return opposite.encode()
+    words = [pair for pair in found if pair[1]]
+    if words and opposite.casefold() not in {
+        w.decode(errors="replace").casefold() for _, w in words
+    }:
+        return min(words)[1]
+    return opposite.encode()  # in the row's own case: "todo" and "done" round-trip
 
 
 def width(text: bytes) -> int:
@@ -91,22 +97,31 @@ def _columns(line: bytes) -> list[int]:
     return [width(line[:at]) for at in pipes(line)]
 
 
+_NEAR_LINES = 8  # lines of the table looked at, each way, for one that lines up with the row
+
+
 def is_aligned(data: bytes, at: int) -> bool:
-    """Whether the table line holding ``at`` is padded to line up with the line above or below
-    it: their pipes stand in the same screen columns."""
+    """Whether the table line holding ``at`` is padded to line up with another line of its table
+    near it: their pipes stand in the same screen columns."""
     start, end = _line_at(data, at)
     own = _columns(data[start:end])
     if len(own) < 2:
         return False
-    neighbours = []
-    if start > 0:
-        above = _line_at(data, start - 1)
-        neighbours.append(data[above[0] : above[1]])
-    after = data.find(b"\n", at)
-    if after != -1 and after + 1 < len(data):
-        below = _line_at(data, after + 1)
-        neighbours.append(data[below[0] : below[1]])
-    return any(_columns(line) == own for line in neighbours)
+    for step in (-1, 1):
+        line_start, line_end = start, end
+        for _ in range(_NEAR_LINES):
+            if step < 0 and line_start == 0:
+                break
+            after = data.find(b"\n", line_end)
+            if step > 0 and (after == -1 or after + 1 >= len(data)):
+                break
+            line_start, line_end = _line_at(data, line_start - 1 if step < 0 else after + 1)
+            columns = _columns(data[line_start:line_end])
+            if columns == own:
+                return True
+            if not columns:
+                break  # past the table
+    return False
 
 
 def fit_in_cell(data: bytes, start: int, end: int, text: bytes) -> list[tuple[int, int, bytes]]:

@@ -16,7 +16,7 @@ from app.core.add.links import link_kind
 from app.core.add.style import _destination, _escape, status_marker
 from app.core.edit import line_bytes
 from app.core.model import Category, Entry, Index, MarkerKind, Status
-from app.core.parse.items import line_starts
+from app.core.parse.items import line_starts, row_lead
 from app.core.tables import is_aligned, pipes, status_value, width
 
 _NUMBERED = re.compile(rb"^(\s*(?:TODO:?\s+|DONE:?\s+)?)(\d{1,6})([.)])")
@@ -69,9 +69,7 @@ def table_row(
         else:
             contents[0] += b"  " + labelled
     if last.local_marker.kind is MarkerKind.STATUS_CELL:
-        own = data[marker.start : marker.end]
-        value = own if last.status is status else status_value(index, last, status)
-        contents[column] = value
+        contents[column] = _status_word(index, category, last, status)
     elif last.local_marker.kind is MarkerKind.CHECKBOX and column > 0:
         contents[column] = b"[ ]" if status is Status.TODO else f"[{index.checked_style}]".encode()
     contents[0] = _numbered(line, cells[0]) + contents[0]
@@ -83,6 +81,16 @@ def table_row(
     if newline == -1:
         return len(data), eol + b"\x00", row
     return newline + 1, b"\x00" + eol, row
+
+
+def _status_word(index: Index, category: Category, last: Entry, status: Status) -> bytes:
+    """How the table's rows nearest its end write the status in their Status column."""
+    for entry in reversed(category.entries):
+        if entry.local_marker.kind is MarkerKind.STATUS_CELL and entry.status is status:
+            marker = index.marker(entry)
+            if marker.end > marker.start:
+                return index.data[marker.start : marker.end]
+    return status_value(index, last, status)
 
 
 def _title_cell(
@@ -97,7 +105,7 @@ def _title_cell(
     """The first cell's text, and the links left for elsewhere."""
     text = _escape(title).replace("|", "\\|")
     first = data[line_start + cells[0][0] : line_start + cells[0][1]]
-    starts_with_link = b"[" in first[:12] or last.note is not None
+    starts_with_link = row_lead(first.decode(errors="replace").lstrip(" |")).startswith("[")
     if note is not None:
         return f"[{text}]({_destination(note)})".encode(), links
     if links and starts_with_link:

@@ -205,7 +205,9 @@ class _Builder:
             if own is not None:
                 own.other = True
         elif kind == "Table":
-            if not self.items:
+            if self.items:
+                self.items[-1].first_line_done = True  # its cells are no part of its title
+            else:
                 self.table = []
                 self.status_column = None
         elif kind == "FootnoteDefinition":
