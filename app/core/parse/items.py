@@ -149,9 +149,9 @@ def is_self_anchor(url: str) -> bool:
     link that makes it an entry, nor its note."""
     if url.startswith("#"):
         return True
-    target, hash_mark, _ = url.strip().partition("#")
-    if not hash_mark:
+    if "#" not in url:
         return False
+    target = url.strip().partition("#")[0]
     target = target.removeprefix("./")
     return target == "" or target.casefold() in _INDEX_NAMES
 
