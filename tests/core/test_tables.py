@@ -373,3 +373,17 @@ def test_the_ossu_curriculum_lists_its_course_rows() -> None:
         "chat",
     ]
     assert all(e.status is Status.DONE for e in rows)  # no marker: done, as in a list
+
+
+def test_add_after_link_paragraphs_writes_a_link_paragraph(tmp_path: Path) -> None:
+    path = copy(tmp_path, "paragraphs.md")
+    before = path.read_bytes()
+    urls = ["https://r.example", "https://github.com/x/r"]
+    add_entry(path, title="Robotics", category=None, urls=urls, todo=True, note=None)
+    after = path.read_bytes()
+    assert after == before.replace(
+        b"[ ] [Graphs](graphs.md)\n",
+        b"[ ] [Graphs](graphs.md)\n\n[ ] [Robotics](https://r.example) [code](https://github.com/x/r)\n",
+    )
+    entry = by_title(load_index(path), "Robotics")
+    assert (entry.shape, entry.status) == ("paragraph", Status.TODO)
