@@ -359,7 +359,9 @@ class _Builder:
             return
         first = "".join(row.cell_texts[0])
         lead = row.before_link is not None and not row_lead(row.before_link).strip()
-        title = row_title(first, "".join(row.bold), row.lead_label if lead else None)
+        # Text before the cell's first link, when there is some: "Some Paper [pdf](...)".
+        own = row.before_link if row.before_link and not lead else first
+        title = row_title(own, "".join(row.bold), row.lead_label if lead else None)
         if not any(char.isalpha() for char in title):  # a date or a number: the paper's name
             title = row.first_title or title
         if not title and not row.links:
