@@ -48,6 +48,7 @@ from app.core.parse.rows import (
 )
 
 MAX_TEXT = 2_000  # a title, heading or link label longer than this is cut, with a warning
+_MAX_OUTSIDE = 64  # pieces of text outside the links of a paragraph that is still an entry
 
 
 @dataclass(slots=True)
@@ -278,10 +279,11 @@ class _Builder:
                 if item.bold_depth:
                     item.bold.append(value)
                 soft_break = False  # a <br> in a cell, not the end of the row's first line
-            elif not item.link_depth:
+            elif not item.link_depth and not item.other:
                 item.outside.append(value)
-                if code:
-                    item.other = True
+                # Code, or more text than separators and years ever take: not a link paragraph
+                # (and a 10 MB paragraph is not kept twice).
+                item.other = code or len(item.outside) > _MAX_OUTSIDE or len(value) > MAX_TEXT
         if item.words_length < MAX_DESCRIPTION:
             item.words.append(value)
             item.words_length += len(value)
