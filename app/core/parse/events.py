@@ -48,7 +48,6 @@ from app.core.parse.rows import (
 )
 
 MAX_TEXT = 2_000  # a title, heading or link label longer than this is cut, with a warning
-_MAX_OUTSIDE = 64  # pieces of text outside the links of a paragraph that is still an entry
 
 
 @dataclass(slots=True)
@@ -71,11 +70,11 @@ class _Item:
     words: list[str] = field(default_factory=list)  # all its own text, for the description
     words_length: int = 0
     shape: int = 0  # a list item (0), a table row (ROW) or a paragraph (PARAGRAPH)
-    other: bool = False  # a paragraph holds more than links (an image, code, a badge)
-    outside: list[str] = field(default_factory=list)  # a paragraph's text outside its links
-    cells: list[tuple[int, int]] = field(default_factory=list)  # a row's cells' byte ranges
-    cell_texts: list[list[str]] = field(default_factory=list)  # <br> as "\n"
-    bold: list[str] = field(default_factory=list)  # the first bold text of a row's first cell
+    outside: str = ""  # a paragraph's text outside its links so far
+    # A table row's own (unset for others: a list item allocates no more lists than it needs).
+    cells: list[tuple[int, int]] = field(init=False)  # its cells' byte ranges
+    cell_texts: list[list[str]] = field(init=False)  # <br> as "\n"
+    bold: list[str] = field(init=False)  # the first bold text of its first cell
     bold_depth: int = 0
     bold_done: bool = False
     before_link: str | None = None  # a first cell's text before its first link
@@ -166,7 +165,7 @@ class _Builder:
                 if kind == "InlineHtml" and value.strip().lower() in ("<br>", "<br/>", "<br />"):
                     self._text(" ", own, soft_break=True)
                 else:
-                    own.other = True
+                    self._not_links(own)
 
     def _start(self, tag: Any, own: _Item | None, start: int, end: int) -> None:
         if type(tag) is str:
@@ -179,15 +178,17 @@ class _Builder:
                 if not self.items and self.current is None and not self.in_footnote:
                     self.current = _Item(start=start, depth=0, shape=PARAGRAPH)
             elif tag == "Strong":
-                row = own is not None and own.shape == ROW and len(own.cells) == 1
-                if row and own is not None and not own.bold_done:
+                first_cell = own is not None and own.shape == ROW and len(own.cells) == 1
+                if first_cell and own is not None and not own.bold_done:
                     own.bold_depth += 1
             elif own is not None and own.shape == ROW and tag == "TableCell":
                 own.cells.append((start, end))
                 own.cell_texts.append([])
             elif self.table is not None:
                 if tag == "TableRow":
-                    self.current = _Item(start=start, depth=0, shape=ROW)
+                    row = _Item(start=start, depth=0, shape=ROW)
+                    row.cells, row.cell_texts, row.bold = [], [], []
+                    self.current = row
                 elif tag == "TableHead":
                     self.head = []
                 elif tag == "TableCell" and self.head is not None:
@@ -204,7 +205,7 @@ class _Builder:
                         own.before_link = "".join(own.cell_texts[0])
         elif kind == "Image":
             if own is not None:
-                own.other = True
+                self._not_links(own)
         elif kind == "Table":
             if self.items:
                 self.items[-1].first_line_done = True  # its cells are no part of its title
@@ -273,17 +274,17 @@ class _Builder:
             if self.head:
                 self.head[-1].append(value)
             return
-        if item.shape:
+        if item.shape == ROW:
             if item.cell_texts:
                 item.cell_texts[-1].append("\n" if soft_break else value)
                 if item.bold_depth:
                     item.bold.append(value)
                 soft_break = False  # a <br> in a cell, not the end of the row's first line
-            elif not item.link_depth and not item.other:
-                item.outside.append(value)
-                # Code, or more text than separators and years ever take: not a link paragraph
-                # (and a 10 MB paragraph is not kept twice).
-                item.other = code or len(item.outside) > _MAX_OUTSIDE or len(value) > MAX_TEXT
+        elif item.shape and not item.link_depth:
+            item.outside += value
+            if code or not only_separators(item.outside):
+                self._not_links(item)  # prose or code: no entry, and not followed any further
+                return
         if item.words_length < MAX_DESCRIPTION:
             item.words.append(value)
             item.words_length += len(value)
@@ -303,7 +304,7 @@ class _Builder:
         self.heading = None
 
     def _close_item(self, item: _Item) -> None:
-        if item.links and all(is_self_anchor(link.url) for link in item.links):
+        if item.links and all("#" in lk.url and is_self_anchor(lk.url) for lk in item.links):
             return  # a table of contents or "back to top" link
         raw_first = squash("".join(item.texts))
         marker, status, rest = self._marker(item, raw_first)
@@ -339,9 +340,15 @@ class _Builder:
             )
         )
 
+    def _not_links(self, item: _Item) -> None:
+        """A paragraph that turns out to hold more than links (prose, code, an image) is dropped
+        at once: the rest of its events go by as outside any entry."""
+        if item.shape == PARAGRAPH and self.current is item:
+            self.current = None
+
     def _close_paragraph(self, item: _Item) -> None:
         """A paragraph of links (and a marker, years, separators) is an entry like a list item."""
-        if not item.links or item.other or not only_separators("".join(item.outside)):
+        if not item.links:
             return
         at = item.first_text_at if item.first_text_at is not None else item.start
         box = self.data[at : at + 4]

@@ -101,7 +101,7 @@ def line_starts(data: bytes) -> list[int]:
 def note_of(links: list[Link]) -> tuple[str | None, bool]:
     """The first relative local link, normalised to the root; and whether one escaped the root."""
     for link in links:
-        if is_self_anchor(link.url):
+        if "#" in link.url and is_self_anchor(link.url):
             continue
         rel = local_target(link.url)
         if rel is None:
@@ -157,15 +157,17 @@ def is_self_anchor(url: str) -> bool:
 
 
 _SEPARATORS = r"\s\-–—|,;:·•/()\[\]."
-_LINK_PARAGRAPH_REST = re.compile(
-    rf"(?:\[[ xX]\])?[{_SEPARATORS}]*(?:(?:1[89]|20)\d\d[{_SEPARATORS}]*)*"
-)
+_LINK_PARAGRAPH_REST = re.compile(rf"[{_SEPARATORS}]*(?:(?:1[89]|20)\d\d[{_SEPARATORS}]*)*")
+
+
+_LEADING_BOX = re.compile(r"^\s*\[[ xX]?\]?")  # also its start alone, while text streams in
 
 
 def only_separators(text: str) -> bool:
     """Whether a paragraph's text outside its links is only a status marker, years and
     separators (``TODO [A](a.md) · 2021``): then the paragraph is an entry, like a list item."""
-    return _LINK_PARAGRAPH_REST.fullmatch(_WORD_MARKER.sub("", text, count=1)) is not None
+    text = _WORD_MARKER.sub("", _LEADING_BOX.sub("", text, count=1), count=1)
+    return _LINK_PARAGRAPH_REST.fullmatch(text) is not None
 
 
 STATUS_HEADERS = frozenset({"status", "read", "done"})
