@@ -183,6 +183,27 @@ MARKS = [
         b"[ ] 5) Chinchilla - compute-optimal training | [Paper](https://arxiv.org/abs/2203.15556)",
         b"[x] 5) Chinchilla - compute-optimal training | [Paper](https://arxiv.org/abs/2203.15556)",
     ),
+    (
+        "paragraphs.md",
+        "Computer vision",
+        Status.TODO,
+        b"[Computer vision](cv/index.md)",
+        b"TODO [Computer vision](cv/index.md)",
+    ),
+    (
+        "paragraphs.md",
+        "Graphs",
+        Status.DONE,
+        b"[ ] [Graphs](graphs.md)",
+        b"[x] [Graphs](graphs.md)",
+    ),
+    (
+        "paragraphs.md",
+        "Reinforcement learning",
+        Status.DONE,
+        b"TODO [Reinforcement learning](rl/index.md) \xe2\x80\x94 [code](https://github.com/x/rl)",
+        b"[Reinforcement learning](rl/index.md) \xe2\x80\x94 [code](https://github.com/x/rl)",
+    ),
 ]
 
 

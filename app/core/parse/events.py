@@ -354,6 +354,7 @@ class _Builder:
         box = self.data[at : at + 4]
         if box[:3] in (b"[ ]", b"[x]", b"[X]") and box[3:4] in (b" ", b"\t"):
             item.checkbox = (box[1:2] != b" ", at, at + 3)
+            item.prefix = []  # the box is no text before the first link ("x" is no title)
         self._close_item(item)
 
     def _close_table(self, rows: list[_Item]) -> None:
