@@ -408,3 +408,11 @@ def test_add_after_link_paragraphs_writes_a_link_paragraph(tmp_path: Path) -> No
     )
     entry = by_title(load_index(path), "Robotics")
     assert (entry.shape, entry.status) == ("paragraph", Status.TODO)
+
+
+def test_a_first_cell_that_is_a_date_gives_way_to_the_row_s_paper() -> None:
+    index = load_index(CORPORA / "Hannibal046__Awesome-LLM__README.md")
+    milestones = [e for e in index.entries if e.category[-1:] == ("Milestone Papers",)]
+    assert 55 <= len(milestones) <= 65 and all(e.shape == "row" for e in milestones)
+    assert milestones[0].title == "Attention Is All You Need"  # its first cell reads "2017-06"
+    assert all(any(char.isalpha() for char in e.title) for e in milestones)
