@@ -367,26 +367,29 @@ class _Builder:
     def _close_row(self, row: _Item) -> None:
         if not row.cells or (row.links and all(is_self_anchor(lk.url) for lk in row.links)):
             return
-        first = "".join(row.cell_texts[0])
-        lead = row.before_link is not None and not row_lead(row.before_link).strip()
+        texts = row.cell_texts
+        first = row_lead("".join(texts[0]))
+        before = row.before_link
+        lead = before is not None and not row_lead(before).strip()
         # Text before the cell's first link, when there is some: "Some Paper [pdf](...)".
-        own = row.before_link if row.before_link and not lead else first
+        own = row_lead(before) if before and not lead else first
         title = row_title(own, "".join(row.bold), row.lead_label if lead else None)
-        if not any(char.isalpha() for char in title):  # a date or a number: the paper's name
-            title = row.first_title or title
+        if not title[:1].isalpha() and not any(char.isalpha() for char in title):
+            title = row.first_title or title  # a date or a number: the row's paper instead
         if not title and not row.links:
             return
         marker, status = self._row_marker(row)
         title = self._shorten(title, "titles") if title else "(untitled)"
         note, escapes = note_of(row.links)
         folded = title.casefold()
-        cells = [squash(row_lead(first).replace("\n", " "))]
-        cells.extend(
-            squash(without_boxes("".join(texts)))
-            for number, texts in enumerate(row.cell_texts[1:], 1)
-            if number != self.status_column  # the status is not text: a mark changes it
-        )
-        text = " | ".join(cell for cell in cells if cell)[:MAX_DESCRIPTION]
+        cells = [squash(first)]  # squash makes a <br> ("\n") a space
+        status_column = self.status_column
+        for number in range(1, len(texts)):
+            if number != status_column:  # the status is not text: a mark changes it
+                cell = squash(without_boxes("".join(texts[number])))
+                if cell:
+                    cells.append(cell)
+        text = " | ".join(cells)[:MAX_DESCRIPTION] if cells[0] else " | ".join(cells[1:])
         self.rows.append(
             (
                 len(self.headings) - 1,

@@ -198,16 +198,16 @@ def row_lead(text: str) -> str:
     return _ROW_LEAD.sub("", text, count=1)
 
 
-def row_title(first_cell: str, bold: str, lead_label: str | None) -> str:
+def row_title(text: str, bold: str, lead_label: str | None) -> str:
     """A table row's title, from its first cell: the text of a link it starts with, else its bold
-    text, else its text up to a sentence break, ``<br>`` (``\\n`` here), two spaces or `` - ``.
-    At most about TITLE_MAX characters, cut at a word with ``…``."""
+    text, else its ``text`` (its marker and numbering removed by ``row_lead``) up to a sentence
+    break, ``<br>`` (``\\n`` here), two spaces or `` - ``. At most about TITLE_MAX characters,
+    cut at a word with ``…``."""
     if lead_label:
         title = lead_label
     elif bold.strip():
         title = bold
     else:
-        text = row_lead(first_cell)
         found = _TITLE_BREAK.search(text)
         title = text[: found.start()].rstrip(".") if found is not None else text
     title = squash(title)
