@@ -25,6 +25,7 @@ from app.core.parse import (
     parse_index,
     reparse_marked,
 )
+from app.core.tables import fit_in_cell, status_value
 from app.core.temps import remove_stale_temps, temp_name
 
 _ATTEMPTS = 5
@@ -61,7 +62,23 @@ ChangedOnDisk = _ChangedUnderUs  # what write_atomic raises then, for other edit
 
 
 def status_splices(index: Index, entry: Entry, status: Status) -> list[Splice]:
-    """The byte changes that give ``entry`` the wanted status: none when it already has it."""
+    """The byte changes that give ``entry`` the wanted status: none when it already has it.
+
+    In a table row each change stays inside its cell, the cell's padding taking up any change
+    of width when the table's columns are aligned."""
+    splices = _marker_splices(index, entry, status)
+    if entry.shape != "row":
+        return splices
+    fitted: list[Splice] = []
+    for splice in splices:
+        fitted.extend(
+            Splice(start, end, text)
+            for start, end, text in fit_in_cell(index.data, splice.start, splice.end, splice.text)
+        )
+    return fitted
+
+
+def _marker_splices(index: Index, entry: Entry, status: Status) -> list[Splice]:
     marker = index.marker(entry)
     data = index.data
     if marker.kind is MarkerKind.CHECKBOX:
@@ -77,6 +94,14 @@ def status_splices(index: Index, entry: Entry, status: Status) -> list[Splice]:
         if checked and not marker.word_has_todo:
             return [Splice(marker.start + 1, marker.start + 2, b" ")]
         return []
+    if marker.kind is MarkerKind.STATUS_CELL:
+        if entry.status is status:
+            return []
+        return [Splice(marker.start, marker.end, status_value(index, entry, status))]
+    if marker.kind is MarkerKind.DONE_SIGN:
+        if status is Status.DONE:
+            return []
+        return [Splice(marker.start, marker.end, index.todo_style.rstrip(" \t").encode())]
     if status is Status.DONE:
         if marker.kind is not MarkerKind.TODO_WORD:
             return []
@@ -184,11 +209,7 @@ def _mark_locked(
         word = "done" if status is Status.DONE else "TODO"
         new_index, new_entry = _reparse(index, new, index_path, entry, status, memory)
         if new_entry is None:
-            raise EditError(
-                f"Line {entry.line} cannot be marked {word} without changing how the index reads"
-                " (the text after its marker would start a list, a heading or another marker);"
-                " nothing was written, edit it by hand"
-            )
+            raise EditError(_refusal(entry, word))
         try:
             write_atomic(index_path, new, expected=data)
         except _ChangedUnderUs:
@@ -198,6 +219,19 @@ def _mark_locked(
             new_index, new_entry, True, f"Marked {word}: {entry.title}", before, after, merged
         )
     raise ConflictError("The index keeps changing on disk; nothing was written")
+
+
+def _refusal(entry: Entry, word: str) -> str:
+    if entry.shape == "row":
+        return (
+            f"Line {entry.line} cannot be marked {word} without changing how its table reads"
+            " (the row's cells would read differently); nothing was written, edit it by hand"
+        )
+    return (
+        f"Line {entry.line} cannot be marked {word} without changing how the index reads"
+        " (the text after its marker would start a list, a heading or another marker);"
+        " nothing was written, edit it by hand"
+    )
 
 
 def _reparse(

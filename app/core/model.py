@@ -23,6 +23,8 @@ class MarkerKind(StrEnum):
     TODO_WORD = "todo-word"  # "TODO " / "TODO: " before the text
     DONE_WORD = "done-word"  # "DONE " / "DONE: " before the text
     CHECKBOX = "checkbox"  # "[ ]" / "[x]" task list marker
+    STATUS_CELL = "status-cell"  # a table row's Status/Read/Done cell: "todo", "yes", "✅", ""...
+    DONE_SIGN = "done-sign"  # "✅ " / "✔ " before a table row's first cell text
 
 
 class Link(NamedTuple):
@@ -74,6 +76,8 @@ class Entry:
     text: str = ""  # the item's own text in one line (title, links, description), marker removed
     chunk: int = 0  # which of the index's parsed chunks holds it
     file: str = ""  # the index file it is in, relative to the root; "" for the root index
+    shape: str = "item"  # what the index writes it as: "item" (of a list), "row" (of a table)
+    # or "paragraph" (of links)
 
     @property
     def web_links(self) -> tuple[Link, ...]:

@@ -351,7 +351,8 @@ def _moved(
         entry.depth,
         entry.text,
         entry.chunk,
-        file,
+        file=file,
+        shape=entry.shape,
     )
 
 

@@ -64,6 +64,29 @@ def after_last_item(
     return offset, inserted
 
 
+def after_last_paragraph(index: Index, last: Entry, eol: bytes) -> tuple[int, bytes]:
+    """After the category's last link paragraph, as a paragraph of its own (a blank line between).
+
+    The returned bytes hold ``\x00`` where the new paragraph's line goes."""
+    data = index.data
+    starts = line_starts(data)
+    at = starts[last.line - 1]
+    while True:  # to the paragraph's end: the first blank line, or the end of the file
+        newline = data.find(b"\n", at)
+        if newline == -1:
+            return len(data), eol + eol + b"\x00"
+        at = newline + 1
+        if not data[at : _line_end(data, at)].strip():
+            break
+    inserted = eol + b"\x00" + eol
+    return at, inserted
+
+
+def _line_end(data: bytes, at: int) -> int:
+    newline = data.find(b"\n", at)
+    return len(data) if newline == -1 else newline
+
+
 def into_empty_category(index: Index, category: Category, eol: bytes) -> tuple[int, bytes]:
     """After the heading and whatever text the category has, before its first sub-heading."""
     data = index.data

@@ -4,12 +4,18 @@ written (the new entry reads back as planned, every other entry exactly as befor
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.add.categories import find_category, missing, top_entries
 from app.core.add.links import expand_link
 from app.core.add.note import NoteChoice, note_path, note_template
-from app.core.add.place import after_last_item, into_empty_category, item_spans, line_ending
+from app.core.add.place import (
+    after_last_item,
+    after_last_paragraph,
+    into_empty_category,
+    item_spans,
+    line_ending,
+)
 from app.core.add.style import (
     bullet_of_file,
     item_body,
@@ -17,6 +23,7 @@ from app.core.add.style import (
     neighbours_layout,
     status_marker,
 )
+from app.core.add.table import table_row
 from app.core.errors import EditError
 from app.core.links import safe_path
 from app.core.model import Category, Entry, Index, Status
@@ -67,14 +74,24 @@ def plan_entry(
     spans = item_spans(data)
     eol = line_ending(data, tops[-1].line if tops else None)
     body = item_body(clean_title, note_rel, links, neighbours_layout(index, target, tops))
-    if tops:
-        offset, inserted = after_last_item(index, target, tops, spans, eol)
-        prefix = item_prefix(index, tops[-1], spans)
+    if tops and tops[-1].shape == "row":
+        offset, inserted, line = table_row(
+            index, target, tops[-1], clean_title, note_rel, links, status, eol
+        )
+    elif tops and tops[-1].shape == "paragraph":  # a paragraph of links: the title is a link
+        layout = replace(neighbours_layout(index, target, tops), title_link="url")
+        offset, inserted = after_last_paragraph(index, tops[-1], eol)
+        marker = status_marker(index, target, tops[-1], status)
+        line = marker + item_body(clean_title, note_rel, links, layout).encode("utf-8")
     else:
-        offset, inserted = into_empty_category(index, target, eol)
-        prefix = bullet_of_file(index, spans)
-    marker = status_marker(index, target, tops[-1] if tops else None, status)
-    line = prefix + marker + body.encode("utf-8")
+        if tops:
+            offset, inserted = after_last_item(index, target, tops, spans, eol)
+            prefix = item_prefix(index, tops[-1], spans)
+        else:
+            offset, inserted = into_empty_category(index, target, eol)
+            prefix = bullet_of_file(index, spans)
+        marker = status_marker(index, target, tops[-1] if tops else None, status)
+        line = prefix + marker + body.encode("utf-8")
     before, after = inserted.split(b"\x00")
     inserted = before + line + after
     new_data = data[:offset] + inserted + data[offset:]

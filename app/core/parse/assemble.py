@@ -13,7 +13,7 @@ from typing import Any
 
 from app.core.model import Category, Entry, Index, Link, Marker, MarkerKind
 from app.core.parse.events import MAX_TEXT
-from app.core.parse.rows import KINDS, STATUSES, ChunkResult, EntryRow
+from app.core.parse.rows import KINDS, SHAPES, STATUSES, ChunkResult, EntryRow
 
 
 def _count(category: Category) -> tuple[int, int]:
@@ -172,6 +172,7 @@ def _make_entries(
     link_type = _LINK
     statuses = STATUSES
     kinds = KINDS
+    shapes = SHAPES
     position = len(out)
     append = out.append
     add_key = keys.add
@@ -202,6 +203,7 @@ def _make_entries(
             depth,
             row[15],
             chunk,
+            shape=shapes[row[17]],
         )
         position += 1
         append(entry)

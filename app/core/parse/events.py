@@ -16,19 +16,36 @@ import pyromark
 
 from app.core.model import Link, Marker, MarkerKind, Status
 from app.core.parse.items import (
+    DONE_SIGNS,
+    DONE_VALUES,
     MAX_DESCRIPTION,
+    TODO_VALUES,
+    cell_word,
     description,
+    is_self_anchor,
     leading_title,
     line_starts,
     note_of,
+    only_separators,
+    row_lead,
+    row_title,
     squash,
     starts_content,
+    status_column,
+    without_boxes,
     word_marker,
     word_start,
 )
 from app.core.parse.options import BODY_OPTIONS
 from app.core.parse.read import decode
-from app.core.parse.rows import KIND_NUMBER, ChunkResult, EntryRow, HeadingRow
+from app.core.parse.rows import (
+    KIND_NUMBER,
+    PARAGRAPH,
+    ROW,
+    ChunkResult,
+    EntryRow,
+    HeadingRow,
+)
 
 MAX_TEXT = 2_000  # a title, heading or link label longer than this is cut, with a warning
 
@@ -52,6 +69,16 @@ class _Item:
     prefix: list[str] = field(default_factory=list)  # own text before the first link
     words: list[str] = field(default_factory=list)  # all its own text, for the description
     words_length: int = 0
+    shape: int = 0  # a list item (0), a table row (ROW) or a paragraph (PARAGRAPH)
+    outside: str = ""  # a paragraph's text outside its links so far
+    # A table row's own (unset for others: a list item allocates no more lists than it needs).
+    cells: list[tuple[int, int]] = field(init=False)  # its cells' byte ranges
+    cell_texts: list[list[str]] = field(init=False)  # <br> as "\n"
+    bold: list[str] = field(init=False)  # the first bold text of its first cell
+    bold_depth: int = 0
+    bold_done: bool = False
+    before_link: str | None = None  # a first cell's text before its first link
+    lead_label: str | None = None  # the label of the first cell's first link
 
 
 def _offset_of(row: EntryRow) -> int:
@@ -85,6 +112,11 @@ class _Builder:
         self.todo_styles: dict[bytes, int] = {}
         self.ticks: dict[bytes, int] = {}
         self.in_code = 0
+        self.current: _Item | None = None  # an open table row or paragraph outside any list
+        self.table: list[_Item] | None = None  # the rows of an open table outside any list
+        self.head: list[list[str]] | None = None  # the header cells' texts of that table
+        self.status_column: int | None = None
+        self.in_footnote = 0
         self.shortened: dict[str, int] = {}  # plural noun ("titles") -> how many were cut
 
     def result(self) -> ChunkResult:
@@ -111,7 +143,7 @@ class _Builder:
         )
         for event, span in events:
             start = span["start"] + offset
-            own = items[-1] if items and not items[-1].in_nested_list else None
+            own = (items[-1] if not items[-1].in_nested_list else None) if items else self.current
             if own is not None and own.first_text_at is None and starts_content(event):
                 own.first_text_at = start
             if type(event) is str:
@@ -122,21 +154,45 @@ class _Builder:
             if kind == "Text":
                 self._text(value, own)
             elif kind == "Start":
-                self._start(value, own, start)
+                self._start(value, own, start, span["end"] + offset)
             elif kind == "End":
                 self._end(value, own)
             elif kind == "Code":
                 self._text(value, own, code=True)
             elif kind == "TaskListMarker" and own is not None and own.first_text_at is None:
                 own.checkbox = own.checkbox or (bool(value), start, span["end"] + offset)
+            elif own is not None and own.shape:
+                if kind == "InlineHtml" and value.strip().lower() in ("<br>", "<br/>", "<br />"):
+                    self._text(" ", own, soft_break=True)
+                else:
+                    self._not_links(own)
 
-    def _start(self, tag: Any, own: _Item | None, start: int) -> None:
+    def _start(self, tag: Any, own: _Item | None, start: int, end: int) -> None:
         if type(tag) is str:
             if tag == "Item":
                 # After a tab, pulldown-cmark starts the item at the previous line's end.
                 while self.data[start : start + 1] in (b"\n", b"\r", b" ", b"\t"):
                     start += 1
                 self.items.append(_Item(start=start, depth=len(self.items)))
+            elif tag == "Paragraph":
+                if not self.items and self.current is None and not self.in_footnote:
+                    self.current = _Item(start=start, depth=0, shape=PARAGRAPH)
+            elif tag == "Strong":
+                first_cell = own is not None and own.shape == ROW and len(own.cells) == 1
+                if first_cell and own is not None and not own.bold_done:
+                    own.bold_depth += 1
+            elif own is not None and own.shape == ROW and tag == "TableCell":
+                own.cells.append((start, end))
+                own.cell_texts.append([])
+            elif self.table is not None:
+                if tag == "TableRow":
+                    row = _Item(start=start, depth=0, shape=ROW)
+                    row.cells, row.cell_texts, row.bold = [], [], []
+                    self.current = row
+                elif tag == "TableHead":
+                    self.head = []
+                elif tag == "TableCell" and self.head is not None:
+                    self.head.append([])
             return
         ((kind, value),) = tag.items()
         if kind == "Link":
@@ -145,6 +201,19 @@ class _Builder:
                 if own.link_depth == 1:
                     own.link_label = []
                     own.link_url = value["dest_url"]
+                    if own.shape == ROW and len(own.cells) == 1 and own.before_link is None:
+                        own.before_link = "".join(own.cell_texts[0])
+        elif kind == "Image":
+            if own is not None:
+                self._not_links(own)
+        elif kind == "Table":
+            if self.items:
+                self.items[-1].first_line_done = True  # its cells are no part of its title
+            else:
+                self.table = []
+                self.status_column = None
+        elif kind == "FootnoteDefinition":
+            self.in_footnote += 1
         elif kind == "List":
             if self.items:
                 self.items[-1].in_nested_list += 1
@@ -165,13 +234,33 @@ class _Builder:
                         own.links.append(Link(self._shorten(label, "link labels"), own.link_url))
                         if own.first_title is None:
                             own.first_title = label
+                        if own.before_link is not None and own.lead_label is None:
+                            own.lead_label = label
             elif tag == "Item":
-                self._close_item()
+                self._close_item(self.items.pop())
+            elif own is not None and own.shape:
+                if tag == "Strong" and own.bold_depth:
+                    own.bold_depth -= 1
+                    own.bold_done = not own.bold_depth
+                elif tag == "Paragraph" and own.shape == PARAGRAPH:
+                    self.current = None
+                    self._close_paragraph(own)
+                elif tag == "TableRow" and self.table is not None:
+                    self.current = None
+                    self.table.append(own)
+            elif tag == "TableHead" and self.head is not None:
+                self.status_column = status_column([squash("".join(h)) for h in self.head])
+                self.head = None
+            elif tag == "Table" and self.table is not None:
+                self._close_table(self.table)
+                self.table = None
             elif tag == "CodeBlock":
                 self.in_code = max(0, self.in_code - 1)
             return
         if "Heading" in tag:
             self._close_heading()
+        elif "FootnoteDefinition" in tag:
+            self.in_footnote = max(0, self.in_footnote - 1)
         elif "List" in tag and self.items:
             self.items[-1].in_nested_list = max(0, self.items[-1].in_nested_list - 1)
 
@@ -182,7 +271,20 @@ class _Builder:
             self.heading.append(value)
             return
         if item is None or self.in_code:
+            if self.head:
+                self.head[-1].append(value)
             return
+        if item.shape == ROW:
+            if item.cell_texts:
+                item.cell_texts[-1].append("\n" if soft_break else value)
+                if item.bold_depth:
+                    item.bold.append(value)
+                soft_break = False  # a <br> in a cell, not the end of the row's first line
+        elif item.shape and not item.link_depth:
+            item.outside += value
+            if code or not only_separators(item.outside):
+                self._not_links(item)  # prose or code: no entry, and not followed any further
+                return
         if item.words_length < MAX_DESCRIPTION:
             item.words.append(value)
             item.words_length += len(value)
@@ -201,9 +303,8 @@ class _Builder:
         self.headings.append((self.heading_level, text, start, self.line_of(start)))
         self.heading = None
 
-    def _close_item(self) -> None:
-        item = self.items.pop()
-        if item.links and all(link.url.startswith("#") for link in item.links):
+    def _close_item(self, item: _Item) -> None:
+        if item.links and all("#" in lk.url and is_self_anchor(lk.url) for lk in item.links):
             return  # a table of contents or "back to top" link
         raw_first = squash("".join(item.texts))
         marker, status, rest = self._marker(item, raw_first)
@@ -235,8 +336,130 @@ class _Builder:
                 escapes,
                 description(item.words, marker),
                 f"{folded}\x1f{note or ''}\x1f0",
+                item.shape,
             )
         )
+
+    def _not_links(self, item: _Item) -> None:
+        """A paragraph that turns out to hold more than links (prose, code, an image) is dropped
+        at once: the rest of its events go by as outside any entry."""
+        if item.shape == PARAGRAPH and self.current is item:
+            self.current = None
+
+    def _close_paragraph(self, item: _Item) -> None:
+        """A paragraph of links (and a marker, years, separators) is an entry like a list item."""
+        if not item.links:
+            return
+        at = item.first_text_at if item.first_text_at is not None else item.start
+        box = self.data[at : at + 4]
+        if box[:3] in (b"[ ]", b"[x]", b"[X]") and box[3:4] in (b" ", b"\t"):
+            item.checkbox = (box[1:2] != b" ", at, at + 3)
+            item.prefix = []  # the box is no text before the first link ("x" is no title)
+        self._close_item(item)
+
+    def _close_table(self, rows: list[_Item]) -> None:
+        """A table's rows are entries when one of them links somewhere (not to a heading here)."""
+        if not any(not is_self_anchor(link.url) for row in rows for link in row.links):
+            return
+        for row in rows:
+            self._close_row(row)
+
+    def _close_row(self, row: _Item) -> None:
+        if not row.cells or (row.links and all(is_self_anchor(lk.url) for lk in row.links)):
+            return
+        texts = row.cell_texts
+        first = row_lead("".join(texts[0]))
+        before = row.before_link
+        lead = before is not None and not row_lead(before).strip()
+        # Text before the cell's first link, when there is some: "Some Paper [pdf](...)".
+        own = row_lead(before) if before and not lead else first
+        title = row_title(own, "".join(row.bold), row.lead_label if lead else None)
+        if not title[:1].isalpha() and not any(char.isalpha() for char in title):
+            title = row.first_title or title  # a date or a number: the row's paper instead
+        if not title and not row.links:
+            return
+        marker, status = self._row_marker(row)
+        title = self._shorten(title, "titles") if title else "(untitled)"
+        note, escapes = note_of(row.links)
+        folded = title.casefold()
+        cells = [squash(first)]  # squash makes a <br> ("\n") a space
+        status_column = self.status_column
+        for number in range(1, len(texts)):
+            if number != status_column:  # the status is not text: a mark changes it
+                cell = squash(without_boxes("".join(texts[number])))
+                if cell:
+                    cells.append(cell)
+        text = " | ".join(cells)[:MAX_DESCRIPTION] if cells[0] else " | ".join(cells[1:])
+        self.rows.append(
+            (
+                len(self.headings) - 1,
+                row.start,
+                self.line_of(row.start),
+                0,
+                title,
+                folded,
+                status is Status.TODO,
+                note,
+                tuple((link.label, link.url) for link in row.links),
+                KIND_NUMBER[marker.kind],
+                marker.start,
+                marker.end,
+                0,
+                0,
+                escapes,
+                text,
+                f"{folded}\x1f{note or ''}\x1f0",
+                ROW,
+            )
+        )
+
+    def _row_marker(self, row: _Item) -> tuple[Marker, Status]:
+        """A table row's status: a TODO/DONE word starting its first cell, a task box in any
+        cell, its Status (Read, Done) column's value, or a ✅/✔ starting its first cell."""
+        data = self.data
+        cell_start, cell_end = row.cells[0]
+        at = cell_start
+        while at < cell_end and data[at : at + 1] in (b" ", b"\t"):
+            at += 1
+        word = cell_word(data, at, cell_end)
+        if word is not None and word[0] == "TODO":
+            style = data[at : word[1]]
+            self.todo_styles[style] = self.todo_styles.get(style, 0) + 1
+            return Marker(MarkerKind.TODO_WORD, at, word[1]), Status.TODO
+        for (start, end), texts in zip(row.cells, row.cell_texts, strict=True):
+            text = "".join(texts)
+            if "[" not in text:  # a link's brackets are no text: most cells are done here
+                continue
+            cell = data[start:end]
+            for box in (b"[ ]", b"[x]", b"[X]"):
+                found = cell.find(box)
+                if found != -1 and box.decode() in text:
+                    if box != b"[ ]":
+                        self.ticks[box[1:2]] = self.ticks.get(box[1:2], 0) + 1
+                    box_at = start + found
+                    done = box != b"[ ]"
+                    return (
+                        Marker(MarkerKind.CHECKBOX, box_at, box_at + 3),
+                        Status.DONE if done else Status.TODO,
+                    )
+        if word is not None:
+            self.uses_done_word = True
+            return Marker(MarkerKind.DONE_WORD, at, word[1]), Status.DONE
+        column = self.status_column
+        if column is not None and column < len(row.cells):
+            start, end = row.cells[column]
+            value = data[start:end].decode(errors="replace").strip(" \t")
+            folded = value.casefold()
+            if folded in TODO_VALUES or folded in DONE_VALUES:
+                value_at = data.find(value.encode(), start, end) if value else -1
+                if value_at == -1:  # empty: after the cell's first space
+                    value_at = start + (1 if data[start:end].startswith(b" ") else 0)
+                marker = Marker(MarkerKind.STATUS_CELL, value_at, value_at + len(value.encode()))
+                return marker, Status.DONE if folded in DONE_VALUES else Status.TODO
+        for sign in DONE_SIGNS:
+            if data.startswith(sign, at) and data[at + len(sign) : cell_end].strip():
+                return Marker(MarkerKind.DONE_SIGN, at, at + len(sign)), Status.DONE
+        return Marker(MarkerKind.NONE, at, at), Status.DONE
 
     def _shorten(self, text: str, what: str) -> str:
         """Cut text past MAX_TEXT characters (a 10 MB line stays usable), counting what was cut."""

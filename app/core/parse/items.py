@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from app.core.model import Link, Marker, MarkerKind
+from app.core.names import FOLDER_NOTE_NAMES
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 MAX_DESCRIPTION = 600  # characters of an item's text kept for the preview
@@ -100,6 +101,8 @@ def line_starts(data: bytes) -> list[int]:
 def note_of(links: list[Link]) -> tuple[str | None, bool]:
     """The first relative local link, normalised to the root; and whether one escaped the root."""
     for link in links:
+        if "#" in link.url and is_self_anchor(link.url):
+            continue
         rel = local_target(link.url)
         if rel is None:
             continue
@@ -135,3 +138,106 @@ def local_target(url: str) -> str | None:
     if normal.startswith("../") or normal == "..":
         return normal
     return normal + "/" if is_folder else normal
+
+
+_INDEX_NAMES = frozenset(name.casefold() for name in FOLDER_NOTE_NAMES)
+
+
+def is_self_anchor(url: str) -> bool:
+    """A link to one of the index's own headings: ``#x``, ``./#x``, ``README.md#x`` or
+    ``index.md#x`` (the names an index goes by, at the root). It is navigation, never an entry's
+    link that makes it an entry, nor its note."""
+    if url.startswith("#"):
+        return True
+    if "#" not in url:
+        return False
+    target = url.strip().partition("#")[0]
+    target = target.removeprefix("./")
+    return target == "" or target.casefold() in _INDEX_NAMES
+
+
+_SEPARATORS = r"\s\-–—|,;:·•/()\[\]."
+_LINK_PARAGRAPH_REST = re.compile(rf"[{_SEPARATORS}]*(?:(?:1[89]|20)\d\d[{_SEPARATORS}]*)*")
+
+
+_LEADING_BOX = re.compile(r"^\s*\[[ xX]?\]?")  # also its start alone, while text streams in
+
+
+def only_separators(text: str) -> bool:
+    """Whether a paragraph's text outside its links is only a status marker, years and
+    separators (``TODO [A](a.md) · 2021``): then the paragraph is an entry, like a list item."""
+    text = _WORD_MARKER.sub("", _LEADING_BOX.sub("", text, count=1), count=1)
+    return _LINK_PARAGRAPH_REST.fullmatch(text) is not None
+
+
+STATUS_HEADERS = frozenset({"status", "read", "done"})
+# A status column's values (casefolded, outer spaces removed): TODO, or done.
+TODO_VALUES = frozenset({"todo", "unread", "no", "", "[ ]"})
+DONE_VALUES = frozenset({"done", "read", "yes", "✅", "✔", "✔️", "[x]"})
+DONE_SIGNS = ("✅".encode(), "✔️".encode(), "✔".encode())
+TITLE_MAX = 150  # a title is a title, not a paragraph: longer ones are cut at a word
+
+
+def status_column(headers: list[str]) -> int | None:
+    """Which column of a table holds its entries' status: the first headed Status, Read or Done."""
+    for number, header in enumerate(headers):
+        name = "".join(char for char in header.casefold() if char.isalnum())
+        if name in STATUS_HEADERS:
+            return number
+    return None
+
+
+_ROW_LEAD = re.compile(
+    r"^\s*(?:(?:TODO|DONE)(?::|\s|$)|\[[ xX]\]|✅|✔️?)?\s*(?:\d{1,4}[.)](?=\s|$))?\s*"
+)
+_TITLE_BREAK = re.compile(r"\n|  | - |(?<=[^\s.!?][.!?])\s")
+
+
+def row_lead(text: str) -> str:
+    """A first cell's text without its status marker and numbering (``TODO 1) Title``)."""
+    return _ROW_LEAD.sub("", text, count=1)
+
+
+def row_title(text: str, bold: str, lead_label: str | None) -> str:
+    """A table row's title, from its first cell: the text of a link it starts with, else its bold
+    text, else its ``text`` (its marker and numbering removed by ``row_lead``) up to a sentence
+    break, ``<br>`` (``\\n`` here), two spaces or `` - ``. At most about TITLE_MAX characters,
+    cut at a word with ``…``."""
+    if lead_label:
+        title = lead_label
+    elif bold.strip():
+        title = bold
+    else:
+        found = _TITLE_BREAK.search(text)
+        title = text[: found.start()].rstrip(".") if found is not None else text
+    title = squash(title)
+    if len(title) > TITLE_MAX:
+        cut = title.rfind(" ", 0, TITLE_MAX)
+        title = title[: cut if cut > TITLE_MAX // 2 else TITLE_MAX].rstrip(" ,;:-–—") + "…"
+    return title
+
+
+def cell_word(data: bytes, at: int, end: int) -> tuple[str, int] | None:
+    """A ``TODO``/``DONE`` word at ``at`` in a table cell ending at ``end``, followed by a space or
+    a colon and then more text of the cell: (word, end of marker)."""
+    head = data[at : at + 4]
+    if head not in (b"TODO", b"DONE"):
+        return None
+    stop = at + 4
+    if data[stop : stop + 1] == b":":
+        stop += 1
+    elif data[stop : stop + 1] not in (b" ", b"\t"):
+        return None
+    while stop < end and data[stop : stop + 1] in (b" ", b"\t") and stop - at <= 8:
+        stop += 1
+    if not data[stop:end].strip():
+        return None
+    return head.decode(), stop
+
+
+_BOX = re.compile(r"\[[ xX]\]\s*")
+
+
+def without_boxes(text: str) -> str:
+    """A cell's text without its task boxes (a mark ticks them: they are no text of the entry)."""
+    return _BOX.sub("", text) if "[" in text else text

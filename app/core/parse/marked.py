@@ -204,6 +204,8 @@ def _reentered(
             entry.depth,
             entry.text,
             entry.chunk,
+            file=entry.file,
+            shape=entry.shape,
         )
         out[entry.position] = fresh
         changed.append(fresh)

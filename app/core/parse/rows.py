@@ -8,7 +8,7 @@ from app.core.model import MarkerKind, Status
 # headings: (level, title, offset, line); rows, in document order: (heading, offset, line, depth,
 # title, title casefolded, whether TODO, note, links ((label, url), ...), marker kind (its number
 # in KINDS), marker start, end, word_start, word_end, escapes, text, key if it is the first entry
-# with its title and note);
+# with its title and note, shape: ITEM, ROW or PARAGRAPH);
 # then todo styles, ticks, whether DONE words are used, and how many texts were shortened.
 # Offsets and lines are relative to the chunk; heading -1 means "before the chunk's first heading".
 # A row holds all of an entry that does not depend on the rest of the file, so that assembling
@@ -32,7 +32,10 @@ EntryRow = tuple[
     bool,
     str,
     str,
+    int,
 ]
+ITEM, ROW, PARAGRAPH = 0, 1, 2  # what an entry is written as (its shape, by this number)
+SHAPES = ("item", "row", "paragraph")
 KINDS = tuple(MarkerKind)
 KIND_NUMBER = {kind: number for number, kind in enumerate(KINDS)}
 STATUSES = (Status.DONE, Status.TODO)  # by "whether TODO"
