@@ -128,7 +128,7 @@ def test_unknown_settings_are_named_with_their_line(tmp_path: Path) -> None:
     assert config.poll is True
     assert config.problems[0] == (
         f"{path} line 2: unknown setting 'colour' (known: notes, theme, editor, poll,"
-        " record_done_date, arxiv_api, crossref_api, network_timeout, keys); ignored"
+        " record_done_date, arxiv_api, crossref_api, network_timeout, images, keys); ignored"
     )
     assert config.problems[1].startswith(f"{path} line 3: unknown setting 'display'")
 
@@ -269,7 +269,7 @@ def test_the_cli_says_each_problem_once_and_carries_on(notes_copy: Path, tmp_pat
         f"readnotes: warning: {path} line 1: poll must be true or false, not the string 'yes';"
         " using the default (false)",
         f"readnotes: warning: {path} line 2: unknown setting 'colour' (known: notes, theme,"
-        " editor, poll, record_done_date, arxiv_api, crossref_api, network_timeout, keys);"
+        " editor, poll, record_done_date, arxiv_api, crossref_api, network_timeout, images, keys);"
         " ignored",
     ]
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import platformdirs
 
+from app.core.graphics import IMAGE_SETTINGS
 from app.core.sanitize import inert_line
 
 APP_NAME = "readnotes"
@@ -33,6 +34,7 @@ KNOWN_KEYS = (
     "arxiv_api",
     "crossref_api",
     "network_timeout",
+    "images",
     "keys",
 )
 NETWORK_TIMEOUT = 10.0  # seconds
@@ -55,6 +57,7 @@ class Config:
     arxiv_api: str | None = None  # fetching by id: a mirror, a proxy, a test server
     crossref_api: str | None = None
     network_timeout: float = NETWORK_TIMEOUT
+    images: str = "auto"  # figures: auto (from the terminal), kitty, sixel or off
     source: Path | None = None
     problems: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)  # dotted key -> 1-based line
@@ -141,6 +144,10 @@ def parse_config(text: str, source: Path) -> Config:
             seconds = reader.seconds(key, value)
             if seconds is not None:
                 settings[key] = seconds
+        elif key == "images":
+            choice = reader.choice(key, value, IMAGE_SETTINGS)
+            if choice is not None:
+                settings[key] = choice
         elif key in ("poll", "record_done_date"):
             flag = reader.flag(key, value)
             if flag is not None:
@@ -191,6 +198,15 @@ class _Reader:
             return value
         self.problem(
             key, f"{key} must be true or false, not {_describe(value)}; using the default (false)"
+        )
+        return None
+
+    def choice(self, key: str, value: object, choices: tuple[str, ...]) -> str | None:
+        if isinstance(value, str) and value.strip().lower() in choices:
+            return value.strip().lower()
+        named = ", ".join(f'"{choice}"' for choice in choices)
+        self.problem(
+            key, f"{key} must be one of {named}, not {_describe(value)}; using the default"
         )
         return None
 

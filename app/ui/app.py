@@ -11,6 +11,7 @@ error ends too: a failure is a notice and never a traceback.
 from __future__ import annotations
 
 import gc
+import os
 import threading
 from collections.abc import Iterable
 from concurrent.futures import Future
@@ -29,6 +30,7 @@ from textual.worker import Worker, WorkerState
 
 from app.core.config import Config
 from app.core.errors import ReadnotesError
+from app.core.graphics import choose_protocol
 from app.core.model import Entry, Index
 from app.core.reread import Reread, reread_index
 from app.core.sanitize import inert_line
@@ -37,6 +39,7 @@ from app.edges.browser import no_browser, open_url, url_is_openable
 from app.edges.clipboard import copy_native, no_clipboard
 from app.edges.editor import editor_command, run_editor
 from app.edges.opener import no_viewer, open_file
+from app.edges.terminal_cells import terminal_cell_size
 from app.edges.watch import watch_folder
 from app.ui.commands import GoToEntryProvider
 from app.ui.effects import Effects, Suspend
@@ -144,6 +147,9 @@ class ReadnotesApp(App[int]):
         self.index_tree.focus()
         self.index_tree.on_cursor = self.navigator.cursor_moved
         self.preferences.apply()
+        protocol = choose_protocol(os.environ, self.preferences.config.images)
+        if protocol is not None:
+            self.note_view.draw_figures(protocol, self.effects.cell_size())
         self.live.load_first()
         # The watcher arms inotify over the whole folder on the event loop: after the first
         # screen (below, in show_index), or after a moment when there is no index to show.
@@ -373,6 +379,7 @@ def real_effects(config: Config | None = None) -> Effects:
         reread=reread_index,
         add_entry=add_entry,
         paper_lookup=PaperLookup(config or Config()),
+        cell_size=terminal_cell_size,
     )
 
 

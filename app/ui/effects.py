@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from app.core.graphics import DEFAULT_CELL, CellSize
 from app.core.model import Index
 from app.core.reread import Reread
 
@@ -81,3 +82,5 @@ class Effects:
     add_entry: Callable[[Index, AddRequest], AddResult]  # write a new entry (off the loop)
     # a paper's metadata by its id (blocking, from a worker); a ReadnotesError says why not
     paper_lookup: Callable[[PaperId], PaperMeta]
+    # pixels of one terminal cell, from the kernel (never a query to the terminal)
+    cell_size: Callable[[], CellSize] = lambda: CellSize(*DEFAULT_CELL)

@@ -29,12 +29,14 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from app.core.graphics import CellSize, Protocol
 from app.render.cache import RenderCache
 from app.render.find import FindMatch, FindState
 from app.render.markdown import render_texts
 from app.render.note_renderer import NoteRenderer
-from app.render.rendered import HeadingRef, ImageRef
+from app.render.rendered import FigureRef, HeadingRef, ImageRef
 from app.render.rendered import Rendered as RenderedNote
+from app.ui.figures import FigureKey, Figures, FigureView, State, encode
 from app.ui.note_requests import RenderRequest, RenderRequests
 from app.ui.scrolling import set_virtual_size
 from app.ui.workers import thread_worker
@@ -158,6 +160,8 @@ class NoteView(ScrollView, can_focus=True):
         self._find = FindState()
         self._warmed = False  # the warm-up ran (after the first document was painted)
         self._width_guessed = False  # the last render started before the layout gave a width
+        self._figures: Figures | None = None  # None: the terminal draws no figures
+        self._figure_height = 0  # the pane height the figures' boxes were sized for
 
     # -- public API -----------------------------------------------------------------------
 
@@ -169,6 +173,24 @@ class NoteView(ScrollView, can_focus=True):
     @root.setter
     def root(self, root: Path | None) -> None:
         self._renderer.root = root
+
+    def draw_figures(self, protocol: Protocol, cell: CellSize) -> None:
+        """Draw the notes' figures with the terminal's graphics ``protocol`` (cells of ``cell``
+        pixels) instead of leaving each image one line."""
+        self._figures = Figures(protocol, cell)
+        self._size_figures()
+
+    @property
+    def figures(self) -> list[FigureRef]:
+        """The figures' boxes, with lines counted from the top of the view."""
+        offset = len(self._header)
+        return [figure._replace(line=figure.line + offset) for figure in self._rendered.figures]
+
+    def figure_state(self, figure: FigureRef) -> State | None:
+        """Whether a figure is drawn (Ready), cannot be (Unavailable), or is still decoding."""
+        if self._figures is None:
+            return None
+        return self._figures.state(self.doc_key, figure)
 
     @property
     def doc_key(self) -> Hashable:
@@ -498,12 +520,87 @@ class NoteView(ScrollView, can_focus=True):
         if scroll_home:
             self.scroll_to(x=0, y=0, animate=False, immediate=True)
         self.refresh()
+        if self._figures is not None:
+            self._ask_figures()
+
+    # -- figures ---------------------------------------------------------------------------
+
+    def _size_figures(self) -> None:
+        """Figures take up to 2/3 of the pane's height: sized again when the height changes."""
+        figures = self._figures
+        height = self.scrollable_content_region.height
+        if figures is None or height == self._figure_height:
+            return
+        self._figure_height = height
+        self._renderer.figure_sizer = figures.sizer(height if height > 0 else 24)
+        self._renders = RenderCache(self.CACHE_SIZE)
+
+    def _ask_figures(self) -> None:
+        figures = self._figures
+        request = self._requests.current
+        assert figures is not None
+        doc_key = request.doc_key if request is not None else None
+        wanted = figures.note_shown(doc_key, self._rendered.figures)
+        root = self.root
+        if wanted and root is not None and request is not None:
+            color = self.rich_style.bgcolor
+            triplet = color.get_truecolor() if color is not None else None
+            background = (triplet.red, triplet.green, triplet.blue) if triplet else (0, 0, 0)
+            self._load_figures(figures.protocol, root, request.base, wanted, background)
+
+    @thread_worker("figures")
+    def _load_figures(
+        self,
+        protocol: Protocol,
+        root: Path,
+        base: str | None,
+        keys: list[FigureKey],
+        background: tuple[int, int, int],
+    ) -> None:
+        """Decode, scale and encode figures off the event loop, one by one as they come."""
+        worker = get_current_worker()
+        for key in keys:
+            if worker.is_cancelled:
+                return
+            state = encode(protocol, root, base, key, background)
+            try:
+                self.app.call_from_thread(self._figure_arrived, key, state)
+            except RuntimeError:  # the app is shutting down
+                return
+
+    def _figure_arrived(self, key: FigureKey, state: State) -> None:
+        if self._figures is not None and self._figures.arrived(key, state):
+            self.refresh()
+
+    def _with_figures(self, strip: Strip, index: int, y: int) -> Strip:
+        figures = self._figures
+        assert figures is not None
+        region = self.content_region
+        view = FigureView(
+            doc_key=self.doc_key,
+            figures=self.figures,
+            top_line=round(self.scroll_y),
+            height=self.scrollable_content_region.height,
+            x=region.x,
+            y=region.y,
+            active=self.is_attached and self.screen.is_active,
+            style=self.rich_style,
+        )
+        return figures.paint(strip, index, y, view)
 
     def _anchor_line(self, anchor: str) -> int | None:
         line = self._rendered.anchor_line(anchor)
         return None if line is None else len(self._header) + line
 
     def on_resize(self, event: Resize) -> None:
+        if self._figures is not None and self.scrollable_content_region.height != (
+            self._figure_height
+        ):
+            self._size_figures()
+            if self._requests.current is not None:
+                self._requests.again_at(self.scroll_y / max(1, self.line_count))
+                self._start_render()
+            return
         if self._requests.current is None or self._rendered.width == self._content_width():
             return
         if self._resize_timer is not None:
@@ -540,9 +637,12 @@ class NoteView(ScrollView, can_focus=True):
                 segments = self._with_matches(index, segments)
             strip = Strip(segments).apply_style(rich_style)
             self._strips[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_offsets(
+        strip = strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_offsets(
             scroll_x, index
         )
+        if self._figures is not None:
+            return self._with_figures(strip, index, y)
+        return strip
 
     def _line(self, index: int) -> _Line | None:
         header = self._header

@@ -1,0 +1,255 @@
+"""The figures of the note on screen, drawn by the terminal into lines the preview keeps blank.
+
+The preview paints lines (Strips), so a figure cannot be a widget in it. The render keeps a box
+of blank lines below each image's placeholder (``Rendered.figures``); once the figure is decoded
+and encoded in a worker, the preview's lines carry the graphics commands as control segments,
+written by Textual in order with every other byte of the frame:
+
+- kitty: the pixels are sent once (``a=t``); the first visible line of the box places them at
+  its left edge (``a=p``), cropped to the rows in view, and placing again moves the one
+  placement, so scrolling and resizing re-draw it. A figure scrolled out is hidden (``d=i``);
+  another note frees the previous note's pixels by their ids (``d=I``).
+- sixel: sixels stay where they were drawn until text covers them, and they cannot be cropped
+  without encoding again, so a figure is drawn (by the box's last line, after the text of the
+  lines above it) only while the whole box is in view; the blank box shows otherwise.
+
+Until a figure is ready its box is blank: the placeholder of the same height. A figure that
+cannot be drawn says why on the box's first line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from itertools import count
+from random import randint
+from typing import TYPE_CHECKING
+
+from rich.segment import ControlType, Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from app.core.graphics import CellSize, FigureBox, Protocol, figure_box, figure_rows_limit
+from app.render.rendered import FigureRef, FigureSizer
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["FigureKey", "FigureView", "Figures", "Ready", "Unavailable", "encode"]
+
+_NO_OP = ((ControlType.CURSOR_FORWARD, 0),)  # a control segment: zero cells, written as is
+_IDS = count(randint(1, 2**24))
+
+
+@dataclass(frozen=True, slots=True)
+class FigureKey:
+    doc_key: Hashable
+    target: str
+    box: FigureBox
+
+
+@dataclass(slots=True)
+class Ready:
+    """An encoded figure: kitty pixels (sent once, then placed by id) or sixel data."""
+
+    payload: str
+    image_id: int = 0  # kitty only
+    sent: bool = False
+    placed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    reason: str
+
+
+State = Ready | Unavailable
+
+
+@dataclass(frozen=True, slots=True)
+class FigureView:
+    """Where the preview is, for one line painted: what it shows and which part."""
+
+    doc_key: Hashable
+    figures: list[FigureRef]  # lines counted from the top of the view
+    top_line: int  # the first line in view
+    height: int  # lines in view
+    x: int  # the screen cell of the view's top left
+    y: int
+    active: bool  # its screen is the one on top (else nothing is drawn)
+    style: Style
+
+
+class Figures:
+    """What is known of each figure of the note shown, and the commands its lines carry."""
+
+    def __init__(self, protocol: Protocol, cell: CellSize) -> None:
+        self.protocol = protocol
+        self.cell = cell
+        self.states: dict[FigureKey, State] = {}
+        self.asked: set[FigureKey] = set()
+        self.doc_key: Hashable = None
+        self.pending: list[str] = []  # commands for the next line painted (hide, delete)
+
+    def sizer(self, pane_height: int) -> FigureSizer:
+        """How big each figure is drawn in a pane this tall."""
+        cell = self.cell
+        rows = figure_rows_limit(pane_height)
+
+        def size(pixels: tuple[int, int], max_cols: int) -> FigureBox | None:
+            return figure_box(pixels, cell, max_cols, rows)
+
+        return size
+
+    def note_shown(self, doc_key: Hashable, figures: list[FigureRef]) -> list[FigureKey]:
+        """A render went on screen; the figures still to decode. Another note than before
+        takes the previous note's figures off the screen and out of the terminal."""
+        if doc_key != self.doc_key:
+            self.forget_all()
+            self.doc_key = doc_key
+        wanted = []
+        for figure in figures:
+            key = FigureKey(doc_key, figure.target, figure.box)
+            if key not in self.states and key not in self.asked:
+                self.asked.add(key)
+                wanted.append(key)
+        return wanted
+
+    def forget_all(self) -> None:
+        from app.render.graphics import kitty_delete
+
+        for state in self.states.values():
+            if isinstance(state, Ready) and state.sent:
+                self.pending.append(kitty_delete(state.image_id))
+        self.states.clear()
+        self.asked.clear()
+
+    def arrived(self, key: FigureKey, state: State) -> bool:
+        """A worker's result; whether it belongs to the note still shown."""
+        self.asked.discard(key)
+        if key.doc_key != self.doc_key:
+            return False
+        self.states[key] = state
+        return True
+
+    def paint(self, strip: Strip, index: int, y: int, view: FigureView) -> Strip:
+        """Line ``index`` (row ``y`` of the view) with the graphics commands it carries: the
+        hides and deletes pending, and the placement (kitty) or sixels of a figure whose box
+        it starts (kitty) or ends (sixel); a figure that cannot be drawn says why instead."""
+        in_view = self._in_view(view)
+        if y == 0:
+            self.hide_unseen(
+                {s.image_id for _, s, _, _ in in_view if isinstance(s, Ready) and view.active}
+            )
+        extra = self.take_pending()
+        bottom_line = view.top_line + view.height
+        for figure, state, top, bottom in in_view:
+            if isinstance(state, Unavailable):
+                if index == top:
+                    strip = _reason_line(figure, state.reason, strip.cell_length, view.style)
+                continue
+            if not isinstance(state, Ready) or not view.active:
+                continue
+            x = view.x + figure.x
+            if self.protocol == "kitty" and index == max(top, view.top_line):
+                visible = min(bottom, bottom_line) - index
+                commands = self.kitty_commands(state, figure.box, index - top, visible)
+                extra.append(control(_at_cell(x, view.y + y, commands)))
+            elif (
+                self.protocol == "sixel"
+                and index == bottom - 1
+                and top >= view.top_line
+                and bottom <= bottom_line
+            ):
+                sixels = _at_cell(x, view.y + top - view.top_line, state.payload)
+                extra.append(control(sixels))
+        if not extra:
+            return strip
+        return Strip([*strip, *extra], strip.cell_length)
+
+    def _in_view(self, view: FigureView) -> list[tuple[FigureRef, State | None, int, int]]:
+        found = []
+        for figure in view.figures:
+            top = figure.line
+            bottom = top + figure.box.rows
+            if bottom > view.top_line and top < view.top_line + view.height:
+                found.append((figure, self.state(view.doc_key, figure), top, bottom))
+        return found
+
+    @staticmethod
+    def new_image_id() -> int:
+        return next(_IDS) & 0xFFFFFFFF or 1
+
+    def state(self, doc_key: Hashable, figure: FigureRef) -> State | None:
+        return self.states.get(FigureKey(doc_key, figure.target, figure.box))
+
+    def hide_unseen(self, seen: set[int]) -> None:
+        """Kitty placements of figures no longer in view are taken off the screen."""
+        from app.render.graphics import kitty_hide
+
+        for state in self.states.values():
+            if isinstance(state, Ready) and state.placed and state.image_id not in seen:
+                state.placed = False
+                self.pending.append(kitty_hide(state.image_id))
+
+    def take_pending(self) -> list[Segment]:
+        if not self.pending:
+            return []
+        commands, self.pending = self.pending, []
+        return [control("".join(commands))]
+
+    def kitty_commands(self, state: Ready, box: FigureBox, hidden: int, visible: int) -> str:
+        """Send (the first time) and place the part of the figure in view."""
+        from app.render.graphics import kitty_place
+
+        commands = "" if state.sent else state.payload
+        state.sent = True
+        state.placed = True
+        top = round(hidden * box.pixel_height / box.rows)
+        bottom = round((hidden + visible) * box.pixel_height / box.rows)
+        return commands + kitty_place(
+            state.image_id,
+            cols=box.cols,
+            rows=visible,
+            source_y=top,
+            source_height=max(1, min(box.pixel_height, bottom) - top),
+            width=box.pixel_width,
+        )
+
+
+def _reason_line(figure: FigureRef, reason: str, width: int, style: Style) -> Strip:
+    shown = style + Style(italic=True, dim=True)
+    segments = [Segment(" " * figure.x, style), Segment(f"figure not drawn: {reason}", shown)]
+    return Strip(segments).crop_extend(0, width, style)
+
+
+def _at_cell(x: int, y: int, commands: str) -> str:
+    from app.render.graphics import at_cell
+
+    return at_cell(x, y, commands)
+
+
+def control(text: str) -> Segment:
+    """Terminal commands as a segment of no width, which Textual writes as they are."""
+    return Segment(text, None, _NO_OP)
+
+
+def encode(
+    protocol: Protocol,
+    root: Path,
+    base: str | None,
+    key: FigureKey,
+    background: tuple[int, int, int],
+) -> State:
+    """Decode and encode one figure (in a worker thread): Pillow and the encoders are imported
+    with the first figure."""
+    from app.core.figures import Figure, load_figure
+    from app.render.graphics import kitty_transmit, sixel_data
+
+    loaded = load_figure(root, base, key.target, (key.box.pixel_width, key.box.pixel_height))
+    if not isinstance(loaded, Figure):
+        return Unavailable(loaded.reason)
+    if protocol == "kitty":
+        image_id = Figures.new_image_id()
+        return Ready(kitty_transmit(image_id, loaded.image), image_id)
+    return Ready(sixel_data(loaded.image, background))
