@@ -92,7 +92,8 @@ def test_importing_the_core_and_cli_commands_loads_no_textual() -> None:
 
 def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
     """Adding, searching, finding, help, PyYAML, the watcher's library, fetching (httpx,
-    defusedxml; the ``a`` dialog's fetch) and exporting (bibtexparser; ``Y``) load when first
+    defusedxml; the ``a`` dialog's fetch), exporting (bibtexparser; ``Y``) and figures
+    (Pillow, textual-image: the first figure drawn in a graphics terminal) load when first
     used."""
     later = (
         "yaml",
@@ -116,6 +117,10 @@ def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
         "app.core.metadata",
         "app.edges.network",
         "app.edges.paper_sources",
+        "PIL",
+        "textual_image",
+        "app.core.figures",
+        "app.render.graphics",
     )
     code = f"import sys, app.cli, app.ui.app; print([m for m in {later!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,0 +1,186 @@
+"""Figures in the preview, drawn by the terminal: the box kept below each image's placeholder,
+the graphics commands the preview's lines carry (kitty placements, sixels), scrolling, another
+note, and the reason shown when a figure cannot be drawn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from textual.pilot import Pilot
+from textual.strip import Strip
+
+from app.core.graphics import CellSize
+from app.ui.figures import Ready, Unavailable
+from app.ui.note_view import NoteView
+from tests.ui.test_note_view import NoteApp, wait_rendered
+
+CELL = CellSize(10, 20)
+NOTE = "# Paper\n\nBefore.\n\n![the architecture](img/arch.png)\n\nAfter.\n"
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    root = tmp_path / "notes"
+    (root / "img").mkdir(parents=True)
+    Image.new("RGB", (400, 200), (200, 30, 30)).save(root / "img" / "arch.png")
+    return root
+
+
+def commands(strip: Strip) -> str:
+    """The control segments a painted line carries: what goes to the terminal as is."""
+    return "".join(segment.text for segment in strip if segment.control)
+
+
+def visible_lines(view: NoteView) -> list[str]:
+    """The text on screen, without the commands."""
+    return [
+        "".join(s.text for s in view.render_line(y) if not s.control).rstrip()
+        for y in range(view.scrollable_content_region.height)
+    ]
+
+
+def painted(view: NoteView) -> list[str]:
+    return [commands(view.render_line(y)) for y in range(view.scrollable_content_region.height)]
+
+
+async def figure_ready(pilot: Pilot[None], view: NoteView) -> None:
+    for _ in range(300):
+        figures = view.figures
+        if figures and view.figure_state(figures[0]) is not None:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the figure never arrived")
+
+
+async def shown(pilot: Pilot[None], app: NoteApp, root: Path, body: str = NOTE) -> NoteView:
+    view = app.query_one(NoteView)
+    view.root = root
+    view.show("paper.md", body, "paper.md")
+    await wait_rendered(pilot, app, "paper.md")
+    await figure_ready(pilot, view)
+    await pilot.pause()
+    return view
+
+
+async def test_kitty_sends_the_figure_once_and_places_it_in_its_box(notes: Path) -> None:
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.note_view.draw_figures("kitty", CELL)
+        view = await shown(pilot, app, notes)
+        (figure,) = view.figures
+        # 400×200 px in 78 columns and at most 2/3 of 40 rows: 40 × 10 cells, as big as it is
+        assert (figure.box.cols, figure.box.rows) == (40, 10)
+        lines = visible_lines(view)
+        label = next(n for n, line in enumerate(lines) if "🖼 the architecture" in line)
+        assert figure.line == label + 1
+        assert lines[label + 1 : label + 11] == [""] * 10, lines  # the kept box
+        assert lines[label + 12] == "After."
+        state = view.figure_state(figure)
+        assert isinstance(state, Ready)
+        sent = painted(view)
+        assert f"a=p,i={state.image_id},p=1,x=0,y=0,w=400,h=200,c=40,r=10" in sent[figure.line]
+        assert "".join(sent[: figure.line] + sent[figure.line + 1 :]) == ""
+        assert state.sent  # the pixels went with the first frame (the pty test sees them)
+        assert "a=t" not in "".join(sent)  # sent once; placed again on each paint
+
+
+async def test_kitty_crops_a_figure_scrolled_half_out_and_hides_one_scrolled_away(
+    notes: Path,
+) -> None:
+    body = NOTE + "".join(f"\nLine {n}.\n" for n in range(80))
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.note_view.draw_figures("kitty", CELL)
+        view = await shown(pilot, app, notes, body)
+        (figure,) = view.figures
+        state = view.figure_state(figure)
+        assert isinstance(state, Ready)
+        painted(view)
+        view.scroll_to_line(figure.line + 4)  # 4 of its 10 rows above the view
+        await pilot.pause()
+        sent = painted(view)
+        assert f"a=p,i={state.image_id},p=1,x=0,y=80,w=400,h=120,c=40,r=6" in sent[0]
+        view.scroll_to_line(figure.line + 30)
+        sent = painted(view)  # the next frame the terminal gets
+        assert f"a=d,d=i,i={state.image_id}" in sent[0]  # off the screen, pixels kept
+        assert "a=p" not in "".join(sent)
+
+
+async def test_another_note_frees_the_figures_of_the_last(notes: Path) -> None:
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.note_view.draw_figures("kitty", CELL)
+        view = await shown(pilot, app, notes)
+        state = view.figure_state(view.figures[0])
+        assert isinstance(state, Ready)
+        view.show("other.md", "# Other\n\nNo figures here.\n", "other.md")
+        sent = "".join(painted(view))  # the next frame the terminal gets
+        assert f"a=d,d=I,i={state.image_id}" in sent
+        assert "a=p" not in sent
+
+
+async def test_sixel_draws_a_figure_wholly_in_view_from_its_last_line(notes: Path) -> None:
+    body = NOTE + "".join(f"\nLine {n}.\n" for n in range(80))
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.note_view.draw_figures("sixel", CELL)
+        view = await shown(pilot, app, notes, body)
+        (figure,) = view.figures
+        sent = painted(view)
+        last = figure.line + figure.box.rows - 1
+        assert sent[last].startswith("\x1b7\x1b[")  # cursor saved, moved to the box
+        assert "\x1bP" in sent[last] and sent[last].endswith("\x1b\\\x1b8")
+        assert "".join(sent[:last] + sent[last + 1 :]) == ""
+        view.scroll_to_line(figure.line + 1)  # partly out: the blank box only
+        await pilot.pause()
+        assert "\x1bP" not in "".join(painted(view))
+
+
+async def test_a_figure_that_cannot_be_drawn_says_why_in_its_box(notes: Path) -> None:
+    data = (notes / "img" / "arch.png").read_bytes()
+    (notes / "img" / "arch.png").write_bytes(data[: len(data) // 2])
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.note_view.draw_figures("kitty", CELL)
+        view = await shown(pilot, app, notes)
+        (figure,) = view.figures
+        assert isinstance(view.figure_state(figure), Unavailable)
+        lines = visible_lines(view)
+        assert lines[figure.line] == "figure not drawn: damaged or truncated image"
+        assert "\x1b_G" not in "".join(painted(view))
+
+
+async def test_without_a_graphics_terminal_an_image_stays_one_line(notes: Path) -> None:
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        view = await shown_plain(pilot, app, notes)
+        lines = visible_lines(view)
+        label = next(n for n, line in enumerate(lines) if "🖼 the architecture" in line)
+        assert lines[label + 2] == "After."
+        assert view.figures == []
+        assert "".join(painted(view)) == ""
+
+
+async def shown_plain(pilot: Pilot[None], app: NoteApp, root: Path) -> NoteView:
+    view = app.query_one(NoteView)
+    view.root = root
+    view.show("paper.md", NOTE, "paper.md")
+    await wait_rendered(pilot, app, "paper.md")
+    return view
+
+
+async def test_a_taller_pane_sizes_the_figures_again(notes: Path) -> None:
+    Image.new("RGB", (200, 800), (0, 200, 0)).save(notes / "img" / "arch.png")
+    app = NoteApp()
+    async with app.run_test(size=(80, 30)) as pilot:
+        app.note_view.draw_figures("kitty", CELL)
+        view = await shown(pilot, app, notes)
+        assert view.figures[0].box.rows == 20  # 2/3 of 30
+        await pilot.resize_terminal(80, 15)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if view.figures and view.figures[0].box.rows == 10:
+                break
+        assert view.figures[0].box.rows == 10
