@@ -86,7 +86,8 @@ def _decode(file: object, size: tuple[int, int]) -> Figure | FigureProblem:
                 opened.draft("RGB", size)  # a JPEG decodes at a fraction of its size
                 mode = "RGBA" if _has_alpha(opened) else "RGB"
                 frame = opened.convert(mode)
-        scaled = frame.resize(size, Image.Resampling.LANCZOS)
+        # reduced by whole factors first, then filtered: a third of the time, the same look
+        scaled = frame.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return FigureProblem("too many pixels to draw")
     except UnidentifiedImageError:

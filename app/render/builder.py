@@ -414,8 +414,9 @@ class Builder:
             if box is None:
                 continue
             line = len(self.page.lines)
-            self.page.add_lines([[] for _ in range(box.rows)])
-            x = Segment.get_line_length(self.page.lines[line])
+            click = Style(meta={"@click": f"image({index})"})  # like its placeholder
+            self.page.add_lines([[Segment(" " * box.cols, click)] for _ in range(box.rows)])
+            x = Segment.get_line_length(self.page.lines[line]) - box.cols
             self.figures.append(FigureRef(index, self.images[index].target, line, x, box))
 
     def locate_images(self, indexes: list[int], start: int) -> None:

@@ -104,9 +104,7 @@ class Figures:
     def note_shown(self, doc_key: Hashable, figures: list[FigureRef]) -> list[FigureKey]:
         """A render went on screen; the figures still to decode. Another note than before
         takes the previous note's figures off the screen and out of the terminal."""
-        if doc_key != self.doc_key:
-            self.forget_all()
-            self.doc_key = doc_key
+        self.showing(doc_key)
         wanted = []
         for figure in figures:
             key = FigureKey(doc_key, figure.target, figure.box)
@@ -114,6 +112,12 @@ class Figures:
                 self.asked.add(key)
                 wanted.append(key)
         return wanted
+
+    def showing(self, doc_key: Hashable) -> None:
+        """The preview shows ``doc_key``: another note than before frees the last one's."""
+        if doc_key != self.doc_key:
+            self.forget_all()
+            self.doc_key = doc_key
 
     def forget_all(self) -> None:
         from app.render.graphics import kitty_delete
@@ -191,6 +195,19 @@ class Figures:
             if isinstance(state, Ready) and state.placed and state.image_id not in seen:
                 state.placed = False
                 self.pending.append(kitty_hide(state.image_id))
+
+    def hide_all(self) -> str:
+        """Commands that take every placed figure off the screen (a dialog or the editor is
+        over the preview: kitty images would stay above it)."""
+        self.hide_unseen(set())
+        commands, self.pending = "".join(self.pending), []
+        return commands
+
+    def release(self) -> str:
+        """Commands that free every figure sent (the browser ends)."""
+        self.forget_all()
+        commands, self.pending = "".join(self.pending), []
+        return commands
 
     def take_pending(self) -> list[Segment]:
         if not self.pending:

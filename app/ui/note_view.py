@@ -179,6 +179,10 @@ class NoteView(ScrollView, can_focus=True):
         pixels) instead of leaving each image one line."""
         self._figures = Figures(protocol, cell)
         self._size_figures()
+        if self.is_mounted:
+            self._follow_screens()
+        else:
+            self.call_after_refresh(self._follow_screens)
 
     @property
     def figures(self) -> list[FigureRef]:
@@ -521,9 +525,40 @@ class NoteView(ScrollView, can_focus=True):
             self.scroll_to(x=0, y=0, animate=False, immediate=True)
         self.refresh()
         if self._figures is not None:
-            self._ask_figures()
+            self._figures.showing(self.doc_key)  # another note: the last one's freed
+            # decoded once the placeholders are painted: no thread competes with that frame
+            self.call_after_refresh(self._ask_figures)
 
     # -- figures ---------------------------------------------------------------------------
+
+    def _follow_screens(self) -> None:
+        """A dialog over the preview, or the editor in its place, hides the figures (kitty's
+        would stay on top); back on the preview they are drawn again."""
+        app = self.app
+        app.screen_change_signal.subscribe(self, self._screen_changed)
+        app.app_suspend_signal.subscribe(self, lambda _: self._write_now(self._hide_figures()))
+        app.app_resume_signal.subscribe(self, lambda _: self.refresh())
+
+    def _screen_changed(self, screen: object) -> None:
+        if screen is self.screen:
+            self.refresh()
+        else:
+            self._write_now(self._hide_figures())
+
+    def _hide_figures(self) -> str:
+        return self._figures.hide_all() if self._figures is not None else ""
+
+    def on_unmount(self) -> None:
+        if self._figures is not None:
+            self._write_now(self._figures.release())
+
+    def _write_now(self, commands: str) -> None:
+        """Commands for the terminal when no frame of the preview is coming: through the
+        driver, in order with the frames (Textual keeps no public way to write)."""
+        driver = getattr(self.app, "_driver", None)
+        if commands and driver is not None:
+            driver.write(commands)
+            driver.flush()
 
     def _size_figures(self) -> None:
         """Figures take up to 2/3 of the pane's height: sized again when the height changes."""
@@ -597,10 +632,10 @@ class NoteView(ScrollView, can_focus=True):
             self._figure_height
         ):
             self._size_figures()
-            if self._requests.current is not None:
+            if self._requests.current is not None and self._rendered.figures:
                 self._requests.again_at(self.scroll_y / max(1, self.line_count))
                 self._start_render()
-            return
+                return
         if self._requests.current is None or self._rendered.width == self._content_width():
             return
         if self._resize_timer is not None:

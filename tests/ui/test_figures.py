@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from textual.app import ComposeResult
 from textual.pilot import Pilot
 from textual.strip import Strip
 
@@ -184,3 +185,29 @@ async def test_a_taller_pane_sizes_the_figures_again(notes: Path) -> None:
             if view.figures and view.figures[0].box.rows == 10:
                 break
         assert view.figures[0].box.rows == 10
+
+
+async def test_a_dialog_over_the_preview_hides_kitty_figures_until_it_closes(
+    notes: Path,
+) -> None:
+    from textual.screen import ModalScreen
+    from textual.widgets import Static
+
+    class Dialog(ModalScreen[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("dialog")
+
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.note_view.draw_figures("kitty", CELL)
+        view = await shown(pilot, app, notes)
+        (figure,) = view.figures
+        state = view.figure_state(figure)
+        assert isinstance(state, Ready) and state.placed
+        await app.push_screen(Dialog())
+        await pilot.pause()
+        assert not state.placed  # taken off the screen (written through the driver)
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.pause()
+        assert state.placed  # placed again by the next frame
