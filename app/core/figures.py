@@ -88,6 +88,7 @@ def _decode(file: object, size: tuple[int, int]) -> Figure | FigureProblem:
                 frame = opened.convert(mode)
         # reduced by whole factors first, then filtered: a third of the time, the same look
         scaled = frame.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        scaled.info.clear()  # the file's ICC profile, text, EXIF: never passed on, pixels only
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return FigureProblem("too many pixels to draw")
     except UnidentifiedImageError:

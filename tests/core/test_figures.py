@@ -142,3 +142,28 @@ def test_a_missing_file_and_a_folder_get_a_reason(notes: Path) -> None:
     assert load_figure(notes, None, "img/none.png", (8, 8)) == FigureProblem("unreadable image")
     (notes / "img" / "dir.png").mkdir()
     assert isinstance(load_figure(notes, None, "img/dir.png", (8, 8)), FigureProblem)
+
+
+def test_only_pixels_leave_the_file_never_its_metadata(notes: Path) -> None:
+    """What goes to the terminal is a PNG made from the pixels: the file's text chunks and
+    ICC profile (bytes an attacker chooses) are not in it."""
+    import base64
+    import io
+    import re
+
+    from PIL import PngImagePlugin
+
+    from app.render.graphics import kitty_transmit
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "\x1b]52;c;cHduZWQ=\x07")
+    Image.new("RGB", (32, 32), RED).save(
+        notes / "img" / "meta.png", pnginfo=text, icc_profile=b"\x1b[31mEVIL" * 10
+    )
+    image = loaded(load_figure(notes, None, "img/meta.png", (16, 16)))
+    sent = kitty_transmit(7, image)
+    payload = "".join(re.findall(r";([A-Za-z0-9+/=]+)\x1b\\", sent))
+    png = base64.b64decode(payload)
+    assert b"EVIL" not in png and b"Comment" not in png and b"\x1b" not in png
+    again = Image.open(io.BytesIO(png))
+    assert again.size == (16, 16) and "icc_profile" not in again.info
