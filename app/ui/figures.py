@@ -105,13 +105,23 @@ class Figures:
         """A render went on screen; the figures still to decode. Another note than before
         takes the previous note's figures off the screen and out of the terminal."""
         self.showing(doc_key)
+        keys = [FigureKey(doc_key, figure.target, figure.box) for figure in figures]
+        self._forget_other_sizes(set(keys))
         wanted = []
-        for figure in figures:
-            key = FigureKey(doc_key, figure.target, figure.box)
+        for key in keys:
             if key not in self.states and key not in self.asked:
                 self.asked.add(key)
                 wanted.append(key)
         return wanted
+
+    def _forget_other_sizes(self, keys: set[FigureKey]) -> None:
+        """After a resize the note's figures have new boxes: the old sizes are freed."""
+        from app.render.graphics import kitty_delete
+
+        for key in [key for key in self.states if key not in keys]:
+            state = self.states.pop(key)
+            if isinstance(state, Ready) and state.sent:
+                self.pending.append(kitty_delete(state.image_id))
 
     def showing(self, doc_key: Hashable) -> None:
         """The preview shows ``doc_key``: another note than before frees the last one's."""

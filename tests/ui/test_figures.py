@@ -211,3 +211,34 @@ async def test_a_dialog_over_the_preview_hides_kitty_figures_until_it_closes(
         await pilot.pause()
         await pilot.pause()
         assert state.placed  # placed again by the next frame
+
+
+async def test_a_click_on_the_figure_opens_its_image(notes: Path) -> None:
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.note_view.draw_figures("kitty", CELL)
+        view = await shown(pilot, app, notes)
+        (figure,) = view.figures
+        await pilot.click(NoteView, offset=(5, figure.line + 3))
+        await pilot.pause()
+        assert app.images == ["img/arch.png"]
+
+
+async def test_a_narrower_pane_draws_the_figure_again_at_its_new_size(notes: Path) -> None:
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.note_view.draw_figures("kitty", CELL)
+        view = await shown(pilot, app, notes)
+        old = view.figure_state(view.figures[0])
+        assert isinstance(old, Ready) and old.sent
+        await pilot.resize_terminal(30, 40)
+        new = None
+        for _ in range(200):
+            await pilot.pause(0.02)
+            new = view.figures and view.figure_state(view.figures[0])
+            if isinstance(new, Ready) and new.image_id != old.image_id:
+                break
+        assert isinstance(new, Ready) and new.image_id != old.image_id
+        (figure,) = view.figures
+        assert (figure.box.cols, figure.box.rows) == (26, 7)  # 260 × 130 px: the pane's width
+        assert "c=26,r=7" in "".join(painted(view))
