@@ -121,6 +121,7 @@ def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
         "textual_image",
         "app.core.figures",
         "app.render.graphics",
+        "app.ui.figures",
     )
     code = f"import sys, app.cli, app.ui.app; print([m for m in {later!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.text import Text
@@ -36,10 +36,12 @@ from app.render.markdown import render_texts
 from app.render.note_renderer import NoteRenderer
 from app.render.rendered import FigureRef, HeadingRef, ImageRef
 from app.render.rendered import Rendered as RenderedNote
-from app.ui.figures import FigureKey, Figures, FigureView, State, encode
 from app.ui.note_requests import RenderRequest, RenderRequests
 from app.ui.scrolling import set_virtual_size
 from app.ui.workers import thread_worker
+
+if TYPE_CHECKING:
+    from app.ui.figures import FigureKey, Figures, State
 
 __all__ = ["NoteView"]
 
@@ -177,6 +179,8 @@ class NoteView(ScrollView, can_focus=True):
     def draw_figures(self, protocol: Protocol, cell: CellSize) -> None:
         """Draw the notes' figures with the terminal's graphics ``protocol`` (cells of ``cell``
         pixels) instead of leaving each image one line."""
+        from app.ui.figures import Figures  # only where figures are drawn
+
         self._figures = Figures(protocol, cell)
         self._size_figures()
         if self.is_mounted:
@@ -593,6 +597,8 @@ class NoteView(ScrollView, can_focus=True):
         background: tuple[int, int, int],
     ) -> None:
         """Decode, scale and encode figures off the event loop, one by one as they come."""
+        from app.ui.figures import encode
+
         worker = get_current_worker()
         for key in keys:
             if worker.is_cancelled:
@@ -608,6 +614,8 @@ class NoteView(ScrollView, can_focus=True):
             self.refresh()
 
     def _with_figures(self, strip: Strip, index: int, y: int) -> Strip:
+        from app.ui.figures import FigureView
+
         figures = self._figures
         assert figures is not None
         region = self.content_region
