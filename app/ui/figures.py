@@ -9,9 +9,10 @@ written by Textual in order with every other byte of the frame:
   its left edge (``a=p``), cropped to the rows in view, and placing again moves the one
   placement, so scrolling and resizing re-draw it. A figure scrolled out is hidden (``d=i``);
   another note frees the previous note's pixels by their ids (``d=I``).
-- sixel: sixels stay where they were drawn until text covers them, and they cannot be cropped
-  without encoding again, so a figure is drawn (by the box's last line, after the text of the
-  lines above it) only while the whole box is in view; the blank box shows otherwise.
+- sixel: sixels stay where they were drawn until text covers them, so a figure is drawn by
+  the last line of its box in view, after the text of the lines above it. A sixel cannot be
+  cropped, so the rows in view of a figure partly scrolled out are encoded again in a worker
+  (the blank box shows until they come).
 
 Until a figure is ready its box is blank: the placeholder of the same height. A figure that
 cannot be drawn says why on the box's first line.
@@ -20,7 +21,7 @@ cannot be drawn says why on the box's first line.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count
 from random import randint
 from typing import TYPE_CHECKING
@@ -35,10 +36,21 @@ from app.render.rendered import FigureRef, FigureSizer
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["FigureKey", "FigureView", "Figures", "Ready", "Unavailable", "encode"]
+    from PIL import Image
+
+__all__ = [
+    "FigureKey",
+    "FigureView",
+    "Figures",
+    "Ready",
+    "Unavailable",
+    "encode",
+    "encode_part",
+]
 
 _NO_OP = ((ControlType.CURSOR_FORWARD, 0),)  # a control segment: zero cells, written as is
 _IDS = count(randint(1, 2**24))
+_CROPS_KEPT = 8  # parts of a sixel figure kept, for scrolling back and forth
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +68,8 @@ class Ready:
     image_id: int = 0  # kitty only
     sent: bool = False
     placed: bool = False
+    image: Image.Image | None = None  # sixel: the pixels, for the part in view
+    crops: dict[tuple[int, int], str] = field(default_factory=dict)  # (hidden, rows): sixels
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +104,7 @@ class Figures:
         self.asked: set[FigureKey] = set()
         self.doc_key: Hashable = None
         self.pending: list[str] = []  # commands for the next line painted (hide, delete)
+        self.crop_wanted: tuple[FigureKey, int, int] | None = None  # a sixel part to encode
 
     def sizer(self, pane_height: int) -> FigureSizer:
         """How big each figure is drawn in a pane this tall."""
@@ -169,17 +184,33 @@ class Figures:
                 visible = min(bottom, bottom_line) - index
                 commands = self.kitty_commands(state, figure.box, index - top, visible)
                 extra.append(control(_at_cell(x, view.y + y, commands)))
-            elif (
-                self.protocol == "sixel"
-                and index == bottom - 1
-                and top >= view.top_line
-                and bottom <= bottom_line
-            ):
-                sixels = _at_cell(x, view.y + top - view.top_line, state.payload)
-                extra.append(control(sixels))
+            elif self.protocol == "sixel" and index == min(bottom, bottom_line) - 1:
+                first = max(top, view.top_line)
+                sixels = self._sixels(figure, state, first - top, index + 1 - first)
+                if sixels is not None:
+                    extra.append(control(_at_cell(x, view.y + first - view.top_line, sixels)))
         if not extra:
             return strip
         return Strip([*strip, *extra], strip.cell_length)
+
+    def _sixels(self, figure: FigureRef, state: Ready, hidden: int, rows: int) -> str | None:
+        """The sixels of the rows in view: the whole figure, or a part encoded for it (asked
+        of a worker, drawn once it comes; the blank box shows meanwhile)."""
+        if hidden == 0 and rows == figure.box.rows:
+            return state.payload
+        part = state.crops.get((hidden, rows))
+        if part is None:
+            self.crop_wanted = (FigureKey(self.doc_key, figure.target, figure.box), hidden, rows)
+        return part
+
+    def crop_arrived(self, key: FigureKey, hidden: int, rows: int, sixels: str) -> bool:
+        state = self.states.get(key)
+        if not isinstance(state, Ready):
+            return False
+        if len(state.crops) >= _CROPS_KEPT:
+            state.crops.pop(next(iter(state.crops)))
+        state.crops[(hidden, rows)] = sixels
+        return True
 
     def _in_view(self, view: FigureView) -> list[tuple[FigureRef, State | None, int, int]]:
         found = []
@@ -279,4 +310,17 @@ def encode(
     if protocol == "kitty":
         image_id = Figures.new_image_id()
         return Ready(kitty_transmit(image_id, loaded.image), image_id)
-    return Ready(sixel_data(loaded.image, background))
+    return Ready(sixel_data(loaded.image, background), image=loaded.image)
+
+
+def encode_part(
+    state: Ready, box: FigureBox, hidden: int, rows: int, background: tuple[int, int, int]
+) -> str:
+    """The sixels of rows ``hidden`` to ``hidden + rows`` of a figure's box (in a worker)."""
+    from app.render.graphics import sixel_data
+
+    assert state.image is not None
+    top = round(hidden * box.pixel_height / box.rows)
+    bottom = min(box.pixel_height, round((hidden + rows) * box.pixel_height / box.rows))
+    part = state.image.crop((0, top, box.pixel_width, max(top + 1, bottom)))
+    return sixel_data(part, background)

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["NoteView"]
 
 _Line = list[Segment]
+_Rgb = tuple[int, int, int]
 _EMPTY = RenderedNote(lines=[], width=0)
 
 
@@ -582,10 +583,7 @@ class NoteView(ScrollView, can_focus=True):
         wanted = figures.note_shown(doc_key, self._rendered.figures)
         root = self.root
         if wanted and root is not None and request is not None:
-            color = self.rich_style.bgcolor
-            triplet = color.get_truecolor() if color is not None else None
-            background = (triplet.red, triplet.green, triplet.blue) if triplet else (0, 0, 0)
-            self._load_figures(figures.protocol, root, request.base, wanted, background)
+            self._load_figures(figures.protocol, root, request.base, wanted, self._background())
 
     @thread_worker("figures")
     def _load_figures(
@@ -629,7 +627,42 @@ class NoteView(ScrollView, can_focus=True):
             active=self.is_attached and self.screen.is_active,
             style=self.rich_style,
         )
-        return figures.paint(strip, index, y, view)
+        strip = figures.paint(strip, index, y, view)
+        if figures.crop_wanted is not None:
+            wanted, figures.crop_wanted = figures.crop_wanted, None
+            self.call_later(self._encode_part, *wanted)
+        return strip
+
+    def _encode_part(self, key: FigureKey, hidden: int, rows: int) -> None:
+        state = self._figures.states.get(key) if self._figures is not None else None
+        if state is not None:
+            self._crop_worker(key, state, hidden, rows, self._background())
+
+    @thread_worker("figure-part", exclusive=True)
+    def _crop_worker(
+        self, key: FigureKey, state: State, hidden: int, rows: int, background: _Rgb
+    ) -> None:
+        """The part of a sixel figure in view, encoded off the event loop (the latest only)."""
+        from app.ui.figures import Ready, encode_part
+
+        if not isinstance(state, Ready) or state.image is None:
+            return
+        sixels = encode_part(state, key.box, hidden, rows, background)
+        if get_current_worker().is_cancelled:
+            return
+        try:
+            self.app.call_from_thread(self._part_arrived, key, hidden, rows, sixels)
+        except RuntimeError:  # the app is shutting down
+            return
+
+    def _part_arrived(self, key: FigureKey, hidden: int, rows: int, sixels: str) -> None:
+        if self._figures is not None and self._figures.crop_arrived(key, hidden, rows, sixels):
+            self.refresh()
+
+    def _background(self) -> _Rgb:
+        color = self.rich_style.bgcolor
+        triplet = color.get_truecolor() if color is not None else None
+        return (triplet.red, triplet.green, triplet.blue) if triplet else (0, 0, 0)
 
     def _anchor_line(self, anchor: str) -> int | None:
         line = self._rendered.anchor_line(anchor)

@@ -122,7 +122,7 @@ async def test_another_note_frees_the_figures_of_the_last(notes: Path) -> None:
         assert "a=p" not in sent
 
 
-async def test_sixel_draws_a_figure_wholly_in_view_from_its_last_line(notes: Path) -> None:
+async def test_sixel_draws_the_part_of_a_figure_in_view_from_its_last_line(notes: Path) -> None:
     body = NOTE + "".join(f"\nLine {n}.\n" for n in range(80))
     app = NoteApp()
     async with app.run_test(size=(80, 40)) as pilot:
@@ -134,9 +134,16 @@ async def test_sixel_draws_a_figure_wholly_in_view_from_its_last_line(notes: Pat
         assert sent[last].startswith("\x1b7\x1b[")  # cursor saved, moved to the box
         assert "\x1bP" in sent[last] and sent[last].endswith("\x1b\\\x1b8")
         assert "".join(sent[:last] + sent[last + 1 :]) == ""
-        view.scroll_to_line(figure.line + 1)  # partly out: the blank box only
-        await pilot.pause()
+        view.scroll_to_line(figure.line + 1)  # partly out: the blank box, then the part in view
         assert "\x1bP" not in "".join(painted(view))
+        for _ in range(200):
+            await pilot.pause(0.01)
+            sent = painted(view)
+            if "\x1bP" in "".join(sent):
+                break
+        rows = figure.box.rows - 1
+        assert '"1;1;400;180' in sent[rows - 1]  # 9 of its 10 rows, 180 of 200 pixels
+        assert sent[rows - 1].startswith("\x1b7\x1b[1;2H")  # the view's top row, past the padding
 
 
 async def test_a_figure_that_cannot_be_drawn_says_why_in_its_box(notes: Path) -> None:
