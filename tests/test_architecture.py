@@ -122,6 +122,7 @@ def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
         "app.core.figures",
         "app.render.graphics",
         "app.ui.figures",
+        "app.ui.figure_layer",
     )
     code = f"import sys, app.cli, app.ui.app; print([m for m in {later!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

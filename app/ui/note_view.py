@@ -34,19 +34,19 @@ from app.render.cache import RenderCache
 from app.render.find import FindMatch, FindState
 from app.render.markdown import render_texts
 from app.render.note_renderer import NoteRenderer
-from app.render.rendered import FigureRef, HeadingRef, ImageRef
+from app.render.rendered import FigureRef, FigureSizer, HeadingRef, ImageRef
 from app.render.rendered import Rendered as RenderedNote
 from app.ui.note_requests import RenderRequest, RenderRequests
 from app.ui.scrolling import set_virtual_size
 from app.ui.workers import thread_worker
 
 if TYPE_CHECKING:
-    from app.ui.figures import FigureKey, Figures, State
+    from app.ui.figure_layer import FigureLayer
+    from app.ui.figures import State
 
 __all__ = ["NoteView"]
 
 _Line = list[Segment]
-_Rgb = tuple[int, int, int]
 _EMPTY = RenderedNote(lines=[], width=0)
 
 
@@ -163,8 +163,7 @@ class NoteView(ScrollView, can_focus=True):
         self._find = FindState()
         self._warmed = False  # the warm-up ran (after the first document was painted)
         self._width_guessed = False  # the last render started before the layout gave a width
-        self._figures: Figures | None = None  # None: the terminal draws no figures
-        self._figure_height = 0  # the pane height the figures' boxes were sized for
+        self._figures: FigureLayer | None = None  # None: the terminal draws no figures
 
     # -- public API -----------------------------------------------------------------------
 
@@ -180,14 +179,25 @@ class NoteView(ScrollView, can_focus=True):
     def draw_figures(self, protocol: Protocol, cell: CellSize) -> None:
         """Draw the notes' figures with the terminal's graphics ``protocol`` (cells of ``cell``
         pixels) instead of leaving each image one line."""
-        from app.ui.figures import Figures  # only where figures are drawn
+        from app.ui.figure_layer import FigureLayer  # only where figures are drawn
 
-        self._figures = Figures(protocol, cell)
-        self._size_figures()
+        self._figures = FigureLayer(self, protocol, cell)
+        self._figures.resized()
         if self.is_mounted:
-            self._follow_screens()
+            self._figures.mounted()
         else:
-            self.call_after_refresh(self._follow_screens)
+            self.call_after_refresh(self._figures.mounted)
+
+    def use_figure_sizer(self, sizer: FigureSizer) -> None:
+        """Render figures' boxes at these sizes from now on (the cached renders are dropped)."""
+        self._renderer.figure_sizer = sizer
+        self._renders = RenderCache(self.CACHE_SIZE)
+
+    @property
+    def current_base(self) -> str | None:
+        """The path of the document shown, which its image paths are relative to."""
+        request = self._requests.current
+        return request.base if request is not None else None
 
     @property
     def figures(self) -> list[FigureRef]:
@@ -199,7 +209,9 @@ class NoteView(ScrollView, can_focus=True):
         """Whether a figure is drawn (Ready), cannot be (Unavailable), or is still decoding."""
         if self._figures is None:
             return None
-        return self._figures.state(self.doc_key, figure)
+        from app.ui.figures import FigureKey
+
+        return self._figures.state(FigureKey(self.doc_key, figure.target, figure.box))
 
     @property
     def doc_key(self) -> Hashable:
@@ -530,153 +542,22 @@ class NoteView(ScrollView, can_focus=True):
             self.scroll_to(x=0, y=0, animate=False, immediate=True)
         self.refresh()
         if self._figures is not None:
-            self._figures.showing(self.doc_key)  # another note: the last one's freed
-            # decoded once the placeholders are painted: no thread competes with that frame
-            self.call_after_refresh(self._ask_figures)
-
-    # -- figures ---------------------------------------------------------------------------
-
-    def _follow_screens(self) -> None:
-        """A dialog over the preview, or the editor in its place, hides the figures (kitty's
-        would stay on top); back on the preview they are drawn again."""
-        app = self.app
-        app.screen_change_signal.subscribe(self, self._screen_changed)
-        app.app_suspend_signal.subscribe(self, lambda _: self._write_now(self._hide_figures()))
-        app.app_resume_signal.subscribe(self, lambda _: self.refresh())
-
-    def _screen_changed(self, screen: object) -> None:
-        if screen is self.screen:
-            self.refresh()
-        else:
-            self._write_now(self._hide_figures())
-
-    def _hide_figures(self) -> str:
-        return self._figures.hide_all() if self._figures is not None else ""
+            self._figures.content_set()
 
     def on_unmount(self) -> None:
-        if self._figures is not None:
-            self._write_now(self._figures.release())
-
-    def _write_now(self, commands: str) -> None:
-        """Commands for the terminal when no frame of the preview is coming: through the
-        driver, in order with the frames (Textual keeps no public way to write)."""
-        driver = getattr(self.app, "_driver", None)
-        if commands and driver is not None:
-            driver.write(commands)
-            driver.flush()
-
-    def _size_figures(self) -> None:
-        """Figures take up to 2/3 of the pane's height: sized again when the height changes."""
-        figures = self._figures
-        height = self.scrollable_content_region.height
-        if figures is None or height == self._figure_height:
-            return
-        self._figure_height = height
-        self._renderer.figure_sizer = figures.sizer(height if height > 0 else 24)
-        self._renders = RenderCache(self.CACHE_SIZE)
-
-    def _ask_figures(self) -> None:
-        figures = self._figures
-        request = self._requests.current
-        assert figures is not None
-        doc_key = request.doc_key if request is not None else None
-        wanted = figures.note_shown(doc_key, self._rendered.figures)
-        root = self.root
-        if wanted and root is not None and request is not None:
-            self._load_figures(figures.protocol, root, request.base, wanted, self._background())
-
-    @thread_worker("figures")
-    def _load_figures(
-        self,
-        protocol: Protocol,
-        root: Path,
-        base: str | None,
-        keys: list[FigureKey],
-        background: tuple[int, int, int],
-    ) -> None:
-        """Decode, scale and encode figures off the event loop, one by one as they come."""
-        from app.ui.figures import encode
-
-        worker = get_current_worker()
-        for key in keys:
-            if worker.is_cancelled:
-                return
-            state = encode(protocol, root, base, key, background)
-            try:
-                self.app.call_from_thread(self._figure_arrived, key, state)
-            except RuntimeError:  # the app is shutting down
-                return
-
-    def _figure_arrived(self, key: FigureKey, state: State) -> None:
-        if self._figures is not None and self._figures.arrived(key, state):
-            self.refresh()
-
-    def _with_figures(self, strip: Strip, index: int, y: int) -> Strip:
-        from app.ui.figures import FigureView
-
-        figures = self._figures
-        assert figures is not None
-        region = self.content_region
-        view = FigureView(
-            doc_key=self.doc_key,
-            figures=self.figures,
-            top_line=round(self.scroll_y),
-            height=self.scrollable_content_region.height,
-            x=region.x,
-            y=region.y,
-            active=self.is_attached and self.screen.is_active,
-            style=self.rich_style,
-        )
-        strip = figures.paint(strip, index, y, view)
-        if figures.crop_wanted is not None:
-            wanted, figures.crop_wanted = figures.crop_wanted, None
-            self.call_later(self._encode_part, *wanted)
-        return strip
-
-    def _encode_part(self, key: FigureKey, hidden: int, rows: int) -> None:
-        state = self._figures.states.get(key) if self._figures is not None else None
-        if state is not None:
-            self._crop_worker(key, state, hidden, rows, self._background())
-
-    @thread_worker("figure-part", exclusive=True)
-    def _crop_worker(
-        self, key: FigureKey, state: State, hidden: int, rows: int, background: _Rgb
-    ) -> None:
-        """The part of a sixel figure in view, encoded off the event loop (the latest only)."""
-        from app.ui.figures import Ready, encode_part
-
-        if not isinstance(state, Ready) or state.image is None:
-            return
-        sixels = encode_part(state, key.box, hidden, rows, background)
-        if get_current_worker().is_cancelled:
-            return
-        try:
-            self.app.call_from_thread(self._part_arrived, key, hidden, rows, sixels)
-        except RuntimeError:  # the app is shutting down
-            return
-
-    def _part_arrived(self, key: FigureKey, hidden: int, rows: int, sixels: str) -> None:
-        if self._figures is not None and self._figures.crop_arrived(key, hidden, rows, sixels):
-            self.refresh()
-
-    def _background(self) -> _Rgb:
-        color = self.rich_style.bgcolor
-        triplet = color.get_truecolor() if color is not None else None
-        return (triplet.red, triplet.green, triplet.blue) if triplet else (0, 0, 0)
+        if self._figures is not None:  # the terminal frees the figures' pixels
+            self._figures.unmounted()
 
     def _anchor_line(self, anchor: str) -> int | None:
         line = self._rendered.anchor_line(anchor)
         return None if line is None else len(self._header) + line
 
     def on_resize(self, event: Resize) -> None:
-        if self._figures is not None and self.scrollable_content_region.height != (
-            self._figure_height
-        ):
-            self._size_figures()
-            if self._requests.current is not None and self._rendered.figures:
-                self._requests.again_at(self.scroll_y / max(1, self.line_count))
-                self._start_render()
-                return
+        resized = self._figures is not None and self._figures.resized()  # boxes: 2/3 of it
+        if resized and self._requests.current is not None and self._rendered.figures:
+            self._requests.again_at(self.scroll_y / max(1, self.line_count))
+            self._start_render()
+            return
         if self._requests.current is None or self._rendered.width == self._content_width():
             return
         if self._resize_timer is not None:
@@ -717,7 +598,7 @@ class NoteView(ScrollView, can_focus=True):
             scroll_x, index
         )
         if self._figures is not None:
-            return self._with_figures(strip, index, y)
+            return self._figures.paint(strip, index, y)
         return strip
 
     def _line(self, index: int) -> _Line | None:
