@@ -51,20 +51,28 @@ def kitty_transmit(image_id: int, image: Image.Image) -> str:
 
 
 def kitty_place(
-    image_id: int, *, cols: int, rows: int, source_y: int, source_height: int, width: int
+    image_id: int,
+    *,
+    placement: int,
+    cols: int,
+    rows: int,
+    source_y: int,
+    source_height: int,
+    width: int,
 ) -> str:
     """Show image ``image_id`` at the cursor over ``cols`` × ``rows`` cells, its pixel rows
-    ``source_y`` to ``source_y + source_height`` only (the part scrolled into view). The one
-    placement (``p=1``) moves when placed again; the cursor stays (``C=1``)."""
+    ``source_y`` to ``source_y + source_height`` only (the part scrolled into view). A
+    ``placement`` (one per figure of the note) moves when placed again; the cursor stays
+    (``C=1``)."""
     return _command(
-        f"a=p,i={image_id},p=1,x=0,y={source_y},w={width},h={source_height},"
+        f"a=p,i={image_id},p={placement},x=0,y={source_y},w={width},h={source_height},"
         f"c={cols},r={rows},C=1,q=2"
     )
 
 
-def kitty_hide(image_id: int) -> str:
-    """Take image ``image_id`` off the screen, keeping its pixels in the terminal."""
-    return _command(f"a=d,d=i,i={image_id},q=2")
+def kitty_hide(image_id: int, placement: int) -> str:
+    """Take one placement of image ``image_id`` off the screen, keeping its pixels."""
+    return _command(f"a=d,d=i,i={image_id},p={placement},q=2")
 
 
 def kitty_delete(image_id: int) -> str:

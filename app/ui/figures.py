@@ -67,7 +67,7 @@ class Ready:
     payload: str
     image_id: int = 0  # kitty only
     sent: bool = False
-    placed: bool = False
+    placed: set[int] = field(default_factory=set)  # kitty: its placements on the screen
     image: Image.Image | None = None  # sixel: the pixels, for the part in view
     crops: dict[tuple[int, int], str] = field(default_factory=dict)  # (hidden, rows): sixels
 
@@ -168,7 +168,11 @@ class Figures:
         in_view = self._in_view(view)
         if y == 0:
             self.hide_unseen(
-                {s.image_id for _, s, _, _ in in_view if isinstance(s, Ready) and view.active}
+                {
+                    (state.image_id, figure.image + 1)
+                    for figure, state, _, _ in in_view
+                    if isinstance(state, Ready) and view.active
+                }
             )
         extra = self.take_pending()
         bottom_line = view.top_line + view.height
@@ -182,7 +186,7 @@ class Figures:
             x = view.x + figure.x
             if self.protocol == "kitty" and index == max(top, view.top_line):
                 visible = min(bottom, bottom_line) - index
-                commands = self.kitty_commands(state, figure.box, index - top, visible)
+                commands = self.kitty_commands(state, figure, index - top, visible)
                 extra.append(control(_at_cell(x, view.y + y, commands)))
             elif self.protocol == "sixel" and index == min(bottom, bottom_line) - 1:
                 first = max(top, view.top_line)
@@ -228,14 +232,17 @@ class Figures:
     def state(self, doc_key: Hashable, figure: FigureRef) -> State | None:
         return self.states.get(FigureKey(doc_key, figure.target, figure.box))
 
-    def hide_unseen(self, seen: set[int]) -> None:
+    def hide_unseen(self, seen: set[tuple[int, int]]) -> None:
         """Kitty placements of figures no longer in view are taken off the screen."""
         from app.render.graphics import kitty_hide
 
         for state in self.states.values():
-            if isinstance(state, Ready) and state.placed and state.image_id not in seen:
-                state.placed = False
-                self.pending.append(kitty_hide(state.image_id))
+            if not isinstance(state, Ready):
+                continue
+            for placement in sorted(state.placed):
+                if (state.image_id, placement) not in seen:
+                    state.placed.discard(placement)
+                    self.pending.append(kitty_hide(state.image_id, placement))
 
     def hide_all(self) -> str:
         """Commands that take every placed figure off the screen (a dialog or the editor is
@@ -256,17 +263,19 @@ class Figures:
         commands, self.pending = self.pending, []
         return [control("".join(commands))]
 
-    def kitty_commands(self, state: Ready, box: FigureBox, hidden: int, visible: int) -> str:
+    def kitty_commands(self, state: Ready, figure: FigureRef, hidden: int, visible: int) -> str:
         """Send (the first time) and place the part of the figure in view."""
         from app.render.graphics import kitty_place
 
         commands = "" if state.sent else state.payload
         state.sent = True
-        state.placed = True
+        state.placed.add(figure.image + 1)
+        box = figure.box
         top = round(hidden * box.pixel_height / box.rows)
         bottom = round((hidden + visible) * box.pixel_height / box.rows)
         return commands + kitty_place(
             state.image_id,
+            placement=figure.image + 1,  # the same picture twice in a note: two placements
             cols=box.cols,
             rows=visible,
             source_y=top,

@@ -105,7 +105,7 @@ async def test_kitty_crops_a_figure_scrolled_half_out_and_hides_one_scrolled_awa
         assert f"a=p,i={state.image_id},p=1,x=0,y=80,w=400,h=120,c=40,r=6" in sent[0]
         view.scroll_to_line(figure.line + 30)
         sent = painted(view)  # the next frame the terminal gets
-        assert f"a=d,d=i,i={state.image_id}" in sent[0]  # off the screen, pixels kept
+        assert f"a=d,d=i,i={state.image_id},p=1" in sent[0]  # off the screen, pixels kept
         assert "a=p" not in "".join(sent)
 
 
@@ -249,3 +249,17 @@ async def test_a_narrower_pane_draws_the_figure_again_at_its_new_size(notes: Pat
         (figure,) = view.figures
         assert (figure.box.cols, figure.box.rows) == (26, 7)  # 260 × 130 px: the pane's width
         assert "c=26,r=7" in "".join(painted(view))
+
+
+async def test_the_same_picture_twice_in_a_note_is_placed_twice(notes: Path) -> None:
+    body = "# Paper\n\n![first](img/arch.png)\n\nBetween.\n\n![again](img/arch.png)\n"
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.note_view.draw_figures("kitty", CELL)
+        view = await shown(pilot, app, notes, body)
+        first, second = view.figures
+        state = view.figure_state(first)
+        assert isinstance(state, Ready) and view.figure_state(second) is state  # one decode
+        sent = painted(view)
+        assert f"a=p,i={state.image_id},p=1," in sent[first.line]
+        assert f"a=p,i={state.image_id},p=2," in sent[second.line]  # its own placement
