@@ -9,15 +9,18 @@ draw. So the kitty commands here are framed as the protocol says (``ESC _ G keys
 ESC \\``, payload chunks of 4096 bytes) and reach the terminal inside the preview's own lines,
 through Textual's output like every other byte.
 
-Nothing the image file holds reaches the terminal except these encoded pixels: the file is
-decoded to pixels first (:mod:`app.core.figures`) and only those are encoded.
+The commands that place, hide and free a figure need no imaging code: Pillow and textual-image
+are imported by the first figure's encoding. Nothing the image file holds reaches the terminal
+except these encoded pixels: the file is decoded to pixels first (:mod:`app.core.figures`) and
+only those are encoded.
 """
 
 from __future__ import annotations
 
-from PIL import Image
-from textual_image._pixeldata import PixelData
-from textual_image._sixel import image_to_sixels
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = [
     "at_cell",
@@ -40,6 +43,8 @@ def _command(keys: str, payload: str = "") -> str:
 def kitty_transmit(image_id: int, image: Image.Image) -> str:
     """Send ``image`` to the terminal as image ``image_id`` without showing it (``a=t``),
     quietly (``q=2``: the terminal answers nothing, so no reply lands among the keys)."""
+    from textual_image._pixeldata import PixelData  # with the first figure, not before
+
     data = PixelData(image).to_base64()
     chunks = [data[start : start + _CHUNK] for start in range(0, len(data), _CHUNK)] or [""]
     commands = []
@@ -82,6 +87,8 @@ def kitty_delete(image_id: int) -> str:
 
 def sixel_data(image: Image.Image, background: tuple[int, int, int]) -> str:
     """``image`` as sixels (transparent parts over ``background``)."""
+    from textual_image._sixel import image_to_sixels  # with the first figure, not before
+
     return image_to_sixels(image, background=(*background, 1.0))
 
 

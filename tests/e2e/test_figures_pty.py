@@ -109,15 +109,24 @@ def no_terminal_queries(output: bytes) -> bool:
     return b"a=q" not in output and b"\x1b[14t" not in output and b"\x1b[16t" not in output
 
 
+def pillow_loaded(pid: int) -> bool:
+    """Whether Pillow's C core is mapped into the process (it is, once PIL is imported)."""
+    return "_imaging" in Path(f"/proc/{pid}/maps").read_text()
+
+
 def test_in_kitty_a_figure_is_transmitted_placed_and_freed(folder: Path) -> None:
     terminal = RawTerminal(
         [readnotes_command(), "notes"], folder, {"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}
     )
+    terminal.wait_for(lambda t: "Figure paper" in t.text())
+    terminal.pump(0.3)
+    assert not pillow_loaded(terminal.pid)  # nothing of Pillow before a figure is drawn
     open_figure_note(terminal)
     terminal.wait_for(lambda t: b"\x1b_Ga=t," in t.output and b"\x1b_Ga=p," in t.output)
     transmit = re.search(rb"\x1b_Ga=t,f=100,i=(\d+)", terminal.output)
     assert transmit is not None
     image_id = transmit.group(1)
+    assert pillow_loaded(terminal.pid)
     assert b"\x1b_Ga=p,i=" + image_id + b",p=1,x=0,y=0,w=400,h=200,c=40,r=10" in terminal.output
     terminal.press(b"\x1b[B")  # the next entry, a note without figures
     terminal.wait_for(lambda t: "No figures." in t.text())
