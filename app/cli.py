@@ -41,7 +41,7 @@ DESCRIPTION = """\
 A fast, keyboard-first terminal browser for Markdown reading notes.
 
 usage:
-  readnotes [PATH] [--poll] [--images MODE]              browse
+  readnotes [PATH] [--poll] [--images MODE]              browse (MODE: auto, kitty, sixel, off)
   readnotes list  [PATH] [--todo | --done] [--match TEXT] [--json]
   readnotes done  [PATH] (--match TEXT | --line N)
   readnotes todo  [PATH] (--match TEXT | --line N)
