@@ -226,6 +226,7 @@ class ReadnotesApp(App[int]):
 
     async def action_quit(self) -> None:
         self.preferences.remember()  # the widgets are gone by unmount: take the place now
+        self.note_view.release_figures()  # while the screen is still the app's
         await super().action_quit()
 
     def action_help(self) -> None:

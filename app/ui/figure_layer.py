@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.dom import DOMNode
+from textual.dom import DOMNode, NoScreen
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
@@ -82,7 +82,7 @@ class FigureLayer:
             height=view.scrollable_content_region.height,
             x=region.x,
             y=region.y,
-            active=view.is_attached and view.screen.is_active,
+            active=self._on_top(),
             style=view.rich_style,
         )
         figures = self.figures
@@ -91,6 +91,13 @@ class FigureLayer:
             wanted, figures.crop_wanted = figures.crop_wanted, None
             view.call_later(self._encode_part, *wanted)
         return strip
+
+    def _on_top(self) -> bool:
+        """Whether the preview's screen is the one shown (not under a dialog, not closing)."""
+        try:
+            return self.view.is_attached and self.view.screen.is_active
+        except NoScreen:
+            return False
 
     # -- decoding --------------------------------------------------------------------------------
 

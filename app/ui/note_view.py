@@ -544,9 +544,13 @@ class NoteView(ScrollView, can_focus=True):
         if self._figures is not None:
             self._figures.content_set()
 
-    def on_unmount(self) -> None:
-        if self._figures is not None:  # the terminal frees the figures' pixels
+    def release_figures(self) -> None:
+        """Free the figures' pixels in the terminal (the browser is ending)."""
+        if self._figures is not None:
             self._figures.unmounted()
+
+    def on_unmount(self) -> None:
+        self.release_figures()
 
     def _anchor_line(self, anchor: str) -> int | None:
         line = self._rendered.anchor_line(anchor)

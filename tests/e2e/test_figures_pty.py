@@ -176,3 +176,18 @@ def test_in_kitty_an_image_outside_the_folder_is_never_transmitted(folder: Path)
     terminal.pump(0.3)
     assert terminal.quit() == 0
     assert b"\x1b_G" not in terminal.output
+
+
+def test_quitting_in_kitty_frees_the_figure_before_leaving_the_screen(folder: Path) -> None:
+    terminal = RawTerminal(
+        [readnotes_command(), "notes"], folder, {"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}
+    )
+    open_figure_note(terminal)
+    terminal.wait_for(lambda t: b"\x1b_Ga=p," in t.output)
+    transmit = re.search(rb"\x1b_Ga=t,f=100,i=(\d+)", terminal.output)
+    assert transmit is not None
+    quitting = len(terminal.output)
+    assert terminal.quit() == 0
+    tail = terminal.output[quitting:]
+    freed = tail.find(b"\x1b_Ga=d,d=I,i=" + transmit.group(1))
+    assert 0 <= freed < tail.rfind(b"\x1b[?1049l")  # freed on the app's screen, then it ends
