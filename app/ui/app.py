@@ -11,7 +11,6 @@ error ends too: a failure is a notice and never a traceback.
 from __future__ import annotations
 
 import gc
-import os
 import threading
 from collections.abc import Iterable
 from concurrent.futures import Future
@@ -147,7 +146,7 @@ class ReadnotesApp(App[int]):
         self.index_tree.focus()
         self.index_tree.on_cursor = self.navigator.cursor_moved
         self.preferences.apply()
-        protocol = choose_protocol(os.environ, self.preferences.config.images)
+        protocol = choose_protocol(self.effects.environ, self.preferences.config.images)
         if protocol is not None:
             self.note_view.draw_figures(protocol, self.effects.cell_size())
         self.live.load_first()

@@ -14,9 +14,10 @@ neither layer imports the other.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+import os
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -84,3 +85,5 @@ class Effects:
     paper_lookup: Callable[[PaperId], PaperMeta]
     # pixels of one terminal cell, from the kernel (never a query to the terminal)
     cell_size: Callable[[], CellSize] = lambda: CellSize(*DEFAULT_CELL)
+    # the variables that tell which terminal this is (figures: kitty, sixel or none)
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)

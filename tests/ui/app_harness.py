@@ -144,6 +144,7 @@ class FakeEffects:
             reread=self.reread,
             add_entry=add_entry,
             paper_lookup=self.paper_lookup,
+            environ={},  # the terminal running the tests never decides what the app draws
         )
         return dataclasses.replace(real, **self.replaced)
 

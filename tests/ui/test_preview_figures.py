@@ -12,9 +12,11 @@ from textual.app import ComposeResult
 from textual.pilot import Pilot
 from textual.strip import Strip
 
+from app.core.config import Config
 from app.core.graphics import CellSize
 from app.ui.figures import Ready, Unavailable
 from app.ui.note_view import NoteView
+from tests.ui.app_harness import FakeEffects, fakes_of, go_to, make_app, press, started, wait_until
 from tests.ui.test_note_view import NoteApp, wait_rendered
 
 CELL = CellSize(10, 20)
@@ -263,3 +265,38 @@ async def test_the_same_picture_twice_in_a_note_is_placed_twice(notes: Path) -> 
         sent = painted(view)
         assert f"a=p,i={state.image_id},p=1," in sent[first.line]
         assert f"a=p,i={state.image_id},p=2," in sent[second.line]  # its own placement
+
+
+def figure_folder(notes: Path) -> Path:
+    (notes / "README.md").write_text("# Notes\n\n## Papers\n\n* [Paper](./paper.md)\n")
+    (notes / "paper.md").write_text(NOTE)
+    return notes
+
+
+@pytest.mark.parametrize(
+    ("environ", "images", "drawn"),
+    [
+        ({"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}, "auto", True),
+        ({"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}, "off", False),
+        ({"TERM": "xterm-256color"}, "auto", False),
+        ({"TERM": "xterm-256color"}, "sixel", True),
+    ],
+)
+async def test_the_browser_draws_figures_where_the_terminal_and_config_say(
+    notes: Path, environ: dict[str, str], images: str, drawn: bool
+) -> None:
+
+    app = make_app(figure_folder(notes), FakeEffects(environ=environ), config=Config(images=images))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await started(pilot)
+        await go_to(pilot, "Paper")
+        view = app.note_view
+        if drawn:
+            await wait_until(
+                pilot, lambda: bool(view.figures) and view.figure_state(view.figures[0]) is not None
+            )
+            assert isinstance(view.figure_state(view.figures[0]), Ready)
+        else:
+            assert view.figures == []
+        await press(pilot, "i")
+        assert fakes_of(app).viewed == [notes / "img" / "arch.png"]
