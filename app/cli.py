@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -19,6 +20,7 @@ from app.core.config import Config, config_location, load_config
 from app.core.display_names import VISIBLE_ERRORS, json_safe, shown_name, visible
 from app.core.edit import remove_stale_temps_beside
 from app.core.errors import ConflictError, ReadnotesError
+from app.core.graphics import IMAGE_SETTINGS
 from app.core.model import Entry, Index, Status
 from app.core.parse import find_index, load_index
 from app.core.query import Query, filter_entries
@@ -52,7 +54,7 @@ DESCRIPTION = """\
 A fast, keyboard-first terminal browser for Markdown reading notes.
 
 usage:
-  readnotes [PATH] [--poll]                               browse
+  readnotes [PATH] [--poll] [--images MODE]              browse (MODE: auto, kitty, sixel, off)
   readnotes list  [PATH] [--todo | --done] [--match TEXT] [--json]
   readnotes done  [PATH] (--match TEXT | --line [FILE:]N)
   readnotes todo  [PATH] (--match TEXT | --line [FILE:]N)
@@ -90,6 +92,11 @@ def _browse_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="read this config file")
     parser.add_argument(
         "--poll", action="store_true", help="watch by polling (network/FUSE filesystems)"
+    )
+    parser.add_argument(
+        "--images",
+        choices=IMAGE_SETTINGS,
+        help="draw figures: auto (from the terminal), kitty, sixel or off",
     )
     parser.add_argument("--version", action="version", version=f"readnotes {__version__}")
     return parser
@@ -168,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_command(command, options, config)
         options = _browse_parser().parse_args(args)
         config = _load_config(options)
+        if options.images is not None:
+            config = replace(config, images=options.images)
         return _browse(Path(options.path), poll=options.poll, config=config)
     except ReadnotesError as exc:
         _fail(str(exc))

@@ -31,6 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
 COLUMNS, LINES = 120, 36
 READY_TEXT = "bare app ready"  # what every baseline app paints, see bare_app.py
+# Graphics commands (kitty's APC, sixel's DCS): kept out of pyte, which does not speak them
+_GRAPHICS = re.compile(rb"\x1b_G.*?\x1b\\|\x1bP.*?\x1b\\", re.S)
+_GRAPHICS_START = re.compile(rb"\x1b_G|\x1bP")
 
 
 def readnotes_argv(path: Path) -> list[str]:
@@ -49,13 +52,24 @@ class Terminal:
     a frame is the time of the last read that carried it, not of pyte catching up with it.
     """
 
-    def __init__(self, argv: list[str], *, cwd: Path = REPO) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        *,
+        cwd: Path = REPO,
+        env: dict[str, str] | None = None,
+        pixels: tuple[int, int] = (0, 0),
+    ) -> None:
+        """``env``: variables over the defaults (a kitty terminal); ``pixels``: the window size
+        in pixels that the kernel reports (0: none, as most terminals in a pty)."""
+        self.graphics: list[tuple[float, bytes]] = []  # when each command came, its start
+        self._carry = b""  # a graphics command cut between two reads
         self.screen = pyte.Screen(COLUMNS, LINES)
         self.stream = pyte.ByteStream(self.screen)
         # A first start: no user config and no remembered place (the cache folder, if any, is
         # the run's own: see run.py).
         self.private = Path(tempfile.mkdtemp(prefix="readnotes-bench-session-"))
-        env = {
+        environ = {
             **os.environ,
             "TERM": "xterm-256color",
             "COLUMNS": str(COLUMNS),
@@ -65,15 +79,18 @@ class Terminal:
             "READNOTES_STATE_DIR": str(self.private / "state"),
         }
         for name in ("TEXTUAL", "COLORTERM", "NO_COLOR", "READNOTES_CONFIG", "READNOTES_POLL"):
-            env.pop(name, None)
+            environ.pop(name, None)
+        for name in ("TMUX", "STY", "KITTY_WINDOW_ID", "TERM_PROGRAM", "KONSOLE_VERSION"):
+            environ.pop(name, None)  # the terminal is the one described here, nothing else
+        environ.update(env or {})
         self.started = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # the child: size its terminal, then become the program
             try:
-                winsize = struct.pack("HHHH", LINES, COLUMNS, 0, 0)
+                winsize = struct.pack("HHHH", LINES, COLUMNS, *pixels)
                 fcntl.ioctl(sys.stdin.fileno(), termios.TIOCSWINSZ, winsize)
                 os.chdir(cwd)
-                os.execve(argv[0], argv, env)
+                os.execve(argv[0], argv, environ)
             finally:
                 os._exit(127)
         self.pid = pid
@@ -137,8 +154,20 @@ class Terminal:
             chunks.append(data)
             wait = 0.0
         if chunks:
-            self.stream.feed(b"".join(chunks))
+            self.stream.feed(self._without_graphics(self._carry + b"".join(chunks)))
         return bool(chunks)
+
+    def _without_graphics(self, data: bytes) -> bytes:
+        """The output with graphics commands taken out (and noted in ``graphics``); a command
+        not yet ended waits for the next read."""
+        self._carry = b""
+        starts = list(_GRAPHICS_START.finditer(data))
+        last = starts[-1] if starts else None
+        if last is not None and data.find(b"\x1b\\", last.end()) < 0:
+            data, self._carry = data[: last.start()], data[last.start() :]
+        for found in _GRAPHICS.finditer(data):
+            self.graphics.append((self.last_read, found.group(0)[:48]))
+        return _GRAPHICS.sub(b"", data)
 
     def wait_for(
         self, condition: Callable[[Terminal], bool], timeout: float, *, step: float = 0.005

@@ -2,7 +2,8 @@
 
     uv run python bench/run.py [NAME ...] [--rounds N] [--quick] [--no-write]
 
-NAME is one of: startup, filter, preview, reload, mark-done, memory, search (default: all).
+NAME is one of: startup, filter, preview, reload, mark-done, memory, search, figures (default:
+all).
 Every figure is set against a baseline measured in the same run, on the same machine, because
 these machines are shared and noisy. A full run (all benchmarks, not --quick) also writes its
 table, with the machine it ran on, into docs/performance.md.
@@ -20,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from benchmarks import figures, mark_done, memory, preview, reload, search, startup
 from benchmarks import filter as live_filter
-from benchmarks import mark_done, memory, preview, reload, search, startup
 from harness import REPO
 from inputs import Inputs
 from plan import Plan
@@ -35,6 +36,7 @@ BENCHMARKS: dict[str, Callable[[Plan], list[Row]]] = {
     "mark-done": mark_done.run,
     "memory": memory.run,
     "search": search.run,
+    "figures": figures.run,
 }
 DOC = REPO / "docs" / "performance.md"
 DEFAULT_ROUNDS, QUICK_ROUNDS = 5, 1

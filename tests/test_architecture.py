@@ -93,7 +93,8 @@ def test_importing_the_core_and_cli_commands_loads_no_textual() -> None:
 def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
     """Adding, searching, finding, help, PyYAML, the watcher's library, fetching (httpx,
     defusedxml; the ``a`` dialog's fetch), exporting (bibtexparser; ``Y``), the reading
-    history (``H``, the preview's dates) and link health (``L``, the marks, ``is:dead``) load
+    history (``H``, the preview's dates), link health (``L``, the marks, ``is:dead``) and
+    figures (Pillow, textual-image: the first figure drawn in a graphics terminal) load
     when first used."""
     later = (
         "yaml",
@@ -125,6 +126,12 @@ def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
         "app.core.link_health",
         "app.core.link_store",
         "app.core.fix_links",
+        "PIL",
+        "textual_image",
+        "app.core.figures",
+        "app.render.graphics",
+        "app.ui.figures",
+        "app.ui.figure_layer",
     )
     code = f"import sys, app.cli, app.ui.app; print([m for m in {later!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

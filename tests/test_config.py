@@ -129,7 +129,7 @@ def test_unknown_settings_are_named_with_their_line(tmp_path: Path) -> None:
     assert config.problems[0] == (
         f"{path} line 2: unknown setting 'colour' (known: notes, theme, editor, poll,"
         " record_done_date, arxiv_api, crossref_api, network_timeout, link_check_per_host,"
-        " keys); ignored"
+        " images, keys); ignored"
     )
     assert config.problems[1].startswith(f"{path} line 3: unknown setting 'display'")
 
@@ -271,7 +271,7 @@ def test_the_cli_says_each_problem_once_and_carries_on(notes_copy: Path, tmp_pat
         " using the default (false)",
         f"readnotes: warning: {path} line 2: unknown setting 'colour' (known: notes, theme,"
         " editor, poll, record_done_date, arxiv_api, crossref_api, network_timeout,"
-        " link_check_per_host, keys); ignored",
+        " link_check_per_host, images, keys); ignored",
     ]
 
 
@@ -325,3 +325,31 @@ def test_keys_of_screens_opened_later_can_be_remapped_from_a_fresh_start() -> No
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("value", ["auto", "kitty", "sixel", "off", "Kitty"])
+def test_images_picks_how_figures_are_drawn(tmp_path: Path, value: str) -> None:
+    config = load_config(write(tmp_path, f'images = "{value}"\n'))
+    assert config.problems == () and config.images == value.lower()
+
+
+def test_a_wrong_images_value_is_named_and_auto_kept(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, 'poll = true\nimages = "iterm"\n'))
+    assert config.images == "auto"
+    (problem,) = config.problems
+    assert problem.endswith(
+        'config.toml line 2: images must be one of "auto", "kitty", "sixel", "off",'
+        " not the string 'iterm'; using the default"
+    )
+
+
+def test_images_on_the_command_line_must_be_a_known_mode(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app", str(tmp_path), "--images", "iterm"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "argument --images: invalid choice: 'iterm'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -19,6 +19,7 @@ from typing import Any
 
 import platformdirs
 
+from app.core.graphics import IMAGE_SETTINGS
 from app.core.sanitize import inert_line
 
 APP_NAME = "readnotes"
@@ -34,6 +35,7 @@ KNOWN_KEYS = (
     "crossref_api",
     "network_timeout",
     "link_check_per_host",
+    "images",
     "keys",
 )
 NETWORK_TIMEOUT = 10.0  # seconds
@@ -58,6 +60,7 @@ class Config:
     crossref_api: str | None = None
     network_timeout: float = NETWORK_TIMEOUT
     link_check_per_host: int = LINK_CHECK_PER_HOST
+    images: str = "auto"  # figures: auto (from the terminal), kitty, sixel or off
     source: Path | None = None
     problems: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)  # dotted key -> 1-based line
@@ -148,6 +151,10 @@ def parse_config(text: str, source: Path) -> Config:
             count = reader.count(key, value, LINK_CHECK_PER_HOST)
             if count is not None:
                 settings[key] = count
+        elif key == "images":
+            choice = reader.choice(key, value, IMAGE_SETTINGS)
+            if choice is not None:
+                settings[key] = choice
         elif key in ("poll", "record_done_date"):
             flag = reader.flag(key, value)
             if flag is not None:
@@ -198,6 +205,15 @@ class _Reader:
             return value
         self.problem(
             key, f"{key} must be true or false, not {_describe(value)}; using the default (false)"
+        )
+        return None
+
+    def choice(self, key: str, value: object, choices: tuple[str, ...]) -> str | None:
+        if isinstance(value, str) and value.strip().lower() in choices:
+            return value.strip().lower()
+        named = ", ".join(f'"{choice}"' for choice in choices)
+        self.problem(
+            key, f"{key} must be one of {named}, not {_describe(value)}; using the default"
         )
         return None
 

@@ -24,7 +24,7 @@ from app.core.sanitize import inert, inert_line
 from app.render.code import code_block
 from app.render.inline import Inline, image_info, image_label, math_display, math_inline
 from app.render.layout import Container, Page
-from app.render.rendered import HeadingRef, ImageProbe, ImageRef, Rendered
+from app.render.rendered import FigureRef, FigureSizer, HeadingRef, ImageProbe, ImageRef, Rendered
 from app.render.tables import TableState, table_renderable
 from app.render.theme import RenderTheme
 from app.render.wrap import is_wide
@@ -60,6 +60,7 @@ class Builder:
         theme: RenderTheme,
         image_probe: ImageProbe | None,
         cancelled: Callable[[], bool] | None,
+        figure_sizer: FigureSizer | None = None,
     ) -> None:
         width = max(1, width)
         self.events: Iterator[Any] = _PARSER.events(body)
@@ -74,6 +75,9 @@ class Builder:
         self.headings: list[HeadingRef] = []
         self.links: list[str] = []
         self.images: list[ImageRef] = []
+        self.figure_sizer = figure_sizer
+        self.figures: list[FigureRef] = []
+        self.image_pixels: dict[int, tuple[int, int]] = {}  # images that can be drawn
         self.lists: list[_ListState] = []
         self.inline: Inline | None = None
         self.inline_is_tight = False  # text directly inside a tight list item
@@ -115,6 +119,7 @@ class Builder:
             headings=list(self.headings),
             links=list(self.links),
             images=list(self.images),
+            figures=list(self.figures),
             complete=complete,
         )
 
@@ -354,6 +359,8 @@ class Builder:
         index = len(self.images)
         self.images.append(ImageRef(alt, target, -1))
         info = image_info(self.image_probe, target)
+        if info.problem is None and info.size is not None and self.link_depth == 0:
+            self.image_pixels[index] = info.size
         style = self.theme.image_missing if info.problem else self.theme.image
         if self.link_depth == 0:
             style += Style(meta={"@click": f"image({index})"})
@@ -392,6 +399,25 @@ class Builder:
         self.page.emit_renderable(text, gap_after=not tight)
         if inline.images:
             self.locate_images(inline.images, start)
+            self.keep_figure_lines(inline.images)
+
+    def keep_figure_lines(self, indexes: list[int]) -> None:
+        """Below the paragraph, blank lines for each of its images the terminal can draw."""
+        sizer = self.figure_sizer
+        if sizer is None:
+            return
+        for index in indexes:
+            pixels = self.image_pixels.get(index)
+            if pixels is None:
+                continue
+            box = sizer(pixels, self.page.inner_width())
+            if box is None:
+                continue
+            line = len(self.page.lines)
+            click = Style(meta={"@click": f"image({index})"})  # like its placeholder
+            self.page.add_lines([[Segment(" " * box.cols, click)] for _ in range(box.rows)])
+            x = Segment.get_line_length(self.page.lines[line]) - box.cols
+            self.figures.append(FigureRef(index, self.images[index].target, line, x, box))
 
     def locate_images(self, indexes: list[int], start: int) -> None:
         for index, line in self.page.lines_of("image", indexes, start).items():

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from app.render.builder import Builder
 from app.render.layout import new_console
-from app.render.rendered import ImageProbe, Line, Rendered
+from app.render.rendered import FigureSizer, ImageProbe, Line, Rendered
 from app.render.theme import DEFAULT_THEME, RenderTheme
 
 # Pygments (with rich.syntax) and pylatexenc are imported by the first note that needs them, or
@@ -45,15 +45,17 @@ def render_markdown(
     max_blocks: int | None = None,
     image_probe: ImageProbe | None = None,
     cancelled: Callable[[], bool] | None = None,
+    figure_sizer: FigureSizer | None = None,
 ) -> Rendered:
     """Render a note's Markdown `body` to lines `width` cells wide.
 
     `image_probe` tells each image's placeholder whether the file is missing and its size
     (without it, placeholders show only the alt text and path). `max_blocks` stops after that
     many blocks (the first screen of a long note); `cancelled` is polled after every block.
-    Either way `complete` is then False.
+    Either way `complete` is then False. `figure_sizer` (a terminal that draws figures) keeps
+    lines free below each image's placeholder for the figure.
     """
-    builder = Builder(body, width, theme, image_probe, cancelled)
+    builder = Builder(body, width, theme, image_probe, cancelled, figure_sizer)
     done = builder.run(max_blocks)
     return builder.snapshot(complete=done)
 
@@ -66,13 +68,14 @@ def render_progressively(
     theme: RenderTheme = DEFAULT_THEME,
     image_probe: ImageProbe | None = None,
     cancelled: Callable[[], bool] | None = None,
+    figure_sizer: FigureSizer | None = None,
 ) -> Iterator[Rendered]:
     """Yield the first `first_blocks` blocks early (if given and the note is longer), then all.
 
     The second result continues where the first stopped: the top is rendered once. Nothing more
     is yielded once `cancelled()` turns true.
     """
-    builder = Builder(body, width, theme, image_probe, cancelled)
+    builder = Builder(body, width, theme, image_probe, cancelled, figure_sizer)
     if not builder.run(first_blocks):
         if builder.was_cancelled:
             return
@@ -94,4 +97,5 @@ class RenderInSteps(Protocol):
         theme: RenderTheme = ...,
         image_probe: ImageProbe | None = ...,
         cancelled: Callable[[], bool] | None = ...,
+        figure_sizer: FigureSizer | None = ...,
     ) -> Iterator[Rendered]: ...

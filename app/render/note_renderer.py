@@ -15,7 +15,7 @@ from rich.text import Text
 
 from app.core.images import probe_image
 from app.render.markdown import RenderInSteps, render_markdown, render_progressively, render_texts
-from app.render.rendered import ImageProbe, Line, Rendered
+from app.render.rendered import FigureSizer, ImageProbe, Line, Rendered
 from app.render.theme import DEFAULT_THEME, RenderTheme
 
 __all__ = ["SYNC_FIRST_SCREEN_CHARS", "NoteRenderer"]
@@ -42,6 +42,7 @@ class NoteRenderer:
     ) -> None:
         self.theme = theme
         self.root: Path | None = None  # None: image paths are not checked
+        self.figure_sizer: FigureSizer | None = None  # None: images stay one line
         self._render_in_steps = render_in_steps
         self._sync_first_screen_chars = sync_first_screen_chars
 
@@ -51,7 +52,12 @@ class NoteRenderer:
     def first_screen_now(self, body: str, base: str | None, width: int, blocks: int) -> Rendered:
         """The first `blocks` blocks, rendered on the caller's thread."""
         return render_markdown(
-            body, width=width, theme=self.theme, max_blocks=blocks, image_probe=self.probe(base)
+            body,
+            width=width,
+            theme=self.theme,
+            max_blocks=blocks,
+            image_probe=self.probe(base),
+            figure_sizer=self.figure_sizer,
         )
 
     def renders_first_screen_now(self, body: str) -> bool:
@@ -74,11 +80,18 @@ class NoteRenderer:
             theme=self.theme,
             image_probe=self.probe(base),
             cancelled=cancelled,
+            figure_sizer=self.figure_sizer,
         )
 
     def whole(self, body: str, base: str | None, width: int) -> Rendered:
         """The whole note at once (read ahead of the cursor); safe in a thread."""
-        return render_markdown(body, width=width, theme=self.theme, image_probe=self.probe(base))
+        return render_markdown(
+            body,
+            width=width,
+            theme=self.theme,
+            image_probe=self.probe(base),
+            figure_sizer=self.figure_sizer,
+        )
 
     def probe(self, base: str | None) -> ImageProbe | None:
         """What checks the images of the note at `base` (root-relative), if there is a root."""

@@ -13,14 +13,19 @@ from urllib.parse import unquote
 from rich.segment import Segment
 
 from app.core.anchors import slugify
+from app.core.graphics import FigureBox
 from app.core.images import ImageInfo
 
-__all__ = ["HeadingRef", "ImageProbe", "ImageRef", "Line", "Rendered"]
+__all__ = ["FigureRef", "FigureSizer", "HeadingRef", "ImageProbe", "ImageRef", "Line", "Rendered"]
 
 Line = list[Segment]
 
 ImageProbe = Callable[[str], ImageInfo]
 """Says, for an image path in the note, whether it is missing and how big it is."""
+
+FigureSizer = Callable[[tuple[int, int], int], FigureBox | None]
+"""The box an image of these pixels is drawn in, given the cells free across; None: not drawn
+(the terminal draws no figures)."""
 
 
 class HeadingRef(NamedTuple):
@@ -36,6 +41,16 @@ class ImageRef(NamedTuple):
     line: int
 
 
+class FigureRef(NamedTuple):
+    """Lines kept blank below an image's placeholder, for the terminal to draw it in."""
+
+    image: int  # its index in `Rendered.images`
+    target: str  # the path as written in the note
+    line: int  # the first of the lines kept
+    x: int  # cells from the left edge (the indent of a list or quote)
+    box: FigureBox
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
     """A note laid out at one width: lines of segments plus what points into them."""
@@ -46,6 +61,7 @@ class Rendered:
     headings: list[HeadingRef] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     images: list[ImageRef] = field(default_factory=list)
+    figures: list[FigureRef] = field(default_factory=list)
     complete: bool = True
 
     def anchor_line(self, anchor: str) -> int | None:

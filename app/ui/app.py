@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 
 from app.core.config import Config
 from app.core.errors import ReadnotesError
+from app.core.graphics import choose_protocol
 from app.core.model import Entry, Index
 from app.core.reread import Reread, reread_index
 from app.core.sanitize import inert_line
@@ -38,6 +39,7 @@ from app.edges.clipboard import copy_native, no_clipboard
 from app.edges.editor import editor_command, run_editor
 from app.edges.git import read_log
 from app.edges.opener import no_viewer, open_file
+from app.edges.terminal_cells import terminal_cell_size
 from app.edges.watch import watch_folder
 from app.ui.commands import GoToEntryProvider
 from app.ui.effects import CheckLinks, Effects, Suspend
@@ -152,6 +154,9 @@ class ReadnotesApp(App[int]):
         self.index_tree.focus()
         self.index_tree.on_cursor = self.navigator.cursor_moved
         self.preferences.apply()
+        protocol = choose_protocol(self.effects.environ, self.preferences.config.images)
+        if protocol is not None:
+            self.note_view.draw_figures(protocol, self.effects.cell_size())
         self.live.load_first()
         # The watcher arms inotify over the whole folder on the event loop: after the first
         # screen (below, in show_index), or after a moment when there is no index to show.
@@ -232,6 +237,7 @@ class ReadnotesApp(App[int]):
 
     async def action_quit(self) -> None:
         self.preferences.remember()  # the widgets are gone by unmount: take the place now
+        self.note_view.release_figures()  # while the screen is still the app's
         await super().action_quit()
 
     def action_help(self) -> None:
@@ -407,6 +413,7 @@ def real_effects(config: Config | None = None) -> Effects:
         paper_lookup=PaperLookup(config or Config()),
         git_log=read_log,
         check_links=_link_checks(config or Config()),
+        cell_size=terminal_cell_size,
     )
 
 

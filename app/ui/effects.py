@@ -14,14 +14,16 @@ neither layer imports the other.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from app.core.graphics import DEFAULT_CELL, CellSize
 from app.core.model import Index
 from app.core.reread import Reread
 
@@ -95,3 +97,7 @@ class Effects:
     # check web links (blocking, from a worker): each result to the callback as it comes, the
     # event stops the run at once; the results found
     check_links: CheckLinks
+    # pixels of one terminal cell, from the kernel (never a query to the terminal)
+    cell_size: Callable[[], CellSize] = lambda: CellSize(*DEFAULT_CELL)
+    # the variables that tell which terminal this is (figures: kitty, sixel or none)
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.text import Text
@@ -29,15 +29,20 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from app.core.graphics import CellSize, Protocol
 from app.render.cache import RenderCache
 from app.render.find import FindMatch, FindState
 from app.render.markdown import render_texts
 from app.render.note_renderer import NoteRenderer
-from app.render.rendered import HeadingRef, ImageRef
+from app.render.rendered import FigureRef, FigureSizer, HeadingRef, ImageRef
 from app.render.rendered import Rendered as RenderedNote
 from app.ui.note_requests import RenderRequest, RenderRequests
 from app.ui.scrolling import set_virtual_size
 from app.ui.workers import thread_worker
+
+if TYPE_CHECKING:
+    from app.ui.figure_layer import FigureLayer
+    from app.ui.figures import State
 
 __all__ = ["NoteView"]
 
@@ -158,6 +163,7 @@ class NoteView(ScrollView, can_focus=True):
         self._find = FindState()
         self._warmed = False  # the warm-up ran (after the first document was painted)
         self._width_guessed = False  # the last render started before the layout gave a width
+        self._figures: FigureLayer | None = None  # None: the terminal draws no figures
 
     # -- public API -----------------------------------------------------------------------
 
@@ -169,6 +175,43 @@ class NoteView(ScrollView, can_focus=True):
     @root.setter
     def root(self, root: Path | None) -> None:
         self._renderer.root = root
+
+    def draw_figures(self, protocol: Protocol, cell: CellSize) -> None:
+        """Draw the notes' figures with the terminal's graphics ``protocol`` (cells of ``cell``
+        pixels) instead of leaving each image one line."""
+        from app.ui.figure_layer import FigureLayer  # only where figures are drawn
+
+        self._figures = FigureLayer(self, protocol, cell)
+        self._figures.resized()
+        if self.is_mounted:
+            self._figures.mounted()
+        else:
+            self.call_after_refresh(self._figures.mounted)
+
+    def use_figure_sizer(self, sizer: FigureSizer) -> None:
+        """Render figures' boxes at these sizes from now on (the cached renders are dropped)."""
+        self._renderer.figure_sizer = sizer
+        self._renders = RenderCache(self.CACHE_SIZE)
+
+    @property
+    def current_base(self) -> str | None:
+        """The path of the document shown, which its image paths are relative to."""
+        request = self._requests.current
+        return request.base if request is not None else None
+
+    @property
+    def figures(self) -> list[FigureRef]:
+        """The figures' boxes, with lines counted from the top of the view."""
+        offset = len(self._header)
+        return [figure._replace(line=figure.line + offset) for figure in self._rendered.figures]
+
+    def figure_state(self, figure: FigureRef) -> State | None:
+        """Whether a figure is drawn (Ready), cannot be (Unavailable), or is still decoding."""
+        if self._figures is None:
+            return None
+        from app.ui.figures import FigureKey
+
+        return self._figures.state(FigureKey(self.doc_key, figure.target, figure.box))
 
     @property
     def doc_key(self) -> Hashable:
@@ -498,12 +541,27 @@ class NoteView(ScrollView, can_focus=True):
         if scroll_home:
             self.scroll_to(x=0, y=0, animate=False, immediate=True)
         self.refresh()
+        if self._figures is not None:
+            self._figures.content_set()
+
+    def release_figures(self) -> None:
+        """Free the figures' pixels in the terminal (the browser is ending)."""
+        if self._figures is not None:
+            self._figures.unmounted()
+
+    def on_unmount(self) -> None:
+        self.release_figures()
 
     def _anchor_line(self, anchor: str) -> int | None:
         line = self._rendered.anchor_line(anchor)
         return None if line is None else len(self._header) + line
 
     def on_resize(self, event: Resize) -> None:
+        resized = self._figures is not None and self._figures.resized()  # boxes: 2/3 of it
+        if resized and self._requests.current is not None and self._rendered.figures:
+            self._requests.again_at(self.scroll_y / max(1, self.line_count))
+            self._start_render()
+            return
         if self._requests.current is None or self._rendered.width == self._content_width():
             return
         if self._resize_timer is not None:
@@ -540,9 +598,12 @@ class NoteView(ScrollView, can_focus=True):
                 segments = self._with_matches(index, segments)
             strip = Strip(segments).apply_style(rich_style)
             self._strips[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_offsets(
+        strip = strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_offsets(
             scroll_x, index
         )
+        if self._figures is not None:
+            return self._figures.paint(strip, index, y)
+        return strip
 
     def _line(self, index: int) -> _Line | None:
         header = self._header

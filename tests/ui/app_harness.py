@@ -155,6 +155,7 @@ class FakeEffects:
             paper_lookup=self.paper_lookup,
             git_log=self.git_log,
             check_links=self.check_links,
+            environ={},  # the terminal running the tests never decides what the app draws
         )
         return dataclasses.replace(real, **self.replaced)
 

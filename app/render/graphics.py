@@ -1,0 +1,98 @@
+"""A figure's pixels as the terminal's graphics protocol wants them (kitty or sixel).
+
+The pixels are encoded by textual-image: its ``PixelData`` (Pillow, PNG, base64) for kitty and
+its sixel encoder. Only its encoding modules are imported: ``textual_image.renderable`` and
+``textual_image.widget`` ask the terminal what it supports and how big a cell is when they are
+imported, and its kitty renderable writes straight to ``sys.__stdout__`` (racing Textual's
+writer thread) and places images with Unicode placeholders, which WezTerm and Konsole do not
+draw. So the kitty commands here are framed as the protocol says (``ESC _ G keys ; payload
+ESC \\``, payload chunks of 4096 bytes) and reach the terminal inside the preview's own lines,
+through Textual's output like every other byte.
+
+The commands that place, hide and free a figure need no imaging code: Pillow and textual-image
+are imported by the first figure's encoding. Nothing the image file holds reaches the terminal
+except these encoded pixels: the file is decoded to pixels first (:mod:`app.core.figures`) and
+only those are encoded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+__all__ = [
+    "at_cell",
+    "kitty_delete",
+    "kitty_hide",
+    "kitty_place",
+    "kitty_transmit",
+    "sixel_data",
+]
+
+_CHUNK = 4096
+_APC = "\x1b_G"
+_ST = "\x1b\\"
+
+
+def _command(keys: str, payload: str = "") -> str:
+    return f"{_APC}{keys};{payload}{_ST}" if payload else f"{_APC}{keys}{_ST}"
+
+
+def kitty_transmit(image_id: int, image: Image.Image) -> str:
+    """Send ``image`` to the terminal as image ``image_id`` without showing it (``a=t``),
+    quietly (``q=2``: the terminal answers nothing, so no reply lands among the keys)."""
+    from textual_image._pixeldata import PixelData  # with the first figure, not before
+
+    data = PixelData(image).to_base64()
+    chunks = [data[start : start + _CHUNK] for start in range(0, len(data), _CHUNK)] or [""]
+    commands = []
+    for number, chunk in enumerate(chunks):
+        more = 1 if number < len(chunks) - 1 else 0
+        keys = f"a=t,f=100,i={image_id},q=2,m={more}" if number == 0 else f"m={more},q=2"
+        commands.append(_command(keys, chunk))
+    return "".join(commands)
+
+
+def kitty_place(
+    image_id: int,
+    *,
+    placement: int,
+    cols: int,
+    rows: int,
+    source_y: int,
+    source_height: int,
+    width: int,
+) -> str:
+    """Show image ``image_id`` at the cursor over ``cols`` × ``rows`` cells, its pixel rows
+    ``source_y`` to ``source_y + source_height`` only (the part scrolled into view). A
+    ``placement`` (one per figure of the note) moves when placed again; the cursor stays
+    (``C=1``)."""
+    return _command(
+        f"a=p,i={image_id},p={placement},x=0,y={source_y},w={width},h={source_height},"
+        f"c={cols},r={rows},C=1,q=2"
+    )
+
+
+def kitty_hide(image_id: int, placement: int) -> str:
+    """Take one placement of image ``image_id`` off the screen, keeping its pixels."""
+    return _command(f"a=d,d=i,i={image_id},p={placement},q=2")
+
+
+def kitty_delete(image_id: int) -> str:
+    """Take image ``image_id`` off the screen and free its pixels (another note is shown)."""
+    return _command(f"a=d,d=I,i={image_id},q=2")
+
+
+def sixel_data(image: Image.Image, background: tuple[int, int, int]) -> str:
+    """``image`` as sixels (transparent parts over ``background``)."""
+    from textual_image._sixel import image_to_sixels  # with the first figure, not before
+
+    return image_to_sixels(image, background=(*background, 1.0))
+
+
+def at_cell(x: int, y: int, commands: str) -> str:
+    """Run ``commands`` (a placement, sixels) with the cursor at screen cell (``x``, ``y``),
+    0-based, then put the cursor back (DECSC / DECRC), so the rest of the line lands in place."""
+    return f"\x1b7\x1b[{y + 1};{x + 1}H{commands}\x1b8"

@@ -1,0 +1,173 @@
+"""The preview's figures, wired to the widget: when to decode, what each painted line carries,
+and what to do when a dialog or the editor covers the preview.
+
+A plain object the `NoteView` owns once the terminal is known to draw figures (and imported
+only then). What each figure is and which commands draw it live in :mod:`app.ui.figures`; this
+says when: decoding starts once the placeholders are painted, a sixel figure partly in view
+gets its part encoded, and the workers run on the preview (``host``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.dom import DOMNode, NoScreen
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from app.core.graphics import CellSize, Protocol
+from app.ui.figures import FigureKey, Figures, FigureView, Ready, State, encode, encode_part
+from app.ui.workers import thread_worker
+
+if TYPE_CHECKING:
+    from app.ui.note_view import NoteView
+
+__all__ = ["FigureLayer"]
+
+_Rgb = tuple[int, int, int]
+_UNLAID_HEIGHT = 24  # the pane's height assumed before the first layout
+
+
+class FigureLayer:
+    """The figures of one preview."""
+
+    def __init__(self, view: NoteView, protocol: Protocol, cell: CellSize) -> None:
+        self.view = view
+        self.figures = Figures(protocol, cell)
+        self.height = -1  # the pane height the boxes were sized for
+
+    @property
+    def host(self) -> DOMNode:
+        return self.view
+
+    # -- the widget's moments ------------------------------------------------------------------
+
+    def mounted(self) -> None:
+        """A dialog over the preview, or the editor in its place, hides the figures (kitty's
+        would stay on top); back on the preview they are drawn again."""
+        app = self.view.app
+        app.screen_change_signal.subscribe(self.view, self._screen_changed)
+        app.app_suspend_signal.subscribe(self.view, lambda _: self._write_now(self._hide()))
+        app.app_resume_signal.subscribe(self.view, lambda _: self.view.refresh())
+
+    def resized(self) -> bool:
+        """Size the boxes for the pane's height (at most 2/3 of it); True when it changed."""
+        height = self.view.scrollable_content_region.height
+        if height == self.height:
+            return False
+        self.height = height
+        self.view.use_figure_sizer(self.figures.sizer(height if height > 0 else _UNLAID_HEIGHT))
+        return True
+
+    def content_set(self) -> None:
+        """A render went on screen: another note frees the last one's figures at once, and
+        decoding starts once the placeholders are painted (no thread competes with that)."""
+        self.figures.showing(self.view.doc_key)
+        self.view.call_after_refresh(self._ask)
+
+    def unmounted(self) -> None:
+        self._write_now(self.figures.release())
+
+    def state(self, key: FigureKey) -> State | None:
+        return self.figures.states.get(key)
+
+    def paint(self, strip: Strip, index: int, y: int) -> Strip:
+        view = self.view
+        region = view.content_region
+        where = FigureView(
+            doc_key=view.doc_key,
+            figures=view.figures,
+            top_line=round(view.scroll_y),
+            height=view.scrollable_content_region.height,
+            x=region.x,
+            y=region.y,
+            active=self._on_top(),
+            style=view.rich_style,
+        )
+        figures = self.figures
+        strip = figures.paint(strip, index, y, where)
+        if figures.crop_wanted is not None:
+            wanted, figures.crop_wanted = figures.crop_wanted, None
+            view.call_later(self._encode_part, *wanted)
+        return strip
+
+    def _on_top(self) -> bool:
+        """Whether the preview's screen is the one shown (not under a dialog, not closing)."""
+        try:
+            return self.view.is_attached and self.view.screen.is_active
+        except NoScreen:
+            return False
+
+    # -- decoding --------------------------------------------------------------------------------
+
+    def _ask(self) -> None:
+        view = self.view
+        base = view.current_base
+        wanted = self.figures.note_shown(view.doc_key, view.rendered.figures)
+        root = view.root
+        if wanted and root is not None:
+            self._load(self.figures.protocol, root, base, wanted, self._background())
+
+    @thread_worker("figures")
+    def _load(
+        self, protocol: Protocol, root: Path, base: str | None, keys: list[FigureKey], bg: _Rgb
+    ) -> None:
+        """Decode, scale and encode figures off the event loop, one by one as they come."""
+        worker = get_current_worker()
+        for key in keys:
+            if worker.is_cancelled:
+                return
+            state = encode(protocol, root, base, key, bg)
+            try:
+                self.view.app.call_from_thread(self._arrived, key, state)
+            except RuntimeError:  # the app is shutting down
+                return
+
+    def _arrived(self, key: FigureKey, state: State) -> None:
+        if self.figures.arrived(key, state):
+            self.view.refresh()
+
+    def _encode_part(self, key: FigureKey, hidden: int, rows: int) -> None:
+        state = self.figures.states.get(key)
+        if isinstance(state, Ready) and state.image is not None:
+            self._part(key, state, hidden, rows, self._background())
+
+    @thread_worker("figure-part", exclusive=True)
+    def _part(self, key: FigureKey, state: Ready, hidden: int, rows: int, bg: _Rgb) -> None:
+        """The part of a sixel figure in view, encoded off the event loop (the latest only)."""
+        sixels = encode_part(state, key.box, hidden, rows, bg)
+        if get_current_worker().is_cancelled:
+            return
+        try:
+            self.view.app.call_from_thread(self._part_arrived, key, hidden, rows, sixels)
+        except RuntimeError:  # the app is shutting down
+            return
+
+    def _part_arrived(self, key: FigureKey, hidden: int, rows: int, sixels: str) -> None:
+        if self.figures.crop_arrived(key, hidden, rows, sixels):
+            self.view.refresh()
+
+    # -- the terminal ----------------------------------------------------------------------------
+
+    def _screen_changed(self, screen: object) -> None:
+        if screen is self.view.screen:
+            self.view.refresh()
+        else:
+            self._write_now(self._hide())
+
+    def _hide(self) -> str:
+        return self.figures.hide_all()
+
+    def _write_now(self, commands: str) -> None:
+        """Commands for the terminal when no frame of the preview is coming: through the
+        driver, in order with the frames (Textual keeps no public way to write)."""
+        driver = getattr(self.view.app, "_driver", None)
+        if commands and driver is not None:
+            driver.write(commands)
+            driver.flush()
+
+    def _background(self) -> _Rgb:
+        color = self.view.rich_style.bgcolor
+        triplet = color.get_truecolor() if color is not None else None
+        return (triplet.red, triplet.green, triplet.blue) if triplet else (0, 0, 0)
