@@ -346,6 +346,8 @@ class ReadnotesApp(App[int]):
         wrote = worker.name in WRITERS and worker.is_finished
         if wrote:  # before its result is shown, which checks the keys: the footer changes once
             self.writes.done()
+        if not self.screen_stack:
+            return  # the app is closing: no screen is left to show a result on
         if worker.state is WorkerState.SUCCESS:
             self._route(worker.result)
         elif worker.state is WorkerState.ERROR:

@@ -20,6 +20,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Input
 
 from app.core.link_health import Health, Kind
 from app.core.metadata import PaperMeta
@@ -48,6 +49,9 @@ async def settle(pilot: Pilot[int], rounds: int = 3) -> None:
         busy = [worker for worker in pilot.app.workers if worker.group != "watch"]
         if busy:
             await pilot.app.workers.wait_for_complete(busy)
+    for screen in pilot.app.screen_stack:  # a blinking cursor would be drawn or not by the clock
+        for field in screen.query(Input):
+            field.cursor_blink = False
     await pilot.pause()
 
 
