@@ -26,7 +26,7 @@ from app.core.temps import remove_stale_temps, temp_name
 MIN_BYTES = 256 * 1024  # smaller indexes parse faster than the cache loads
 # Bump it whenever what is saved changes (the rows of a chunk, the layout, how keys are made):
 # a file of another format is ignored, never misread.
-_FORMAT = b"readnotes-chunks-3\n"
+_FORMAT = b"readnotes-chunks-4\n"
 _CRC_BYTES = 4  # the payload's CRC-32, big-endian, between the format line and the payload
 _lock = threading.Lock()
 

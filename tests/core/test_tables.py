@@ -424,3 +424,23 @@ def test_a_first_cell_that_is_a_date_gives_way_to_the_row_s_paper() -> None:
     assert 55 <= len(milestones) <= 65 and all(e.shape == "row" for e in milestones)
     assert milestones[0].title == "Attention Is All You Need"  # its first cell reads "2017-06"
     assert all(any(char.isalpha() for char in e.title) for e in milestones)
+
+
+def test_a_todo_word_after_a_row_s_numbering_marks_it_and_round_trips(tmp_path: Path) -> None:
+    """``| 1) TODO Title - summary | [Paper](…) |``: a digest that numbers its rows and writes
+    TODO after the number. The title leaves both out; done and todo rewrite only that word."""
+    text = (
+        "# Digest\n\n## Week 1\n\n| Paper | Links |\n| --- | --- |\n"
+        "| 1) TODO Mobile ALOHA - bimanual manipulation. "
+        "| [Paper](https://arxiv.org/abs/2401.02117) |\n"
+        "| 2) **InseRF** - object insertion. | [Paper](https://arxiv.org/abs/2401.05335) |\n"
+    )
+    path = write_index(tmp_path, text)
+    aloha = by_title(load_index(path), "Mobile ALOHA")
+    assert aloha.status is Status.TODO and aloha.shape == "row"
+    assert by_title(load_index(path), "InseRF").status is Status.DONE
+    mark(path, aloha.key, Status.DONE)
+    assert line_of(path, 7) == (
+        b"| 1) Mobile ALOHA - bimanual manipulation. | [Paper](https://arxiv.org/abs/2401.02117) |"
+    )
+    assert by_title(load_index(path), "Mobile ALOHA").status is Status.DONE

@@ -8,6 +8,7 @@ editor needs to change one marker and nothing else.
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -79,6 +80,9 @@ class _Item:
     bold_done: bool = False
     before_link: str | None = None  # a first cell's text before its first link
     lead_label: str | None = None  # the label of the first cell's first link
+
+
+_ROW_NUMBER = re.compile(rb"\d{1,4}[.)][ \t]+")  # "1) ", "12. ": a row's numbering
 
 
 def _offset_of(row: EntryRow) -> int:
@@ -422,6 +426,11 @@ class _Builder:
         while at < cell_end and data[at : at + 1] in (b" ", b"\t"):
             at += 1
         word = cell_word(data, at, cell_end)
+        numbered = _ROW_NUMBER.match(data, at, cell_end) if word is None else None
+        if numbered is not None:  # "1) TODO Title": the word after the row's numbering
+            word = cell_word(data, numbered.end(), cell_end)
+            if word is not None:
+                at = numbered.end()
         if word is not None and word[0] == "TODO":
             style = data[at : word[1]]
             self.todo_styles[style] = self.todo_styles.get(style, 0) + 1

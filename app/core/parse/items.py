@@ -189,6 +189,7 @@ def status_column(headers: list[str]) -> int | None:
 
 _ROW_LEAD = re.compile(
     r"^\s*(?:(?:TODO|DONE)(?::|\s|$)|\[[ xX]\]|✅|✔️?)?\s*(?:\d{1,4}[.)](?=\s|$))?\s*"
+    r"(?:(?:TODO|DONE)(?::\s*|\s+))?"  # "1) TODO Title": a word after the numbering too
 )
 _TITLE_BREAK = re.compile(r"\n|  | - |(?<=[^\s.!?][.!?])\s")
 
