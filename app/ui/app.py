@@ -55,6 +55,7 @@ from app.ui.preferences import Preferences
 from app.ui.signals import install_exit_signals
 from app.ui.status_line import OverallProgress, StatusLine
 from app.ui.tree import IndexTree
+from app.ui.workers import take_result
 from app.ui.writes import WRITERS, Added, Marked, Writes, add_entry
 
 if TYPE_CHECKING:
@@ -319,7 +320,7 @@ class ReadnotesApp(App[int]):
         if wrote:  # before its result is shown, which checks the keys: the footer changes once
             self.writes.done()
         if worker.state is WorkerState.SUCCESS:
-            self._route(worker.result)
+            self._route(take_result(worker))
         elif worker.state is WorkerState.ERROR:
             self._failed(worker.name, worker.error)
         if wrote:
