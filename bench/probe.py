@@ -1,13 +1,16 @@
 """readnotes with a memory probe: where the soak's RSS goes, measured inside the browser.
 
-    python bench/probe.py LOG [--trace] -- readnotes arguments...
+    python bench/probe.py LOG [--trace] [--collect] [--census] -- readnotes arguments...
 
 Runs ``readnotes`` as ``python -m app`` does, plus a thread that appends a JSON line to ``LOG``
 every 5 s: RSS, glibc's heap (``mallinfo2``: bytes in use, free inside the heap, mmapped),
 pymalloc's arenas (from ``sys._debugmallocstats``), live memory blocks and the collector's
 object count. ``--trace`` also runs ``tracemalloc`` and logs, each minute after the first, the
-lines whose allocations grew most since the first minute. ``bench/soak.py --probe LOG`` runs the
-soak's browser this way. A diagnostic: nothing in readnotes depends on it.
+lines whose allocations grew most since the first minute; ``--collect`` runs a full collection
+before each sample (and logs what it freed), which tells garbage from live objects;
+``--census`` logs, each minute, the types whose live objects grew most since the first minute.
+``bench/soak.py --probe LOG`` runs the soak's browser this way. A diagnostic: nothing in
+readnotes depends on it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import tempfile
 import threading
 import time
 import tracemalloc
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -97,8 +101,11 @@ def _pymalloc() -> dict[str, int]:
     }
 
 
-def _sample(started: float) -> dict[str, object]:
+def _sample(started: float, collect: bool) -> dict[str, object]:
+    collected = gc.collect() if collect else None
     return {
+        "collected": collected,
+        "gc_runs": [generation["collections"] for generation in gc.get_stats()],
         "t": round(time.monotonic() - started, 1),
         **_proc_status(),
         **_mallinfo(),
@@ -109,14 +116,27 @@ def _sample(started: float) -> dict[str, object]:
     }
 
 
-def _probe(log: Path, trace: bool) -> None:
+def _probe(log: Path, trace: bool, collect: bool, census: bool) -> None:
     started = time.monotonic()
     first: tracemalloc.Snapshot | None = None
+    first_census: Counter[str] | None = None
     minute = 1
     with log.open("a") as out:
         while True:
             time.sleep(EVERY)
-            out.write(json.dumps(_sample(started)) + "\n")
+            out.write(json.dumps(_sample(started, collect)) + "\n")
+            if census and time.monotonic() - started >= 60 * minute:
+                gc.collect()
+                counts = Counter(
+                    f"{type(thing).__module__}.{type(thing).__qualname__}"
+                    for thing in gc.get_objects()
+                )
+                if first_census is None:
+                    first_census = counts
+                else:
+                    grown = (counts - first_census).most_common(80)
+                    out.write(json.dumps({"minute": minute, "types_grown": grown}) + "\n")
+                minute += 1
             if trace and time.monotonic() - started >= 60 * minute:
                 snapshot = tracemalloc.take_snapshot()
                 if first is None:
@@ -132,16 +152,22 @@ def _probe(log: Path, trace: bool) -> None:
 def main() -> int:
     args = sys.argv[1:]
     log = Path(args.pop(0))
-    trace = bool(args) and args[0] == "--trace"
-    if trace:
-        args.pop(0)
-        tracemalloc.start(1)
+    trace = collect = census = False
+    while args and args[0] in ("--trace", "--collect", "--census"):
+        flag = args.pop(0)
+        if flag == "--trace":
+            trace = True
+            tracemalloc.start(1)
+        elif flag == "--collect":
+            collect = True
+        else:
+            census = True
     if args and args[0] == "--":
         args.pop(0)
     from app.edges.malloc import use_one_arena
 
     use_one_arena()  # as readnotes does, before the probe's thread
-    threading.Thread(target=_probe, args=(log, trace), daemon=True).start()
+    threading.Thread(target=_probe, args=(log, trace, collect, census), daemon=True).start()
     from app.cli import main as readnotes
 
     return readnotes(args)

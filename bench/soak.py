@@ -254,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save-every", type=float, default=0.2, metavar="SECONDS")
     parser.add_argument("--probe", type=Path, metavar="LOG", help="log memory (bench/probe.py)")
     parser.add_argument("--trace", action="store_true", help="with --probe: tracemalloc too")
+    parser.add_argument("--collect", action="store_true", help="with --probe: gc.collect() too")
+    parser.add_argument("--census", action="store_true", help="with --probe: objects by type")
     parser.add_argument("--writer", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.writer is not None:
@@ -268,7 +270,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             probe = None
             if args.probe is not None:
-                probe = [str(args.probe.resolve()), *(["--trace"] if args.trace else [])]
+                flags = [
+                    flag for flag in ("--trace", "--collect", "--census") if getattr(args, flag[2:])
+                ]
+                probe = [str(args.probe.resolve()), *flags]
             code = soak(folder, args.minutes, args.save_every, tally, probe)
         except NotReady as error:
             print(f"soak: {error}")

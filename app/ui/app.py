@@ -23,6 +23,7 @@ from textual import on
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
@@ -43,6 +44,7 @@ from app.ui.effects import Effects, Suspend
 from app.ui.filter_bar import FilterBar
 from app.ui.filtering import Filtering, TagsRead
 from app.ui.footer import KeysFooter
+from app.ui.gone_widgets import forget_gone_widgets
 from app.ui.keys import ENTRY_BINDINGS, GENERAL_BINDINGS, NOTE_BINDINGS, KeyState
 from app.ui.link_routing import LinkRouter
 from app.ui.live_index import LiveIndex, Reloaded
@@ -310,6 +312,19 @@ class ReadnotesApp(App[int]):
     def on_note_view_rendered(self, event: NoteView.Rendered) -> None:
         self.refresh_keys()  # the outline and image keys depend on what the note holds
         self.links.rendered(event.doc_key)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notice, a new toast: the styles of the toasts gone before it are let go."""
+        forget_gone_widgets()
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- worker results -----------------------------------------------------------------------
 

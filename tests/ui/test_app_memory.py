@@ -14,12 +14,15 @@ import os
 from pathlib import Path
 
 from app_harness import SIZE, go_to, make_app, settle, started, wait_until
+from textual._styles_cache import StylesCache
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from app.core.model import Index, Status
 from app.ui.app import ReadnotesApp
 
 SAVES = 4
+MARKS = 12
 
 
 def _models_of(root: Path) -> list[Index]:
@@ -59,3 +62,31 @@ async def test_saves_rereads_and_marks_leave_only_the_shown_model(notes_copy: Pa
             assert [model is app.index for model in models] == [True]
         finally:
             gc.enable()
+
+
+def _styles_of_gone_widgets() -> int:
+    """Styles caches alive without their widget (each holds the lines its widget painted)."""
+    caches = sum(1 for thing in gc.get_objects() if type(thing) is StylesCache)
+    widgets = sum(1 for thing in gc.get_objects() if isinstance(thing, Widget))
+    return caches - widgets
+
+
+async def _mark_and_see_the_notice_go(pilot: Pilot[int], app: ReadnotesApp) -> None:
+    digest = app.index.digest if app.index is not None else None
+    await pilot.press("x")
+    await wait_until(pilot, lambda: app.index is not None and app.index.digest != digest)
+    await wait_until(pilot, lambda: not app.query("Toast"))
+
+
+async def test_notices_gone_leave_nothing_they_painted_in_memory(notes_copy: Path) -> None:
+    """Every mark says so in a notice, a new toast: once gone, it is freed with what it painted."""
+    app = make_app(notes_copy)
+    app.NOTIFICATION_TIMEOUT = 0.05  # each toast goes before the next mark
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await started(pilot)
+        await go_to(pilot, "phi-1.5")
+        for _ in range(MARKS):
+            await _mark_and_see_the_notice_go(pilot, app)
+        await settle(pilot)
+        gc.collect()
+        assert _styles_of_gone_widgets() <= 2
