@@ -16,7 +16,8 @@ with ``x``, alternating between the first two entries. The soak checks, under th
   (past 2 GiB the soak stops early and fails, sparing a shared machine).
 
 It prints the figures and exits 1 when a check fails. ``--probe LOG`` runs the browser under
-``bench/probe.py``, which logs where its memory goes (``--trace``: with tracemalloc too).
+``bench/probe.py``, which logs where its memory goes (``--trace``, ``--collect``, ``--census``:
+see there).
 """
 
 from __future__ import annotations
