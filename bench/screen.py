@@ -109,9 +109,11 @@ class NotReady(Exception):
     """The program never showed its first complete screen."""
 
 
-def open_readnotes(path: Path, entries: int, first_title: str, limit: float) -> Terminal:
-    """readnotes on ``path``, past its first complete screen and quiet again."""
-    term = Terminal(readnotes_argv(path))
+def open_readnotes(
+    path: Path, entries: int, first_title: str, limit: float, argv: list[str] | None = None
+) -> Terminal:
+    """readnotes on ``path`` (or ``argv``), past its first complete screen and quiet again."""
+    term = Terminal(argv or readnotes_argv(path))
     if term.wait_for(complete_screen(entries, first_title), limit) is None:
         screen = term.text()
         term.close()

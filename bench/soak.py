@@ -15,7 +15,9 @@ with ``x``, alternating between the first two entries. The soak checks, under th
 - RSS (sampled every 5 s) grew by less than 10% from the end of the first minute to the end
   (past 2 GiB the soak stops early and fails, sparing a shared machine).
 
-It prints the figures and exits 1 when a check fails.
+It prints the figures and exits 1 when a check fails. ``--probe LOG`` runs the browser under
+``bench/probe.py``, which logs where its memory goes (``--trace``, ``--collect``, ``--census``:
+see there).
 """
 
 from __future__ import annotations
@@ -114,9 +116,20 @@ def refusal_on(term: Terminal) -> bool:
     return any(words in text for words in REFUSALS)
 
 
-def soak(folder: Path, minutes: float, save_every: float, tally: Tally) -> int | None:
+def soak(
+    folder: Path, minutes: float, save_every: float, tally: Tally, probe: list[str] | None = None
+) -> int | None:
     index = folder / "README.md"
-    term = open_readnotes(folder, len(statuses(index)[0]), _first_row(index), 120.0)
+    argv = None
+    if probe is not None:  # the browser with bench/probe.py's memory log
+        argv = [
+            sys.executable,
+            str(Path(__file__).with_name("probe.py")),
+            *probe,
+            "--",
+            str(folder),
+        ]
+    term = open_readnotes(folder, len(statuses(index)[0]), _first_row(index), 120.0, argv)
     writer = subprocess.Popen(
         [sys.executable, __file__, "--writer", str(index), "--save-every", str(save_every)]
     )
@@ -240,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--save-every", type=float, default=0.2, metavar="SECONDS")
+    parser.add_argument("--probe", type=Path, metavar="LOG", help="log memory (bench/probe.py)")
+    parser.add_argument("--trace", action="store_true", help="with --probe: tracemalloc too")
+    parser.add_argument("--collect", action="store_true", help="with --probe: gc.collect() too")
+    parser.add_argument("--census", action="store_true", help="with --probe: objects by type")
     parser.add_argument("--writer", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.writer is not None:
@@ -252,7 +269,13 @@ def main(argv: list[str] | None = None) -> int:
             handle.write(b"\n\n<!-- soak 0 -->\n")
         tally = Tally()
         try:
-            code = soak(folder, args.minutes, args.save_every, tally)
+            probe = None
+            if args.probe is not None:
+                flags = [
+                    flag for flag in ("--trace", "--collect", "--census") if getattr(args, flag[2:])
+                ]
+                probe = [str(args.probe.resolve()), *flags]
+            code = soak(folder, args.minutes, args.save_every, tally, probe)
         except NotReady as error:
             print(f"soak: {error}")
             return 1

@@ -23,7 +23,7 @@ from app.core.capture_dialog import DialogFill, dialog_fill, dialog_paper_id
 from app.core.metadata import PaperMeta
 from app.core.paper_ids import PaperId
 from app.core.sanitize import inert_line
-from app.ui.workers import thread_worker
+from app.ui.workers import take_result, thread_worker
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -85,7 +85,7 @@ class PaperFetch:
         """A fetch ended: its result is shown when it is still the one asked for."""
         if worker.group != FETCH_GROUP or not worker.is_finished:
             return
-        result = worker.result
+        result = take_result(worker)
         if worker.state is WorkerState.SUCCESS and isinstance(result, DialogFill):
             if self._running and result.wanted == self.asked:
                 self._running = False

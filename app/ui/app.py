@@ -23,6 +23,7 @@ from textual import on
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
@@ -46,6 +47,7 @@ from app.ui.effects import CheckLinks, Effects, Suspend
 from app.ui.filter_bar import FilterBar
 from app.ui.filtering import Filtering, TagsRead
 from app.ui.footer import KeysFooter
+from app.ui.gone_widgets import forget_gone_widgets
 from app.ui.keys import ENTRY_BINDINGS, GENERAL_BINDINGS, NOTE_BINDINGS, KeyState
 from app.ui.link_checks import HealthRead, LinkChecks, LinksChecked, LinksFixed
 from app.ui.link_routing import LinkRouter
@@ -60,6 +62,7 @@ from app.ui.reading import HistoryRead, Reading
 from app.ui.signals import install_exit_signals
 from app.ui.status_line import OverallProgress, StatusLine
 from app.ui.tree import IndexTree
+from app.ui.workers import take_result
 from app.ui.writes import WRITERS, Added, Marked, Writes, add_entry
 
 if TYPE_CHECKING:
@@ -338,6 +341,19 @@ class ReadnotesApp(App[int]):
         self.refresh_keys()  # the outline and image keys depend on what the note holds
         self.links.rendered(event.doc_key)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A notice, a new toast: the styles of the toasts gone before it are let go."""
+        forget_gone_widgets()
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     # -- worker results -----------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -349,7 +365,7 @@ class ReadnotesApp(App[int]):
         if not self.screen_stack:
             return  # the app is closing: no screen is left to show a result on
         if worker.state is WorkerState.SUCCESS:
-            self._route(worker.result)
+            self._route(take_result(worker))
         elif worker.state is WorkerState.ERROR:
             self._failed(worker.name, worker.error)
         if wrote:
