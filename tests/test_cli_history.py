@@ -299,3 +299,89 @@ def test_a_bad_since_is_one_line(tmp_path: Path) -> None:
     result = run(repo.path, "--since", "last week")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "not a date (YYYY-MM-DD)" in result.stderr
+
+
+ROOT_WITH_CV = HEAD + "* TODO [Attention](./a.md)\n* [Computer vision](cv/index.md)\n"
+CV = "# Vision\n\n* TODO [ResNet](resnet.md)\n* TODO [ViT](vit.md)\n"
+
+
+def sub_index_repo(folder: Path) -> GitRepo:
+    """A root README linking to cv/index.md, a sub-index, each changed in commits of its own."""
+    repo = GitRepo(folder)
+    repo.write(ROOT_WITH_CV)
+    repo.commit(CV, "2024-01-10T09:00:00+01:00", name="cv/index.md")
+    repo.commit(CV.replace("TODO [ViT]", "[ViT]"), "2024-02-01T10:00:00+00:00", "cv/index.md")
+    repo.commit(
+        CV.replace("TODO [ViT]", "[ViT]") + "* TODO [DETR](detr.md)\n",
+        "2024-03-05T10:00:00+00:00",
+        "cv/index.md",
+    )
+    repo.commit(ROOT_WITH_CV.replace("TODO ", ""), "2024-03-20T10:00:00+00:00")
+    return repo
+
+
+def test_each_sub_index_entry_is_dated_by_its_own_file(tmp_path: Path) -> None:
+    repo = sub_index_repo(tmp_path / "notes")
+    data = history(repo.path)
+    assert data["entries"] == [
+        {
+            "title": "Attention",
+            "category": ["Papers"],
+            "line": 5,
+            "status": "done",
+            "added": "2024-01-10",
+            "done": "2024-03-20",
+        },
+        {
+            "title": "ResNet",
+            "category": ["Papers", "Computer vision"],
+            "line": 3,
+            "file": "cv/index.md",
+            "status": "todo",
+            "added": "2024-01-10",
+            "done": None,
+        },
+        {
+            "title": "ViT",
+            "category": ["Papers", "Computer vision"],
+            "line": 4,
+            "file": "cv/index.md",
+            "status": "done",
+            "added": "2024-01-10",
+            "done": "2024-02-01",
+        },
+        {
+            "title": "DETR",
+            "category": ["Papers", "Computer vision"],
+            "line": 5,
+            "file": "cv/index.md",
+            "status": "todo",
+            "added": "2024-03-05",
+            "done": None,
+        },
+    ]
+    assert data["months"] == [
+        {"month": "2024-01", "added": 3, "done": 0},
+        {"month": "2024-02", "added": 0, "done": 1},
+        {"month": "2024-03", "added": 1, "done": 1},
+    ]
+    (repo.path / "cv" / "index.md").write_text(CV.replace("TODO [ResNet]", "[ResNet]"))
+    assert dates(history(repo.path))["ResNet"] == ("2024-01-10", "2024-06-01")  # uncommitted
+
+
+def test_a_renamed_sub_index_is_followed_and_its_notice_names_it(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    repo.write(ROOT_WITH_CV)
+    repo.commit(CV, "2024-01-10T09:00:00+00:00", name="cv/INDEX.md")
+    repo.git("mv", "cv/INDEX.md", "cv/index.md")
+    repo.commit(CV.replace("TODO [ViT]", "[ViT]"), "2024-02-01T10:00:00+00:00", "cv/index.md")
+    assert dates(history(repo.path))["ViT"] == ("2024-01-10", "2024-02-01")
+    repo.write("# More\n\n* TODO [A](a.md)\n* TODO [B](b.md)\n", "more/index.md")
+    repo.write(ROOT_WITH_CV + "* [More](more/index.md)\n")
+    result = run(repo.path, "--json")
+    assert result.returncode == 0
+    assert result.stderr == (
+        "readnotes: more/index.md: The index is not committed yet: "
+        "its entries count as added today\n"
+    )
+    assert dates(json.loads(result.stdout))["B"] == ("2024-06-01", None)

@@ -254,8 +254,52 @@ def reading_history(
     *,
     cache: bool = True,
 ) -> History:
-    """The dates of every entry of ``index``: the cached state, the commits after it, then the
-    uncommitted changes (never cached: they count as today)."""
+    """The dates of every entry of ``index``, a stitched tree (``app.core.subindex``) or one
+    file: each index file's entries are dated by that file's own history (``git log --follow``
+    of its path), each file cached on its own, and keyed as the tree keys them."""
+    from app.core.subindex import KEY_SEPARATOR
+
+    parts = index.parts or {"": index}
+    dates: dict[str, EntryDates] = {}
+    notices: list[str] = []
+    read = 0
+    head: str | None = None
+    for file, part in parts.items():
+        found = file_history(part, read_log, today, cache=cache)
+        if file:
+            prefix = file + KEY_SEPARATOR
+            dates.update({prefix + key: value for key, value in found.dates.items()})
+        else:
+            dates.update(found.dates)
+            head = found.head
+        read += found.commits_read
+        said = found.notice
+        if said and file and (not notices or said != notices[0]):
+            said = f"{file}: {said}"  # not what the root said (no git, a shallow clone…)
+        if said and said not in notices:
+            notices.append(said)
+    if index.parts:  # an entry that links to a sub-index is a category of the tree, not dated
+        dates = {entry.key: dates[entry.key] for entry in index.entries if entry.key in dates}
+    return History(dates, _notice(notices), read, head)
+
+
+def _notice(notices: list[str]) -> str | None:
+    """One line: the first notice, and how many other files have one of their own."""
+    if not notices:
+        return None
+    more = len(notices) - 1
+    return notices[0] + (f" (and {more} other notice{'s' if more > 1 else ''})" if more else "")
+
+
+def file_history(
+    index: Index,
+    read_log: ReadLog,
+    today: date,
+    *,
+    cache: bool = True,
+) -> History:
+    """The dates of the entries of one index file (an unstitched model): the cached state, the
+    commits after it, then the uncommitted changes (never cached: they count as today)."""
     from app.core import reading_cache
 
     state = reading_cache.load(index.path) if cache else None

@@ -125,3 +125,26 @@ async def test_the_history_is_read_after_the_first_screen(tmp_path: Path) -> Non
 def test_no_ui_module_runs_git_itself() -> None:
     ui = Path(__file__).resolve().parents[2] / "app" / "ui"
     assert not [p.name for p in ui.glob("*.py") if "subprocess" in p.read_text()]
+
+
+async def test_a_sub_index_entry_shows_the_dates_of_its_own_file(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    cv = "# Vision\n\n* TODO [ResNet](resnet.md)\n* TODO [ViT](vit.md)\n"
+    repo.commit(cv, "2024-01-10T09:00:00+01:00", name="cv/index.md")
+    root = HEAD + "* TODO [Attention](./a.md)\n* [Vision](cv/index.md)\n"
+    repo.commit(root, "2024-01-20T09:00:00+01:00")
+    repo.commit(cv.replace("TODO [ViT]", "[ViT]"), "2024-02-15T10:00:00+00:00", "cv/index.md")
+    app = make_app(repo.path, with_git())
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "ViT")
+        await wait_until(pilot, lambda: "added 2024-01-10" in preview_text(app))
+        assert "added 2024-01-10 · read 2024-02-15 (36 days)" in preview_text(app)
+        await press(pilot, "H")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReadingScreen))
+        text = "\n".join(str(widget.render()) for widget in app.screen.query("Static").results())
+        assert "Median time from added to read: 36 days" in text
+        await press(pilot, "enter")  # the oldest unread is the sub-index's: the root came later
+        await settle(pilot)
+        assert app.current_entry is not None and app.current_entry.title == "ResNet"
+        assert app.current_entry.file == "cv/index.md"
