@@ -169,6 +169,46 @@ def test_uncommitted_changes_count_as_today(tmp_path: Path) -> None:
     }
 
 
+def test_a_warm_run_asks_git_once_and_still_sees_a_change_made_after_it(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    repo.commit(HEAD + "* TODO [A](./a.md)\n", "2024-01-10T12:00:00+00:00")
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    calls = tmp_path / "calls"
+    real = shutil.which("git")
+    assert real is not None
+    (shims / "git").write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{real}" "$@"\n')
+    (shims / "git").chmod(0o755)
+    env = {
+        "READNOTES_CACHE_DIR": str(tmp_path / "cache"),
+        "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}",
+    }
+
+    def asked() -> list[str]:
+        said = calls.read_text().splitlines() if calls.exists() else []
+        calls.unlink(missing_ok=True)
+        return [line.split(" ")[4] for line in said]  # after "-C DIR -c core.quotepath=off"
+
+    def dated() -> dict[str, tuple[object, object]]:
+        result = run(repo.path, "--json", env=env)
+        assert result.returncode == 0, result.stderr
+        return dates(json.loads(result.stdout))
+
+    assert dated() == {"A": ("2024-01-10", None)}
+    cold = asked()
+    assert cold[0] == "rev-parse" and "log" in cold and cold[-1] == "status"
+    assert dated() == {"A": ("2024-01-10", None)}
+    assert asked() == ["rev-parse"]  # HEAD has not moved, the index is as it was: no status
+    repo.write(HEAD + "* [A](./a.md)\n")
+    assert dated() == {"A": ("2024-01-10", "2024-06-01")}
+    assert asked() == ["rev-parse", "status", "diff"]
+    repo.write(HEAD + "* TODO [A](./a.md)\n")  # put back: clean again
+    assert dated() == {"A": ("2024-01-10", None)}
+    assert asked() == ["rev-parse", "status"]
+    assert dated() == {"A": ("2024-01-10", None)}
+    assert asked() == ["rev-parse"]
+
+
 def test_a_rebase_that_put_the_done_day_first_reads_done_on_the_added_day(
     tmp_path: Path,
 ) -> None:

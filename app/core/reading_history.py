@@ -68,7 +68,12 @@ class Log(Protocol):
     def from_start(self) -> bool: ...
 
 
-ReadLog = Callable[[Path, str | None], Log]  # (index file, the commit the cache ends at)
+class ReadLog(Protocol):
+    """The history of an index file after ``since`` (the commit the cache ends at). ``clean``:
+    the file holds the bytes it held with no uncommitted change at ``since``, so while HEAD is
+    still ``since`` there is nothing to ask git about the work tree."""
+
+    def __call__(self, index_path: Path, since: str | None, *, clean: bool = False) -> Log: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,7 @@ class State:
 
     head: str | None = None
     shallow: bool = False
+    clean: str | None = None  # the digest of the index when it had no uncommitted change at head
     live: dict[str, list[Record]] = field(default_factory=dict)
     gone: dict[str, Record] = field(default_factory=dict)
 
@@ -303,7 +309,8 @@ def file_history(
     from app.core import reading_cache
 
     state = reading_cache.load(index.path) if cache else None
-    log = read_log(index.path, state.head if state is not None else None)
+    clean = state is not None and state.clean == index.digest
+    log = read_log(index.path, state.head if state is not None else None, clean=clean)
     if state is None or log.from_start or state.shallow != log.shallow:
         state = State()
         if log.head is not None and not log.from_start:
@@ -314,9 +321,15 @@ def file_history(
         lines += [*log.uncommitted.removed, *log.uncommitted.added]
     items = read_items(lines, index.path, definitions_of(index.data))
     apply_changes(state, changes, items, today)
-    if cache and log.head is not None and (changes or state.head != log.head):
+    clean_now = index.digest if log.uncommitted is None else None
+    if (
+        cache
+        and log.head is not None
+        and (changes or state.head != log.head or state.clean != clean_now)
+    ):
         state.head = log.head
         state.shallow = log.shallow
+        state.clean = clean_now
         reading_cache.save(index.path, state)
     if log.uncommitted is not None:
         apply_changes(state, [log.uncommitted], items, today)

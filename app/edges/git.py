@@ -58,12 +58,19 @@ def _run(repo: Path, *args: str) -> tuple[int, bytes]:
     return done.returncode, done.stdout
 
 
-def read_log(index_path: Path, since: str | None = None, *, split_at: int = SPLIT_AT) -> GitLog:
+def read_log(
+    index_path: Path,
+    since: str | None = None,
+    *,
+    clean: bool = False,
+    split_at: int = SPLIT_AT,
+) -> GitLog:
     """The history of ``index_path``'s lines; with ``since`` (a commit seen before), only what
     came after it, when it is still an ancestor of HEAD (else, after a rebase, from the start).
 
-    A run with nothing new costs two git calls (where the repository is and what HEAD is; the
-    index's status), one more when the index has uncommitted changes.
+    A run with nothing new costs one git call (where the repository is and what HEAD is) when
+    ``clean`` (the caller knows the file holds what it held with no uncommitted change at
+    ``since``), else two (the index's status), three when it has uncommitted changes.
     """
     try:
         code, out = _run(
@@ -78,7 +85,7 @@ def read_log(index_path: Path, since: str | None = None, *, split_at: int = SPLI
         return GitLog(notice="Not a git repository: dates come from the notes' done: lines only")
     head = lines[2].strip() if code == 0 and len(lines) > 2 else None
     try:
-        return _read(index_path, Path(lines[0]), lines[1] == "true", head, since, split_at)
+        return _read(index_path, Path(lines[0]), lines[1] == "true", head, since, clean, split_at)
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         return GitLog(notice=f"git history unreadable ({exc}): dates from done: lines only")
 
@@ -89,6 +96,7 @@ def _read(
     shallow: bool,
     head: str | None,
     since: str | None,
+    clean: bool,
     split_at: int,
 ) -> GitLog:
     log = GitLog(head=head, shallow=shallow)
@@ -104,6 +112,8 @@ def _read(
     if since != head:
         span = head if log.from_start else f"{since}..{head}"
         log.changes = parse_log(_patches(repo, rel, span, split_at))
+    elif clean:
+        return _said_shallow(log)  # HEAD has not moved and the file is as it was, clean
     code, status = _run(repo, "status", "--porcelain=v1", "--untracked-files=all", "--", rel)
     never_committed = log.from_start and not log.changes
     if status.startswith(b"??") or status.startswith(b"A") or (never_committed and not status):
@@ -117,7 +127,11 @@ def _read(
         changes = parse_log(_MARK + b"  \n" + diff) if code == 0 and diff else []
         if changes and (changes[0].removed or changes[0].added):
             log.uncommitted = changes[0]
-    if shallow:
+    return _said_shallow(log)
+
+
+def _said_shallow(log: GitLog) -> GitLog:
+    if log.shallow:
         log.notice = "A shallow clone: entries older than its oldest commit are dated by it"
     return log
 

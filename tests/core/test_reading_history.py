@@ -24,10 +24,10 @@ def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def read(repo: GitRepo, asked: list[str | None] | None = None) -> History:
-    def counting(path: Path, since: str | None) -> Log:
+    def counting(path: Path, since: str | None, *, clean: bool = False) -> Log:
         if asked is not None:
             asked.append(since)
-        return read_log(path, since)
+        return read_log(path, since, clean=clean)
 
     return reading_history(load_index(repo.path), counting, TODAY)
 
@@ -147,9 +147,9 @@ def test_each_index_file_of_a_tree_is_cached_on_its_own(tmp_path: Path) -> None:
     repo.commit(cv + "* TODO [DETR](detr.md)\n", "2024-01-12T12:00:00+00:00", name="cv/index.md")
 
     def tree_read(asked: list[tuple[str, str | None]]) -> History:
-        def counting(path: Path, since: str | None) -> Log:
+        def counting(path: Path, since: str | None, *, clean: bool = False) -> Log:
             asked.append((path.relative_to(repo.path).as_posix(), since))
-            return read_log(path, since)
+            return read_log(path, since, clean=clean)
 
         return reading_history(load_tree(repo.path), counting, TODAY)
 

@@ -111,9 +111,9 @@ async def test_the_history_is_read_after_the_first_screen(tmp_path: Path) -> Non
     repo = dated_repo(tmp_path / "notes")
     shown_first: list[bool] = []
 
-    def git_log(index_path: Path, since: str | None) -> Log:
+    def git_log(index_path: Path, since: str | None, *, clean: bool = False) -> Log:
         shown_first.append(app.index is not None and app.index_tree.cursor_item is not None)
-        return read_log(index_path, since)
+        return read_log(index_path, since, clean=clean)
 
     app = make_app(repo.path, FakeEffects(git_log=git_log))
     async with app.run_test(size=SIZE) as pilot:
