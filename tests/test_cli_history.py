@@ -169,7 +169,7 @@ def test_uncommitted_changes_count_as_today(tmp_path: Path) -> None:
     }
 
 
-def test_a_warm_run_asks_git_once_and_still_sees_a_change_made_after_it(tmp_path: Path) -> None:
+def test_a_warm_run_runs_no_git_and_still_sees_a_change_made_after_it(tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "notes")
     repo.commit(HEAD + "* TODO [A](./a.md)\n", "2024-01-10T12:00:00+00:00")
     shims = tmp_path / "bin"
@@ -198,7 +198,7 @@ def test_a_warm_run_asks_git_once_and_still_sees_a_change_made_after_it(tmp_path
     cold = asked()
     assert cold[0] == "rev-parse" and "log" in cold and cold[-1] == "status"
     assert dated() == {"A": ("2024-01-10", None)}
-    assert asked() == ["rev-parse"]  # HEAD has not moved, the index is as it was: no status
+    assert asked() == []  # HEAD has not moved (.git says), the index is as it was clean
     repo.write(HEAD + "* [A](./a.md)\n")
     assert dated() == {"A": ("2024-01-10", "2024-06-01")}
     assert asked() == ["rev-parse", "status", "diff"]
@@ -206,7 +206,10 @@ def test_a_warm_run_asks_git_once_and_still_sees_a_change_made_after_it(tmp_path
     assert dated() == {"A": ("2024-01-10", None)}
     assert asked() == ["rev-parse", "status"]
     assert dated() == {"A": ("2024-01-10", None)}
-    assert asked() == ["rev-parse"]
+    assert asked() == []
+    repo.commit(HEAD + "* [A](./a.md)\n", "2024-02-01T12:00:00+00:00")
+    assert dated() == {"A": ("2024-01-10", "2024-02-01")}
+    assert asked()[0] == "rev-parse"  # HEAD moved: git reads the new commit
 
 
 def test_a_rebase_that_put_the_done_day_first_reads_done_on_the_added_day(

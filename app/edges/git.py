@@ -13,7 +13,7 @@ commit's author day in its own time zone. What those lines mean is the core's bu
 from __future__ import annotations
 
 import os
-import subprocess
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,6 +47,8 @@ class GitLog:
 
 def _run(repo: Path, *args: str) -> tuple[int, bytes]:
     """git's exit code and output; a missing git raises FileNotFoundError."""
+    import subprocess  # here: a warm run with nothing new runs no git, imports no subprocess
+
     env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
     done = subprocess.run(
         ["git", "-C", str(repo), "-c", "core.quotepath=off", *args],
@@ -70,8 +72,15 @@ def read_log(
 
     A run with nothing new costs one git call (where the repository is and what HEAD is) when
     ``clean`` (the caller knows the file holds what it held with no uncommitted change at
-    ``since``), else two (the index's status), three when it has uncommitted changes.
+    ``since``), else two (the index's status), three when it has uncommitted changes. When
+    ``clean`` and the ``.git`` folder says plainly that HEAD is still ``since``, none.
     """
+    if clean and since is not None:
+        found = head_from_files(index_path.parent)
+        if found is not None and found[0] == since:
+            return _said_shallow(GitLog(head=since, shallow=found[1], from_start=False))
+    import subprocess
+
     try:
         code, out = _run(
             index_path.parent, "rev-parse", "--show-toplevel", "--is-shallow-repository", "HEAD"
@@ -134,6 +143,87 @@ def _said_shallow(log: GitLog) -> GitLog:
     if log.shallow:
         log.notice = "A shallow clone: entries older than its oldest commit are dated by it"
     return log
+
+
+# Set, they move where git looks for the repository: then only git itself can say.
+_DISCOVERY_ENV = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+    "GIT_NAMESPACE",
+)
+_REF_HOPS = 5
+
+
+def head_from_files(folder: Path) -> tuple[str, bool] | None:
+    """The commit HEAD names and whether the clone is shallow, read from the ``.git`` folder
+    above ``folder`` without running git (a process and ``subprocess`` cost more than the rest
+    of a warm run's history); None whenever it is not plain (a worktree's or submodule's
+    ``.git`` file, a folder someone else owns, reftable, an unborn branch, git's discovery
+    moved by the environment), and git is asked instead."""
+    if any(name in os.environ for name in _DISCOVERY_ENV):
+        return None
+    here = os.path.realpath(folder)
+    while True:
+        git_dir = os.path.join(here, ".git")
+        try:
+            info = os.lstat(git_dir)
+        except FileNotFoundError:
+            parent = os.path.dirname(here)
+            if parent == here:
+                return None
+            here = parent
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+            return None
+        break
+    commit = _resolve(git_dir, "HEAD")
+    if commit is None:
+        return None
+    return commit, os.path.exists(os.path.join(git_dir, "shallow"))
+
+
+def _resolve(git_dir: str, name: str) -> str | None:
+    """A ref's commit id: a loose ref file (followed when symbolic), else ``packed-refs``."""
+    for _ in range(_REF_HOPS):
+        try:
+            with open(os.path.join(git_dir, name), "rb") as handle:
+                said = handle.read(4096).strip()
+        except FileNotFoundError:
+            return _packed(git_dir, name) if name.startswith("refs/") else None
+        except OSError:
+            return None
+        if said.startswith(b"ref: "):
+            name = said[5:].decode("utf-8", "surrogateescape")
+            if not name.startswith("refs/") or ".." in name:
+                return None
+            continue
+        return _commit_id(said)
+    return None
+
+
+def _packed(git_dir: str, name: str) -> str | None:
+    try:
+        with open(os.path.join(git_dir, "packed-refs"), "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    wanted = b" " + name.encode("utf-8", "surrogateescape")
+    for line in data.splitlines():
+        if line.endswith(wanted) and not line.startswith((b"#", b"^")):
+            return _commit_id(line[: -len(wanted)])
+    return None
+
+
+def _commit_id(said: bytes) -> str | None:
+    text = said.decode("ascii", "replace")
+    if len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text):
+        return text
+    return None
 
 
 _LOG_ARGS = (
