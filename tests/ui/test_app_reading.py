@@ -18,6 +18,9 @@ from app_harness import (
     started,
     wait_until,
 )
+from textual.content import Content
+from textual.style import Style
+from textual.widgets import Static
 
 from app.core.reading_history import Log
 from app.edges.git import read_log
@@ -148,3 +151,33 @@ async def test_a_sub_index_entry_shows_the_dates_of_its_own_file(tmp_path: Path)
         await settle(pilot)
         assert app.current_entry is not None and app.current_entry.title == "ResNet"
         assert app.current_entry.file == "cv/index.md"
+
+
+async def test_the_heatmap_is_drawn_in_the_themes_colours(tmp_path: Path) -> None:
+    repo = dated_repo(tmp_path / "notes")
+    app = make_app(repo.path, with_git())
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await wait_until(pilot, lambda: app.reading.history is not None)
+
+        async def cell_colours(theme: str) -> set[str]:
+            app.theme = theme
+            await press(pilot, "H")
+            await wait_until(pilot, lambda: isinstance(app.screen, ReadingScreen))
+            heat = app.screen.query_one("#reading-heatmap", Static).render()
+            assert isinstance(heat, Content)
+            colours = set()
+            for span in heat.spans:
+                if heat.plain[span.start] == "■":
+                    style = span.style
+                    assert isinstance(style, Style) and style.foreground is not None
+                    colours.add(style.foreground.hex)
+            await press(pilot, "escape")
+            await wait_until(pilot, lambda: not isinstance(app.screen, ReadingScreen))
+            return colours
+
+        light = await cell_colours("textual-light")
+        dark = await cell_colours("textual-dark")
+        assert "#D0D0D0" in light and "#242F38" in dark  # a day with nothing read: the panel
+        assert "#4EBF71" in light and "#4EBF71" in dark  # the legend's last: success
+        assert light.isdisjoint({"#2D333B", "#0E4429"})  # not GitHub's dark greens
