@@ -428,3 +428,24 @@ def test_a_renamed_sub_index_is_followed_and_its_notice_names_it(tmp_path: Path)
         "its entries count as added today\n"
     )
     assert dates(json.loads(result.stdout))["B"] == ("2024-06-01", None)
+
+
+def test_without_git_a_sub_index_entry_takes_its_done_day_from_its_own_note(
+    tmp_path: Path,
+) -> None:
+    notes = tmp_path / "notes"
+    (notes / "cv").mkdir(parents=True)
+    (notes / "README.md").write_text(ROOT_WITH_CV)
+    (notes / "cv" / "index.md").write_text(CV.replace("TODO [ViT]", "[ViT]"))
+    (notes / "cv" / "vit.md").write_text("---\ndone: 2024-02-03\n---\n# ViT\n")
+    (notes / "vit.md").write_text("---\ndone: 1999-01-01\n---\n")  # beside the root: not its note
+    result = run(notes, "--json", env={"GIT_CEILING_DIRECTORIES": str(tmp_path)})
+    assert result.returncode == 0
+    assert result.stderr == (
+        "readnotes: Not a git repository: dates come from the notes' done: lines only\n"
+    )
+    assert dates(json.loads(result.stdout)) == {
+        "Attention": (None, None),
+        "ResNet": (None, None),
+        "ViT": (None, "2024-02-03"),
+    }
