@@ -21,6 +21,9 @@ from pathlib import Path
 _MARK = b"\x00\x01readnotes-commit "
 _TIMEOUT = 600.0
 SPLIT_AT = 400  # commits: from this many, the history is read in two halves at once
+# bytes: a smaller index is not worth the probe that finds the middle commit (git diffs it fast;
+# a tree of small sub-indexes would pay one more git process per file)
+SPLIT_MIN_BYTES = 32 << 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,7 @@ def read_log(
     *,
     clean: bool = False,
     split_at: int = SPLIT_AT,
+    split_min_bytes: int = SPLIT_MIN_BYTES,
 ) -> GitLog:
     """The history of ``index_path``'s lines; with ``since`` (a commit seen before), only what
     came after it, when it is still an ancestor of HEAD (else, after a rebase, from the start).
@@ -94,7 +98,12 @@ def read_log(
         return GitLog(notice="Not a git repository: dates come from the notes' done: lines only")
     head = lines[2].strip() if code == 0 and len(lines) > 2 else None
     try:
-        return _read(index_path, Path(lines[0]), lines[1] == "true", head, since, clean, split_at)
+        try:
+            small = os.stat(index_path).st_size < split_min_bytes
+        except OSError:
+            small = True
+        split = None if small else split_at
+        return _read(index_path, Path(lines[0]), lines[1] == "true", head, since, clean, split)
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         return GitLog(notice=f"git history unreadable ({exc}): dates from done: lines only")
 
@@ -106,7 +115,7 @@ def _read(
     head: str | None,
     since: str | None,
     clean: bool,
-    split_at: int,
+    split_at: int | None,
 ) -> GitLog:
     log = GitLog(head=head, shallow=shallow)
     if head is None:
@@ -241,11 +250,13 @@ _LOG_ARGS = (
 )
 
 
-def _patches(repo: Path, rel: str, span: str, split_at: int) -> bytes:
-    """``git log -p`` of the index over ``span``, newest first. A long history is read in two
+def _patches(repo: Path, rel: str, span: str, split_at: int | None) -> bytes:
+    """``git log -p`` of the index over ``span``, newest first. A long history of a big index
+    (``split_at`` commits, ``SPLIT_MIN_BYTES``; None: never) is read in two
     halves at once, one per core: git's diffing is nearly all of a cold run. The older half
     follows the index by the name it had at the cut (its names come from a cheap first pass)."""
-    halves = _halves(repo, rel, span, split_at) if (os.cpu_count() or 1) > 1 else None
+    two_cores = (os.cpu_count() or 1) > 1
+    halves = _halves(repo, rel, span, split_at) if two_cores and split_at is not None else None
     if halves is None:
         code, raw = _run(repo, *_LOG_ARGS, span, "--", rel)
         if code != 0:
