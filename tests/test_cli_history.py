@@ -449,3 +449,25 @@ def test_without_git_a_sub_index_entry_takes_its_done_day_from_its_own_note(
         "ResNet": (None, None),
         "ViT": (None, "2024-02-03"),
     }
+
+
+def test_the_same_notice_from_several_files_is_said_once(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    repo.commit("# Other\n", "2024-01-10T09:00:00+00:00", name="other.md")
+    repo.write(CV, "cv/index.md")
+    repo.write(ROOT_WITH_CV)  # neither index committed
+    result = run(repo.path, "--json")
+    assert result.returncode == 0
+    assert result.stderr == (
+        "readnotes: The index is not committed yet: its entries count as added today\n"
+    )
+    assert set(dates(json.loads(result.stdout)).values()) == {("2024-06-01", None)}
+    repo.write(ROOT_WITH_CV + "* [More](more/index.md)\n")
+    repo.write("# More\n\n* TODO [A](a.md)\n* TODO [B](b.md)\n", "more/index.md")
+    repo.git("add", "README.md")
+    repo.git("commit", "-q", "-m", "root", when="2024-02-01T09:00:00+00:00")
+    result = run(repo.path, "--json", env={"READNOTES_CACHE_DIR": str(tmp_path / "cold")})
+    assert result.stderr == (  # the first file's notice, and how many more there are
+        "readnotes: cv/index.md: The index is not committed yet: its entries count as added"
+        " today (and 1 other notice)\n"
+    )
