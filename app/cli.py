@@ -230,7 +230,7 @@ def _run_command(command: str, options: argparse.Namespace, config: Config) -> i
     if command == "export":
         return _export(load_tree(path), options, config)
     if command == "history":
-        return _history(load_index(path), options)
+        return _history(load_tree(path), options)
     status = Status.DONE if command == "done" else Status.TODO
     return _mark(
         path,

@@ -169,6 +169,49 @@ def test_uncommitted_changes_count_as_today(tmp_path: Path) -> None:
     }
 
 
+def test_a_warm_run_runs_no_git_and_still_sees_a_change_made_after_it(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    repo.commit(HEAD + "* TODO [A](./a.md)\n", "2024-01-10T12:00:00+00:00")
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    calls = tmp_path / "calls"
+    real = shutil.which("git")
+    assert real is not None
+    (shims / "git").write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{real}" "$@"\n')
+    (shims / "git").chmod(0o755)
+    env = {
+        "READNOTES_CACHE_DIR": str(tmp_path / "cache"),
+        "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}",
+    }
+
+    def asked() -> list[str]:
+        said = calls.read_text().splitlines() if calls.exists() else []
+        calls.unlink(missing_ok=True)
+        return [line.split(" ")[4] for line in said]  # after "-C DIR -c core.quotepath=off"
+
+    def dated() -> dict[str, tuple[object, object]]:
+        result = run(repo.path, "--json", env=env)
+        assert result.returncode == 0, result.stderr
+        return dates(json.loads(result.stdout))
+
+    assert dated() == {"A": ("2024-01-10", None)}
+    cold = asked()
+    assert cold[0] == "rev-parse" and "log" in cold and cold[-1] == "status"
+    assert dated() == {"A": ("2024-01-10", None)}
+    assert asked() == []  # HEAD has not moved (.git says), the index is as it was clean
+    repo.write(HEAD + "* [A](./a.md)\n")
+    assert dated() == {"A": ("2024-01-10", "2024-06-01")}
+    assert asked() == ["rev-parse", "status", "diff"]
+    repo.write(HEAD + "* TODO [A](./a.md)\n")  # put back: clean again
+    assert dated() == {"A": ("2024-01-10", None)}
+    assert asked() == ["rev-parse", "status"]
+    assert dated() == {"A": ("2024-01-10", None)}
+    assert asked() == []
+    repo.commit(HEAD + "* [A](./a.md)\n", "2024-02-01T12:00:00+00:00")
+    assert dated() == {"A": ("2024-01-10", "2024-02-01")}
+    assert asked()[0] == "rev-parse"  # HEAD moved: git reads the new commit
+
+
 def test_a_rebase_that_put_the_done_day_first_reads_done_on_the_added_day(
     tmp_path: Path,
 ) -> None:
@@ -299,3 +342,132 @@ def test_a_bad_since_is_one_line(tmp_path: Path) -> None:
     result = run(repo.path, "--since", "last week")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "not a date (YYYY-MM-DD)" in result.stderr
+
+
+ROOT_WITH_CV = HEAD + "* TODO [Attention](./a.md)\n* [Computer vision](cv/index.md)\n"
+CV = "# Vision\n\n* TODO [ResNet](resnet.md)\n* TODO [ViT](vit.md)\n"
+
+
+def sub_index_repo(folder: Path) -> GitRepo:
+    """A root README linking to cv/index.md, a sub-index, each changed in commits of its own."""
+    repo = GitRepo(folder)
+    repo.write(ROOT_WITH_CV)
+    repo.commit(CV, "2024-01-10T09:00:00+01:00", name="cv/index.md")
+    repo.commit(CV.replace("TODO [ViT]", "[ViT]"), "2024-02-01T10:00:00+00:00", "cv/index.md")
+    repo.commit(
+        CV.replace("TODO [ViT]", "[ViT]") + "* TODO [DETR](detr.md)\n",
+        "2024-03-05T10:00:00+00:00",
+        "cv/index.md",
+    )
+    repo.commit(ROOT_WITH_CV.replace("TODO ", ""), "2024-03-20T10:00:00+00:00")
+    return repo
+
+
+def test_each_sub_index_entry_is_dated_by_its_own_file(tmp_path: Path) -> None:
+    repo = sub_index_repo(tmp_path / "notes")
+    data = history(repo.path)
+    assert data["entries"] == [
+        {
+            "title": "Attention",
+            "category": ["Papers"],
+            "line": 5,
+            "status": "done",
+            "added": "2024-01-10",
+            "done": "2024-03-20",
+        },
+        {
+            "title": "ResNet",
+            "category": ["Papers", "Computer vision"],
+            "line": 3,
+            "file": "cv/index.md",
+            "status": "todo",
+            "added": "2024-01-10",
+            "done": None,
+        },
+        {
+            "title": "ViT",
+            "category": ["Papers", "Computer vision"],
+            "line": 4,
+            "file": "cv/index.md",
+            "status": "done",
+            "added": "2024-01-10",
+            "done": "2024-02-01",
+        },
+        {
+            "title": "DETR",
+            "category": ["Papers", "Computer vision"],
+            "line": 5,
+            "file": "cv/index.md",
+            "status": "todo",
+            "added": "2024-03-05",
+            "done": None,
+        },
+    ]
+    assert data["months"] == [
+        {"month": "2024-01", "added": 3, "done": 0},
+        {"month": "2024-02", "added": 0, "done": 1},
+        {"month": "2024-03", "added": 1, "done": 1},
+    ]
+    (repo.path / "cv" / "index.md").write_text(CV.replace("TODO [ResNet]", "[ResNet]"))
+    assert dates(history(repo.path))["ResNet"] == ("2024-01-10", "2024-06-01")  # uncommitted
+
+
+def test_a_renamed_sub_index_is_followed_and_its_notice_names_it(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    repo.write(ROOT_WITH_CV)
+    repo.commit(CV, "2024-01-10T09:00:00+00:00", name="cv/INDEX.md")
+    repo.git("mv", "cv/INDEX.md", "cv/index.md")
+    repo.commit(CV.replace("TODO [ViT]", "[ViT]"), "2024-02-01T10:00:00+00:00", "cv/index.md")
+    assert dates(history(repo.path))["ViT"] == ("2024-01-10", "2024-02-01")
+    repo.write("# More\n\n* TODO [A](a.md)\n* TODO [B](b.md)\n", "more/index.md")
+    repo.write(ROOT_WITH_CV + "* [More](more/index.md)\n")
+    result = run(repo.path, "--json")
+    assert result.returncode == 0
+    assert result.stderr == (
+        "readnotes: more/index.md: The index is not committed yet: "
+        "its entries count as added today\n"
+    )
+    assert dates(json.loads(result.stdout))["B"] == ("2024-06-01", None)
+
+
+def test_without_git_a_sub_index_entry_takes_its_done_day_from_its_own_note(
+    tmp_path: Path,
+) -> None:
+    notes = tmp_path / "notes"
+    (notes / "cv").mkdir(parents=True)
+    (notes / "README.md").write_text(ROOT_WITH_CV)
+    (notes / "cv" / "index.md").write_text(CV.replace("TODO [ViT]", "[ViT]"))
+    (notes / "cv" / "vit.md").write_text("---\ndone: 2024-02-03\n---\n# ViT\n")
+    (notes / "vit.md").write_text("---\ndone: 1999-01-01\n---\n")  # beside the root: not its note
+    result = run(notes, "--json", env={"GIT_CEILING_DIRECTORIES": str(tmp_path)})
+    assert result.returncode == 0
+    assert result.stderr == (
+        "readnotes: Not a git repository: dates come from the notes' done: lines only\n"
+    )
+    assert dates(json.loads(result.stdout)) == {
+        "Attention": (None, None),
+        "ResNet": (None, None),
+        "ViT": (None, "2024-02-03"),
+    }
+
+
+def test_the_same_notice_from_several_files_is_said_once(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    repo.commit("# Other\n", "2024-01-10T09:00:00+00:00", name="other.md")
+    repo.write(CV, "cv/index.md")
+    repo.write(ROOT_WITH_CV)  # neither index committed
+    result = run(repo.path, "--json")
+    assert result.returncode == 0
+    assert result.stderr == (
+        "readnotes: The index is not committed yet: its entries count as added today\n"
+    )
+    assert set(dates(json.loads(result.stdout)).values()) == {("2024-06-01", None)}
+    repo.write(ROOT_WITH_CV + "* [More](more/index.md)\n")
+    repo.write("# More\n\n* TODO [A](a.md)\n* TODO [B](b.md)\n", "more/index.md")
+    repo.git("add", "README.md")
+    repo.git("commit", "-q", "-m", "root", when="2024-02-01T09:00:00+00:00")
+    result = run(repo.path, "--json", env={"READNOTES_CACHE_DIR": str(tmp_path / "cold")})
+    assert result.stderr == (  # the first file's notice, and how many more there are
+        "readnotes: cv/index.md: The index is not committed yet: its entries count as added"
+        " today (and 1 other notice)\n"
+    )

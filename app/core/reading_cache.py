@@ -20,7 +20,7 @@ from app.core.reading_history import Record, State
 from app.core.temps import remove_stale_temps, temp_name
 
 # Bump it whenever what is saved changes, or how lines are read as entries.
-_FORMAT = b"readnotes-history-1\n"
+_FORMAT = b"readnotes-history-2\n"
 _CRC_BYTES = 4
 
 
@@ -44,10 +44,11 @@ def load(index_path: Path) -> State | None:
         payload = memoryview(raw)[len(_FORMAT) + _CRC_BYTES :]
         if len(crc) != _CRC_BYTES or zlib.crc32(payload) != int.from_bytes(crc, "big"):
             return None
-        head, shallow, live, gone = marshal.loads(payload)
+        head, shallow, clean, live, gone = marshal.loads(payload)
         return State(
             head,
             bool(shallow),
+            clean if isinstance(clean, str) else None,
             {key: [Record(*fields) for fields in records] for key, records in live.items()},
             {key: Record(*fields) for key, fields in gone.items()},
         )
@@ -64,6 +65,7 @@ def save(index_path: Path, state: State) -> None:
         (
             state.head,
             state.shallow,
+            state.clean,
             {
                 key: [(r.added, r.done, r.is_done) for r in records]
                 for key, records in state.live.items()

@@ -68,7 +68,12 @@ class Log(Protocol):
     def from_start(self) -> bool: ...
 
 
-ReadLog = Callable[[Path, str | None], Log]  # (index file, the commit the cache ends at)
+class ReadLog(Protocol):
+    """The history of an index file after ``since`` (the commit the cache ends at). ``clean``:
+    the file holds the bytes it held with no uncommitted change at ``since``, so while HEAD is
+    still ``since`` there is nothing to ask git about the work tree."""
+
+    def __call__(self, index_path: Path, since: str | None, *, clean: bool = False) -> Log: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,7 @@ class State:
 
     head: str | None = None
     shallow: bool = False
+    clean: str | None = None  # the digest of the index when it had no uncommitted change at head
     live: dict[str, list[Record]] = field(default_factory=dict)
     gone: dict[str, Record] = field(default_factory=dict)
 
@@ -254,12 +260,57 @@ def reading_history(
     *,
     cache: bool = True,
 ) -> History:
-    """The dates of every entry of ``index``: the cached state, the commits after it, then the
-    uncommitted changes (never cached: they count as today)."""
+    """The dates of every entry of ``index``, a stitched tree (``app.core.subindex``) or one
+    file: each index file's entries are dated by that file's own history (``git log --follow``
+    of its path), each file cached on its own, and keyed as the tree keys them."""
+    from app.core.subindex import KEY_SEPARATOR
+
+    parts = index.parts or {"": index}
+    dates: dict[str, EntryDates] = {}
+    notices: list[str] = []
+    read = 0
+    head: str | None = None
+    for file, part in parts.items():
+        found = file_history(part, read_log, today, cache=cache)
+        if file:
+            prefix = file + KEY_SEPARATOR
+            dates.update({prefix + key: value for key, value in found.dates.items()})
+        else:
+            dates.update(found.dates)
+            head = found.head
+        read += found.commits_read
+        said = found.notice
+        if said and file and (not notices or said != notices[0]):
+            said = f"{file}: {said}"  # not what the root said (no git, a shallow clone…)
+        if said and said not in notices:
+            notices.append(said)
+    if index.parts:  # an entry that links to a sub-index is a category of the tree, not dated
+        dates = {entry.key: dates[entry.key] for entry in index.entries if entry.key in dates}
+    return History(dates, _notice(notices), read, head)
+
+
+def _notice(notices: list[str]) -> str | None:
+    """One line: the first notice, and how many other files have one of their own."""
+    if not notices:
+        return None
+    more = len(notices) - 1
+    return notices[0] + (f" (and {more} other notice{'s' if more > 1 else ''})" if more else "")
+
+
+def file_history(
+    index: Index,
+    read_log: ReadLog,
+    today: date,
+    *,
+    cache: bool = True,
+) -> History:
+    """The dates of the entries of one index file (an unstitched model): the cached state, the
+    commits after it, then the uncommitted changes (never cached: they count as today)."""
     from app.core import reading_cache
 
     state = reading_cache.load(index.path) if cache else None
-    log = read_log(index.path, state.head if state is not None else None)
+    clean = state is not None and state.clean == index.digest
+    log = read_log(index.path, state.head if state is not None else None, clean=clean)
     if state is None or log.from_start or state.shallow != log.shallow:
         state = State()
         if log.head is not None and not log.from_start:
@@ -270,9 +321,15 @@ def reading_history(
         lines += [*log.uncommitted.removed, *log.uncommitted.added]
     items = read_items(lines, index.path, definitions_of(index.data))
     apply_changes(state, changes, items, today)
-    if cache and log.head is not None and (changes or state.head != log.head):
+    clean_now = index.digest if log.uncommitted is None else None
+    if (
+        cache
+        and log.head is not None
+        and (changes or state.head != log.head or state.clean != clean_now)
+    ):
         state.head = log.head
         state.shallow = log.shallow
+        state.clean = clean_now
         reading_cache.save(index.path, state)
     if log.uncommitted is not None:
         apply_changes(state, [log.uncommitted], items, today)

@@ -99,6 +99,7 @@ def history_json(
             "title": entry.title,
             "category": list(entry.category),
             "line": entry.line,
+            **({"file": entry.file} if entry.file else {}),
             "status": str(entry.status),
             "added": day(dates.added),
             "done": day(dates.done),

@@ -13,7 +13,7 @@ commit's author day in its own time zone. What those lines mean is the core's bu
 from __future__ import annotations
 
 import os
-import subprocess
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,9 @@ from pathlib import Path
 _MARK = b"\x00\x01readnotes-commit "
 _TIMEOUT = 600.0
 SPLIT_AT = 400  # commits: from this many, the history is read in two halves at once
+# bytes: a smaller index is not worth the probe that finds the middle commit (git diffs it fast;
+# a tree of small sub-indexes would pay one more git process per file)
+SPLIT_MIN_BYTES = 32 << 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,8 @@ class GitLog:
 
 def _run(repo: Path, *args: str) -> tuple[int, bytes]:
     """git's exit code and output; a missing git raises FileNotFoundError."""
+    import subprocess  # here: a warm run with nothing new runs no git, imports no subprocess
+
     env = {**os.environ, "GIT_PAGER": "cat", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
     done = subprocess.run(
         ["git", "-C", str(repo), "-c", "core.quotepath=off", *args],
@@ -58,13 +63,28 @@ def _run(repo: Path, *args: str) -> tuple[int, bytes]:
     return done.returncode, done.stdout
 
 
-def read_log(index_path: Path, since: str | None = None, *, split_at: int = SPLIT_AT) -> GitLog:
+def read_log(
+    index_path: Path,
+    since: str | None = None,
+    *,
+    clean: bool = False,
+    split_at: int = SPLIT_AT,
+    split_min_bytes: int = SPLIT_MIN_BYTES,
+) -> GitLog:
     """The history of ``index_path``'s lines; with ``since`` (a commit seen before), only what
     came after it, when it is still an ancestor of HEAD (else, after a rebase, from the start).
 
-    A run with nothing new costs two git calls (where the repository is and what HEAD is; the
-    index's status), one more when the index has uncommitted changes.
+    A run with nothing new costs one git call (where the repository is and what HEAD is) when
+    ``clean`` (the caller knows the file holds what it held with no uncommitted change at
+    ``since``), else two (the index's status), three when it has uncommitted changes. When
+    ``clean`` and the ``.git`` folder says plainly that HEAD is still ``since``, none.
     """
+    if clean and since is not None:
+        found = head_from_files(index_path.parent)
+        if found is not None and found[0] == since:
+            return _said_shallow(GitLog(head=since, shallow=found[1], from_start=False))
+    import subprocess
+
     try:
         code, out = _run(
             index_path.parent, "rev-parse", "--show-toplevel", "--is-shallow-repository", "HEAD"
@@ -78,7 +98,12 @@ def read_log(index_path: Path, since: str | None = None, *, split_at: int = SPLI
         return GitLog(notice="Not a git repository: dates come from the notes' done: lines only")
     head = lines[2].strip() if code == 0 and len(lines) > 2 else None
     try:
-        return _read(index_path, Path(lines[0]), lines[1] == "true", head, since, split_at)
+        try:
+            small = os.stat(index_path).st_size < split_min_bytes
+        except OSError:
+            small = True
+        split = None if small else split_at
+        return _read(index_path, Path(lines[0]), lines[1] == "true", head, since, clean, split)
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         return GitLog(notice=f"git history unreadable ({exc}): dates from done: lines only")
 
@@ -89,7 +114,8 @@ def _read(
     shallow: bool,
     head: str | None,
     since: str | None,
-    split_at: int,
+    clean: bool,
+    split_at: int | None,
 ) -> GitLog:
     log = GitLog(head=head, shallow=shallow)
     if head is None:
@@ -104,6 +130,8 @@ def _read(
     if since != head:
         span = head if log.from_start else f"{since}..{head}"
         log.changes = parse_log(_patches(repo, rel, span, split_at))
+    elif clean:
+        return _said_shallow(log)  # HEAD has not moved and the file is as it was, clean
     code, status = _run(repo, "status", "--porcelain=v1", "--untracked-files=all", "--", rel)
     never_committed = log.from_start and not log.changes
     if status.startswith(b"??") or status.startswith(b"A") or (never_committed and not status):
@@ -117,9 +145,94 @@ def _read(
         changes = parse_log(_MARK + b"  \n" + diff) if code == 0 and diff else []
         if changes and (changes[0].removed or changes[0].added):
             log.uncommitted = changes[0]
-    if shallow:
+    return _said_shallow(log)
+
+
+def _said_shallow(log: GitLog) -> GitLog:
+    if log.shallow:
         log.notice = "A shallow clone: entries older than its oldest commit are dated by it"
     return log
+
+
+# Set, they move where git looks for the repository: then only git itself can say.
+_DISCOVERY_ENV = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+    "GIT_NAMESPACE",
+)
+_REF_HOPS = 5
+
+
+def head_from_files(folder: Path) -> tuple[str, bool] | None:
+    """The commit HEAD names and whether the clone is shallow, read from the ``.git`` folder
+    above ``folder`` without running git (a process and ``subprocess`` cost more than the rest
+    of a warm run's history); None whenever it is not plain (a worktree's or submodule's
+    ``.git`` file, a folder someone else owns, reftable, an unborn branch, git's discovery
+    moved by the environment), and git is asked instead."""
+    if any(name in os.environ for name in _DISCOVERY_ENV):
+        return None
+    here = os.path.realpath(folder)
+    while True:
+        git_dir = os.path.join(here, ".git")
+        try:
+            info = os.lstat(git_dir)
+        except FileNotFoundError:
+            parent = os.path.dirname(here)
+            if parent == here:
+                return None
+            here = parent
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+            return None
+        break
+    commit = _resolve(git_dir, "HEAD")
+    if commit is None:
+        return None
+    return commit, os.path.exists(os.path.join(git_dir, "shallow"))
+
+
+def _resolve(git_dir: str, name: str) -> str | None:
+    """A ref's commit id: a loose ref file (followed when symbolic), else ``packed-refs``."""
+    for _ in range(_REF_HOPS):
+        try:
+            with open(os.path.join(git_dir, name), "rb") as handle:
+                said = handle.read(4096).strip()
+        except FileNotFoundError:
+            return _packed(git_dir, name) if name.startswith("refs/") else None
+        except OSError:
+            return None
+        if said.startswith(b"ref: "):
+            name = said[5:].decode("utf-8", "surrogateescape")
+            if not name.startswith("refs/") or ".." in name:
+                return None
+            continue
+        return _commit_id(said)
+    return None
+
+
+def _packed(git_dir: str, name: str) -> str | None:
+    try:
+        with open(os.path.join(git_dir, "packed-refs"), "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    wanted = b" " + name.encode("utf-8", "surrogateescape")
+    for line in data.splitlines():
+        if line.endswith(wanted) and not line.startswith((b"#", b"^")):
+            return _commit_id(line[: -len(wanted)])
+    return None
+
+
+def _commit_id(said: bytes) -> str | None:
+    text = said.decode("ascii", "replace")
+    if len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text):
+        return text
+    return None
 
 
 _LOG_ARGS = (
@@ -137,11 +250,13 @@ _LOG_ARGS = (
 )
 
 
-def _patches(repo: Path, rel: str, span: str, split_at: int) -> bytes:
-    """``git log -p`` of the index over ``span``, newest first. A long history is read in two
+def _patches(repo: Path, rel: str, span: str, split_at: int | None) -> bytes:
+    """``git log -p`` of the index over ``span``, newest first. A long history of a big index
+    (``split_at`` commits, ``SPLIT_MIN_BYTES``; None: never) is read in two
     halves at once, one per core: git's diffing is nearly all of a cold run. The older half
     follows the index by the name it had at the cut (its names come from a cheap first pass)."""
-    halves = _halves(repo, rel, span, split_at) if (os.cpu_count() or 1) > 1 else None
+    two_cores = (os.cpu_count() or 1) > 1
+    halves = _halves(repo, rel, span, split_at) if two_cores and split_at is not None else None
     if halves is None:
         code, raw = _run(repo, *_LOG_ARGS, span, "--", rel)
         if code != 0:

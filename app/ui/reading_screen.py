@@ -9,6 +9,7 @@ so a test fixes the picture.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -36,15 +37,29 @@ from app.core.reading_stats import (
 )
 from app.core.sanitize import inert_line
 
-__all__ = ["ReadingScreen", "heatmap_text"]
+__all__ = ["ReadingScreen", "heatmap_text", "theme_shades"]
 
 _SHADES = ("#2d333b", "#0e4429", "#006d32", "#26a641", "#39d353")  # none, 1, 2, 3, 4+
+_STEPS = (0.3, 0.5, 0.75, 1.0)  # 1, 2, 3, 4+ entries read: how far from the panel to success
 _DAY_NAMES = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 _MONTHS_SHOWN = 12
 _BAR_CELLS = 30
 
 
-def heatmap_text(days: list[date], today: date) -> Text:
+def theme_shades(variables: Mapping[str, str]) -> tuple[str, ...]:
+    """The heatmap's five shades in the theme's colours (``App.get_css_variables``): a day with
+    nothing read in its panel colour, then four steps towards its success colour, so a light
+    theme gets a light grid; GitHub's greens when the theme lacks either."""
+    from textual.color import Color, ColorParseError
+
+    try:
+        empty, full = Color.parse(variables["panel"]), Color.parse(variables["success"])
+    except (KeyError, ColorParseError):
+        return _SHADES
+    return (empty.hex, *(empty.blend(full, step).hex for step in _STEPS))
+
+
+def heatmap_text(days: list[date], today: date, shades: Sequence[str] = _SHADES) -> Text:
     """Seven rows of 52 weeks, a month name above the week it begins in."""
     grid = heatmap(days, today)
     start = heatmap_start(today)
@@ -63,10 +78,10 @@ def heatmap_text(days: list[date], today: date) -> Text:
                 text.append("  ")
                 continue
             count = grid[row][week]
-            text.append("■ ", style=_SHADES[min(count, len(_SHADES) - 1)])
+            text.append("■ ", style=shades[min(count, len(shades) - 1)])
         text.append("\n")
     legend = Text("    less ", style="dim")
-    for shade in _SHADES:
+    for shade in shades:
         legend.append("■ ", style=shade)
     legend.append("more", style="dim")
     text.append_text(legend)
@@ -142,7 +157,8 @@ class ReadingScreen(ModalScreen[str | None]):
         if history is None:
             heat.update(Text("Reading the history from git …", style="italic"))
             return
-        heat.update(heatmap_text(done_days(history), self._today))
+        shades = theme_shades(self.app.get_css_variables())
+        heat.update(heatmap_text(done_days(history), self._today, shades))
         self.query_one("#reading-months", Static).update(months_text(index, history))
         self.query_one("#reading-summary", Static).update(summary_text(history, self._today))
         for entry, added in oldest_unread(index, history):

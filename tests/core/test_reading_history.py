@@ -24,10 +24,10 @@ def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def read(repo: GitRepo, asked: list[str | None] | None = None) -> History:
-    def counting(path: Path, since: str | None) -> Log:
+    def counting(path: Path, since: str | None, *, clean: bool = False) -> Log:
         if asked is not None:
             asked.append(since)
-        return read_log(path, since)
+        return read_log(path, since, clean=clean)
 
     return reading_history(load_index(repo.path), counting, TODAY)
 
@@ -135,3 +135,38 @@ def test_reference_style_links_read_as_in_the_index(tmp_path: Path) -> None:
         "Alpha": ("2024-01-01", "2024-01-03"),
         "Beta": ("2024-01-01", None),
     }
+
+
+def test_each_index_file_of_a_tree_is_cached_on_its_own(tmp_path: Path) -> None:
+    from app.core.subindex import load_tree
+
+    repo = GitRepo(tmp_path / "notes")
+    repo.write(HEAD + "* TODO [Root paper](./r.md)\n* [Vision](cv/index.md)\n")
+    cv = "# Vision\n\n* TODO [ResNet](resnet.md)\n* TODO [ViT](vit.md)\n"
+    repo.commit(cv, "2024-01-10T12:00:00+00:00", name="cv/index.md")
+    repo.commit(cv + "* TODO [DETR](detr.md)\n", "2024-01-12T12:00:00+00:00", name="cv/index.md")
+
+    def tree_read(asked: list[tuple[str, str | None]]) -> History:
+        def counting(path: Path, since: str | None, *, clean: bool = False) -> Log:
+            asked.append((path.relative_to(repo.path).as_posix(), since))
+            return read_log(path, since, clean=clean)
+
+        return reading_history(load_tree(repo.path), counting, TODAY)
+
+    first_asked: list[tuple[str, str | None]] = []
+    first = tree_read(first_asked)
+    assert first_asked == [("README.md", None), ("cv/index.md", None)]
+    assert first.commits_read == 1 + 2  # the root's one commit, the sub-index's two
+    asked: list[tuple[str, str | None]] = []
+    second = tree_read(asked)
+    assert second.commits_read == 0
+    assert asked == [("README.md", first.head), ("cv/index.md", first.head)]
+    marked = cv.replace("TODO [ViT]", "[ViT]") + "* TODO [DETR](detr.md)\n"
+    repo.commit(marked, "2024-01-20T12:00:00+00:00", "cv/index.md")
+    third = tree_read([])
+    assert third.commits_read == 1  # the new commit, in the one file it changed
+    tree = load_tree(repo.path)
+    found = {entry.title: third.dates[entry.key] for entry in tree.entries}
+    assert found["ViT"].added == date(2024, 1, 10) and found["ViT"].done == date(2024, 1, 20)
+    assert found["DETR"].added == date(2024, 1, 12) and found["DETR"].done is None
+    assert found["Root paper"].added == date(2024, 1, 10)

@@ -33,7 +33,7 @@ def test_two_halves_read_what_one_run_reads_across_a_rename_and_a_merge(tmp_path
     repo.git("merge", "-q", "--no-ff", "-m", "merge", "side", when="2024-01-13T12:00:00+00:00")
     index = repo.path / "README.md"
     whole = read_log(index, None, split_at=10**9)
-    halves = read_log(index, None, split_at=2)
+    halves = read_log(index, None, split_at=2, split_min_bytes=0)
     assert halves.changes == whole.changes
     assert [change.day for change in whole.changes] == [
         *(date(2024, 1, day) for day in range(1, 8)),
@@ -56,3 +56,37 @@ def test_hunk_counts_decide_what_is_content() -> None:
     assert change.day == date(2024, 1, 2)
     assert change.removed == (b"* TODO [A](./a.md)",)
     assert change.added == (b"* [A](./a.md)", b"+++ looks like a header")
+
+
+def test_a_warm_clean_run_reads_head_from_the_git_folder_without_running_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = GitRepo(tmp_path / "notes")
+    first = repo.commit("* TODO [A](./a.md)\n", "2024-01-01T12:00:00+00:00")
+    second = repo.commit("* [A](./a.md)\n", "2024-01-02T12:00:00+00:00")
+    repo.git("worktree", "add", "-q", str(tmp_path / "other"), first)
+    repo.git("tag", "v1", first)
+    (repo.path / "deep").mkdir()
+    index = repo.path / "README.md"
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))  # any git run says so
+    missing = "git is not installed: dates come from the notes' done: lines only"
+    log = read_log(index, second, clean=True)
+    assert (log.head, log.changes, log.notice, log.from_start) == (second, [], None, False)
+    assert read_log(repo.path / "deep" / "README.md", second, clean=True).notice is None
+    assert read_log(index, first, clean=True).notice == missing  # HEAD moved: git says how
+    assert read_log(index, second).notice == missing  # not known clean: git's status
+    assert read_log(tmp_path / "other" / "README.md", first, clean=True).notice == missing
+    monkeypatch.undo()
+    for name, value in GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    repo.git("pack-refs", "--all")  # refs/heads/main now only in packed-refs
+    assert not (repo.path / ".git" / "refs" / "heads" / "main").exists()
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
+    assert read_log(index, second, clean=True).notice is None
+    (repo.path / ".git" / "HEAD").write_text(second + "\n")  # detached, as checkout writes it
+    assert read_log(index, second, clean=True).notice is None
+    (repo.path / ".git" / "shallow").write_text(first + "\n")
+    shallow = read_log(index, second, clean=True)
+    assert shallow.shallow and shallow.notice is not None and "shallow" in shallow.notice
+    monkeypatch.setenv("GIT_DIR", str(repo.path / ".git"))
+    assert read_log(index, second, clean=True).notice == missing  # discovery moved: ask git

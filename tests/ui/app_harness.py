@@ -211,7 +211,7 @@ class FakeEffects:
             self.bursts += 1
             yield change
 
-    def git_log(self, index_path: Path, since: str | None) -> GitLog:
+    def git_log(self, index_path: Path, since: str | None, *, clean: bool = False) -> GitLog:
         """No history unless a test hands in the real one (``git_log=read_log``): the sample
         folder lives in readnotes' own repository, whose commits would date its entries."""
         self.history_reads += 1
