@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from link_servers import LinkServer, closed_port_url
@@ -153,6 +154,9 @@ def test_a_stop_ends_the_run_at_once_with_what_was_found(servers: list[LinkServe
 
     def on_result(url: str, _: Health) -> None:
         heard.append(url)
+        deadline = time.monotonic() + 5
+        while servers[1].in_flight == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)  # the fast answer can come before the slow request is sent
         stop.set()
 
     run = LinkChecker(timeout=10).check([fast, slow], on_result=on_result, stop=stop)
