@@ -1,7 +1,9 @@
 """A figure's pixels as the terminal's graphics protocol wants them (kitty or sixel).
 
-The pixels are encoded by textual-image: its ``PixelData`` (Pillow, PNG, base64) for kitty and
-its sixel encoder. Only its encoding modules are imported: ``textual_image.renderable`` and
+For kitty the pixels go as the protocol's raw RGB or RGBA (``f=24``/``f=32``), deflated by zlib
+(``o=z``) at its fastest level: a third of the time of a PNG of the same pixels, at about the
+same size, and nothing to import. Sixels are encoded by textual-image's sixel encoder. Only
+its encoding module is imported: ``textual_image.renderable`` and
 ``textual_image.widget`` ask the terminal what it supports and how big a cell is when they are
 imported, and its kitty renderable writes straight to ``sys.__stdout__`` (racing Textual's
 writer thread) and places images with Unicode placeholders, which WezTerm and Konsole do not
@@ -9,8 +11,8 @@ draw. So the kitty commands here are framed as the protocol says (``ESC _ G keys
 ESC \\``, payload chunks of 4096 bytes) and reach the terminal inside the preview's own lines,
 through Textual's output like every other byte.
 
-The commands that place, hide and free a figure need no imaging code: Pillow and textual-image
-are imported by the first figure's encoding. Nothing the image file holds reaches the terminal
+The commands that place, hide and free a figure need no imaging code; textual-image is imported
+by the first sixel figure's encoding. Nothing the image file holds reaches the terminal
 except these encoded pixels: the file is decoded to pixels first (:mod:`app.core.figures`) and
 only those are encoded.
 """
@@ -41,16 +43,21 @@ def _command(keys: str, payload: str = "") -> str:
 
 
 def kitty_transmit(image_id: int, image: Image.Image) -> str:
-    """Send ``image`` to the terminal as image ``image_id`` without showing it (``a=t``),
-    quietly (``q=2``: the terminal answers nothing, so no reply lands among the keys)."""
-    from textual_image._pixeldata import PixelData  # with the first figure, not before
+    """Send ``image`` (RGB or RGBA) to the terminal as image ``image_id`` without showing it
+    (``a=t``), quietly (``q=2``: the terminal answers nothing, so no reply lands among the
+    keys): its raw pixels, deflated (``o=z``), ``s`` × ``v`` pixels."""
+    import base64
+    import zlib
 
-    data = PixelData(image).to_base64()
+    depth = 32 if image.mode == "RGBA" else 24
+    pixels = image.tobytes() if image.mode in ("RGB", "RGBA") else image.convert("RGB").tobytes()
+    data = base64.standard_b64encode(zlib.compress(pixels, 1)).decode("ascii")
     chunks = [data[start : start + _CHUNK] for start in range(0, len(data), _CHUNK)] or [""]
     commands = []
+    first = f"a=t,f={depth},o=z,s={image.width},v={image.height},i={image_id},q=2"
     for number, chunk in enumerate(chunks):
         more = 1 if number < len(chunks) - 1 else 0
-        keys = f"a=t,f=100,i={image_id},q=2,m={more}" if number == 0 else f"m={more},q=2"
+        keys = f"{first},m={more}" if number == 0 else f"m={more},q=2"
         commands.append(_command(keys, chunk))
     return "".join(commands)
 

@@ -3,24 +3,30 @@ and what to do when a dialog or the editor covers the preview.
 
 A plain object the `NoteView` owns once the terminal is known to draw figures (and imported
 only then). What each figure is and which commands draw it live in :mod:`app.ui.figures`; this
-says when: decoding starts once the placeholders are painted, a sixel figure partly in view
-gets its part encoded, and the workers run on the preview (``host``).
+says when: the imaging code is imported in a worker as soon as a note with a figure is read
+(shown, or read ahead around the cursor), so the first figure drawn does not wait for it;
+decoding starts once the placeholders are painted, from a cache of the figures decoded last; a
+sixel figure partly in view gets its part encoded; and the workers run on the preview
+(``host``).
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from textual.dom import DOMNode, NoScreen
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from app.core.graphics import CellSize, Protocol
+from app.render.rendered import FigureRef
 from app.ui.figures import FigureKey, Figures, FigureView, Ready, State, encode, encode_part
 from app.ui.workers import thread_worker
 
 if TYPE_CHECKING:
+    from app.core.figures import Decoder, FigureCache
     from app.ui.note_view import NoteView
 
 __all__ = ["FigureLayer"]
@@ -32,10 +38,29 @@ _UNLAID_HEIGHT = 24  # the pane's height assumed before the first layout
 class FigureLayer:
     """The figures of one preview."""
 
-    def __init__(self, view: NoteView, protocol: Protocol, cell: CellSize) -> None:
+    def __init__(
+        self, view: NoteView, protocol: Protocol, cell: CellSize, decoder: Decoder | None = None
+    ) -> None:
         self.view = view
         self.figures = Figures(protocol, cell)
         self.height = -1  # the pane height the boxes were sized for
+        self._decoder = decoder  # None: Pillow's (tests count decodes with their own)
+        self._cache: FigureCache | None = None  # made with the first figure (imports Pillow)
+        self._cache_lock = threading.Lock()
+        self._warming = False
+
+    @classmethod
+    def attach(
+        cls, view: NoteView, protocol: Protocol, cell: CellSize, decoder: Decoder | None = None
+    ) -> Self:
+        """The layer of ``view``, sized for it, its signals subscribed once it is mounted."""
+        layer = cls(view, protocol, cell, decoder)
+        layer.resized()
+        if view.is_mounted:
+            layer.mounted()
+        else:
+            view.call_after_refresh(layer.mounted)
+        return layer
 
     @property
     def host(self) -> DOMNode:
@@ -64,6 +89,7 @@ class FigureLayer:
         """A render went on screen: another note frees the last one's figures at once, and
         decoding starts once the placeholders are painted (no thread competes with that)."""
         self.figures.showing(self.view.doc_key)
+        self.read(self.view.rendered.figures)
         self.view.call_after_refresh(self._ask)
 
     def unmounted(self) -> None:
@@ -71,6 +97,32 @@ class FigureLayer:
 
     def state(self, key: FigureKey) -> State | None:
         return self.figures.states.get(key)
+
+    def state_of(self, figure: FigureRef) -> State | None:
+        return self.figures.state(self.view.doc_key, figure)
+
+    def read(self, figures: list[FigureRef]) -> None:
+        """A note was read (or read ahead) with these figures: the first one starts importing
+        the imaging code in a worker, once; a note without figures imports nothing."""
+        if figures and not self._warming:
+            self._warming = True
+            self._warm()
+
+    @thread_worker("figures-import")
+    def _warm(self) -> None:
+        """Pillow (and, for sixel, textual-image's encoder) imported off the event loop."""
+        self.cache()
+        if self.figures.protocol == "sixel":
+            import textual_image._sixel  # noqa: F401
+
+    def cache(self) -> FigureCache:
+        """The figures decoded last (made, importing Pillow, on the first call; any thread)."""
+        with self._cache_lock:
+            if self._cache is None:
+                from app.core.figures import FigureCache
+
+                self._cache = FigureCache(decoder=self._decoder)
+            return self._cache
 
     def paint(self, strip: Strip, index: int, y: int) -> Strip:
         view = self.view
@@ -118,7 +170,7 @@ class FigureLayer:
         for key in keys:
             if worker.is_cancelled:
                 return
-            state = encode(protocol, root, base, key, bg)
+            state = encode(protocol, self.cache(), root, base, key, bg)
             try:
                 self.view.app.call_from_thread(self._arrived, key, state)
             except RuntimeError:  # the app is shutting down

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
     from PIL import Image
 
+    from app.core.figures import FigureCache
+
 __all__ = [
     "FigureKey",
     "FigureView",
@@ -303,17 +305,17 @@ def control(text: str) -> Segment:
 
 def encode(
     protocol: Protocol,
+    cache: FigureCache,
     root: Path,
     base: str | None,
     key: FigureKey,
     background: tuple[int, int, int],
 ) -> State:
-    """Decode and encode one figure (in a worker thread): Pillow and the encoders are imported
-    with the first figure."""
-    from app.core.figures import Figure, load_figure
+    """Decode (or find in ``cache``) and encode one figure, in a worker thread."""
+    from app.core.figures import Figure
     from app.render.graphics import kitty_transmit, sixel_data
 
-    loaded = load_figure(root, base, key.target, (key.box.pixel_width, key.box.pixel_height))
+    loaded = cache.load(root, base, key.target, (key.box.pixel_width, key.box.pixel_height))
     if not isinstance(loaded, Figure):
         return Unavailable(loaded.reason)
     if protocol == "kitty":

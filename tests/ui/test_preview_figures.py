@@ -5,6 +5,7 @@ note, and the reason shown when a figure cannot be drawn."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from PIL import Image
@@ -13,6 +14,7 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 
 from app.core.config import Config
+from app.core.figures import Figure, FigureProblem, decode_pixels
 from app.core.graphics import CellSize
 from app.ui.figures import Ready, Unavailable
 from app.ui.note_view import NoteView
@@ -265,6 +267,33 @@ async def test_the_same_picture_twice_in_a_note_is_placed_twice(notes: Path) -> 
         sent = painted(view)
         assert f"a=p,i={state.image_id},p=1," in sent[first.line]
         assert f"a=p,i={state.image_id},p=2," in sent[second.line]  # its own placement
+
+
+async def test_a_note_shown_again_draws_its_figure_without_decoding_it_again(
+    notes: Path,
+) -> None:
+    decoded: list[tuple[int, int]] = []
+
+    def decoder(file: BinaryIO, size: tuple[int, int]) -> Figure | FigureProblem:
+        decoded.append(size)
+        return decode_pixels(file, size)
+
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.note_view.draw_figures("kitty", CELL, decoder)
+        view = await shown(pilot, app, notes)
+        first = view.figure_state(view.figures[0])
+        assert isinstance(first, Ready)
+        painted(view)
+        view.show("other.md", "# Other\n\nNo figures here.\n", "other.md")
+        assert f"a=d,d=I,i={first.image_id}" in "".join(painted(view))  # freed in the terminal
+        view = await shown(pilot, app, notes)
+        again = view.figure_state(view.figures[0])
+        assert isinstance(again, Ready) and again.image_id != first.image_id
+        assert again.payload.startswith(f"\x1b_Ga=t,f=24,o=z,s=400,v=200,i={again.image_id},")
+        assert again.sent  # the pixels went to the terminal again, with its first frame
+        assert f"a=p,i={again.image_id},p=1," in "".join(painted(view))
+        assert decoded == [(400, 200)]  # but decoded once
 
 
 def figure_folder(notes: Path) -> Path:
