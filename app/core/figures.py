@@ -81,6 +81,7 @@ class FigureCache:
         self._decoder: Decoder = decoder or decode_pixels
         self._kept: OrderedDict[object, Figure | FigureProblem] = OrderedDict()
         self._lock = threading.Lock()
+        self._decoding: dict[object, threading.Lock] = {}  # one lock a figure being decoded
 
     def load(
         self, root: Path, base: str | None, target: str, size: tuple[int, int]
@@ -101,16 +102,20 @@ class FigureCache:
     ) -> Figure | FigureProblem:
         key = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size, size)
         with self._lock:
-            kept = self._kept.get(key)
-            if kept is not None:
-                self._kept.move_to_end(key)
-                return kept
-        result = self._decoder(file, size)
-        if self._size > 0:
+            decoding = self._decoding.setdefault(key, threading.Lock())
+        with decoding:  # a figure decoded ahead and asked for meanwhile: decoded once
             with self._lock:
-                self._kept[key] = result
-                while len(self._kept) > self._size:
-                    self._kept.popitem(last=False)
+                kept = self._kept.get(key)
+                if kept is not None:
+                    self._kept.move_to_end(key)
+                    return kept
+            result = self._decoder(file, size)
+            with self._lock:
+                self._decoding.pop(key, None)
+                if self._size > 0:
+                    self._kept[key] = result
+                    while len(self._kept) > self._size:
+                        self._kept.popitem(last=False)
         return result
 
 

@@ -20,7 +20,7 @@ from textual.dom import DOMNode, NoScreen
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from app.core.graphics import CellSize, Protocol
+from app.core.graphics import CellSize, FigureBox, Protocol
 from app.render.rendered import FigureRef
 from app.ui.figures import FigureKey, Figures, FigureView, Ready, State, encode, encode_part
 from app.ui.workers import thread_worker
@@ -101,16 +101,36 @@ class FigureLayer:
     def state_of(self, figure: FigureRef) -> State | None:
         return self.figures.state(self.view.doc_key, figure)
 
-    def read(self, figures: list[FigureRef]) -> None:
-        """A note was read (or read ahead) with these figures: the first one starts importing
-        the imaging code in a worker, once; a note without figures imports nothing."""
-        if figures and not self._warming:
+    def read(self, figures: list[FigureRef], ahead: str | None = None) -> None:
+        """A note was read with these figures: the first one starts importing the imaging code
+        in a worker, once; a note without figures imports nothing. A note read ahead (the one
+        at ``ahead``, around the cursor) has its figures decoded into the cache too, so moving
+        to it only encodes them."""
+        root = self.view.root
+        if figures and ahead is not None and root is not None:
+            self._warming = True
+            self._decode_ahead(root, ahead, [(figure.target, figure.box) for figure in figures])
+        elif figures and not self._warming:
             self._warming = True
             self._warm()
 
+    @thread_worker("figures-ahead")
+    def _decode_ahead(self, root: Path, base: str, figures: list[tuple[str, FigureBox]]) -> None:
+        """The figures of a note read ahead, decoded off the event loop (imports first)."""
+        self._warm_imports()
+        cache = self.cache()
+        worker = get_current_worker()
+        for target, box in figures:
+            if worker.is_cancelled:
+                return
+            cache.load(root, base, target, (box.pixel_width, box.pixel_height))
+
     @thread_worker("figures-import")
     def _warm(self) -> None:
-        """Pillow (and, for sixel, textual-image's encoder) imported off the event loop."""
+        self._warm_imports()
+
+    def _warm_imports(self) -> None:
+        """Pillow (and, for sixel, textual-image's encoder) imported, in a worker thread."""
         self.cache()
         if self.figures.protocol == "sixel":
             import textual_image._sixel  # noqa: F401

@@ -287,12 +287,14 @@ class NoteView(ScrollView, can_focus=True):
         that changes)."""
         return self._renderer.whole(body, base, width)
 
-    def remember(self, doc_key: Hashable, version: object, rendered: RenderedNote) -> None:
-        """Keep a render made ahead (``render_ahead``): a later `show` of that document and
-        version at that width paints it at once (its figures start the imaging imports)."""
+    def remember(
+        self, doc_key: Hashable, version: object, rendered: RenderedNote, base: str | None = None
+    ) -> None:
+        """Keep a render made ahead (``render_ahead``, of the note at ``base``): a later `show`
+        of that document and version at that width paints it at once, its figures decoded."""
         self._renders.put(doc_key, version, rendered)
         if self._figures is not None:
-            self._figures.read(rendered.figures)
+            self._figures.read(rendered.figures, base)
 
     def clear(self) -> None:
         """Show nothing (and drop any render in progress)."""

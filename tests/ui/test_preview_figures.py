@@ -296,6 +296,30 @@ async def test_a_note_shown_again_draws_its_figure_without_decoding_it_again(
         assert decoded == [(400, 200)]  # but decoded once
 
 
+async def test_a_note_read_ahead_has_its_figure_decoded_before_it_is_shown(
+    notes: Path,
+) -> None:
+    decoded: list[tuple[int, int]] = []
+
+    def decoder(file: BinaryIO, size: tuple[int, int]) -> Figure | FigureProblem:
+        decoded.append(size)
+        return decode_pixels(file, size)
+
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        view = app.note_view
+        view.draw_figures("kitty", CELL, decoder)
+        view.root = notes
+        await pilot.pause()
+        ahead = view.render_ahead(NOTE, "paper.md", view.width_for_render())
+        view.remember("paper.md", "paper.md", ahead, "paper.md")  # as the read-ahead does
+        await wait_until(pilot, lambda: decoded == [(400, 200)])
+        assert view.figures == []  # nothing shown yet
+        view = await shown(pilot, app, notes)
+        assert isinstance(view.figure_state(view.figures[0]), Ready)
+        assert decoded == [(400, 200)]  # shown from what was decoded ahead
+
+
 def figure_folder(notes: Path) -> Path:
     (notes / "README.md").write_text("# Notes\n\n## Papers\n\n* [Paper](./paper.md)\n")
     (notes / "paper.md").write_text(NOTE)
