@@ -19,16 +19,19 @@ only those are encoded.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from PIL import Image
 
 __all__ = [
+    "KittyPixels",
     "at_cell",
     "kitty_delete",
     "kitty_hide",
+    "kitty_pixels",
     "kitty_place",
+    "kitty_send",
     "kitty_transmit",
     "sixel_data",
 ]
@@ -42,24 +45,44 @@ def _command(keys: str, payload: str = "") -> str:
     return f"{_APC}{keys};{payload}{_ST}" if payload else f"{_APC}{keys}{_ST}"
 
 
-def kitty_transmit(image_id: int, image: Image.Image) -> str:
-    """Send ``image`` (RGB or RGBA) to the terminal as image ``image_id`` without showing it
-    (``a=t``), quietly (``q=2``: the terminal answers nothing, so no reply lands among the
-    keys): its raw pixels, deflated (``o=z``), ``s`` × ``v`` pixels."""
+class KittyPixels(NamedTuple):
+    """A figure's pixels as kitty takes them: deflated raw RGB (24) or RGBA (32), base64."""
+
+    data: str
+    width: int
+    height: int
+    depth: int
+
+
+def kitty_pixels(image: Image.Image) -> KittyPixels:
+    """``image`` (RGB or RGBA) encoded for :func:`kitty_send`: the costly part, done once."""
     import base64
     import zlib
 
     depth = 32 if image.mode == "RGBA" else 24
     pixels = image.tobytes() if image.mode in ("RGB", "RGBA") else image.convert("RGB").tobytes()
     data = base64.standard_b64encode(zlib.compress(pixels, 1)).decode("ascii")
+    return KittyPixels(data, image.width, image.height, depth)
+
+
+def kitty_send(image_id: int, pixels: KittyPixels) -> str:
+    """Send ``pixels`` to the terminal as image ``image_id`` without showing it (``a=t``),
+    quietly (``q=2``: the terminal answers nothing, so no reply lands among the keys), in
+    chunks as the protocol says (``o=z``: deflated; ``s`` × ``v`` pixels)."""
+    data = pixels.data
     chunks = [data[start : start + _CHUNK] for start in range(0, len(data), _CHUNK)] or [""]
     commands = []
-    first = f"a=t,f={depth},o=z,s={image.width},v={image.height},i={image_id},q=2"
+    first = f"a=t,f={pixels.depth},o=z,s={pixels.width},v={pixels.height},i={image_id},q=2"
     for number, chunk in enumerate(chunks):
         more = 1 if number < len(chunks) - 1 else 0
         keys = f"{first},m={more}" if number == 0 else f"m={more},q=2"
         commands.append(_command(keys, chunk))
     return "".join(commands)
+
+
+def kitty_transmit(image_id: int, image: Image.Image) -> str:
+    """``image`` (RGB or RGBA) sent as image ``image_id`` (:func:`kitty_send`)."""
+    return kitty_send(image_id, kitty_pixels(image))
 
 
 def kitty_place(

@@ -22,7 +22,16 @@ from textual.worker import get_current_worker
 
 from app.core.graphics import CellSize, FigureBox, Protocol
 from app.render.rendered import FigureRef
-from app.ui.figures import FigureKey, Figures, FigureView, Ready, State, encode, encode_part
+from app.ui.figures import (
+    Encodings,
+    FigureKey,
+    Figures,
+    FigureView,
+    Ready,
+    State,
+    encode,
+    encode_part,
+)
 from app.ui.workers import thread_worker
 
 if TYPE_CHECKING:
@@ -43,6 +52,7 @@ class FigureLayer:
     ) -> None:
         self.view = view
         self.figures = Figures(protocol, cell)
+        self.encodings = Encodings(protocol)
         self.height = -1  # the pane height the boxes were sized for
         self._decoder = decoder  # None: Pillow's (tests count decodes with their own)
         self._cache: FigureCache | None = None  # made with the first figure (imports Pillow)
@@ -109,21 +119,29 @@ class FigureLayer:
         root = self.view.root
         if figures and ahead is not None and root is not None:
             self._warming = True
-            self._decode_ahead(root, ahead, [(figure.target, figure.box) for figure in figures])
+            wanted = [(figure.target, figure.box) for figure in figures]
+            self._decode_ahead(root, ahead, wanted, self._background())
         elif figures and not self._warming:
             self._warming = True
             self._warm()
 
     @thread_worker("figures-ahead")
-    def _decode_ahead(self, root: Path, base: str, figures: list[tuple[str, FigureBox]]) -> None:
-        """The figures of a note read ahead, decoded off the event loop (imports first)."""
+    def _decode_ahead(
+        self, root: Path, base: str, figures: list[tuple[str, FigureBox]], bg: _Rgb
+    ) -> None:
+        """The figures of a note read ahead, decoded and encoded off the event loop (imports
+        first)."""
+        from app.core.figures import Figure
+
         self._warm_imports()
         cache = self.cache()
         worker = get_current_worker()
         for target, box in figures:
             if worker.is_cancelled:
                 return
-            cache.load(root, base, target, (box.pixel_width, box.pixel_height))
+            loaded = cache.load(root, base, target, (box.pixel_width, box.pixel_height))
+            if isinstance(loaded, Figure):
+                self.encodings.of(loaded.image, bg)
 
     @thread_worker("figures-import")
     def _warm(self) -> None:
@@ -179,18 +197,16 @@ class FigureLayer:
         wanted = self.figures.note_shown(view.doc_key, view.rendered.figures)
         root = view.root
         if wanted and root is not None:
-            self._load(self.figures.protocol, root, base, wanted, self._background())
+            self._load(root, base, wanted, self._background())
 
     @thread_worker("figures")
-    def _load(
-        self, protocol: Protocol, root: Path, base: str | None, keys: list[FigureKey], bg: _Rgb
-    ) -> None:
+    def _load(self, root: Path, base: str | None, keys: list[FigureKey], bg: _Rgb) -> None:
         """Decode, scale and encode figures off the event loop, one by one as they come."""
         worker = get_current_worker()
         for key in keys:
             if worker.is_cancelled:
                 return
-            state = encode(protocol, self.cache(), root, base, key, bg)
+            state = encode(self.encodings, self.cache(), root, base, key, bg)
             try:
                 self.view.app.call_from_thread(self._arrived, key, state)
             except RuntimeError:  # the app is shutting down

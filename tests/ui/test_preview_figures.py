@@ -353,3 +353,15 @@ async def test_the_browser_draws_figures_where_the_terminal_and_config_say(
             assert view.figures == []
         await press(pilot, "i")
         assert fakes_of(app).viewed == [notes / "img" / "arch.png"]
+
+
+def test_a_figure_is_encoded_once_for_as_long_as_it_is_kept() -> None:
+    from app.ui.figures import Encodings
+
+    kitty, sixel = Encodings("kitty"), Encodings("sixel")
+    image, other = Image.new("RGB", (20, 10), (1, 2, 3)), Image.new("RGB", (20, 10))
+    pixels = kitty.of(image, (0, 0, 0))
+    assert kitty.of(image, (9, 9, 9)) is pixels  # kitty's pixels know no background
+    assert kitty.of(other, (0, 0, 0)) is not pixels
+    assert sixel.of(image, (0, 0, 0)) is sixel.of(image, (0, 0, 0))
+    assert sixel.of(image, (0, 0, 0)) is not sixel.of(image, (255, 255, 255))  # over another
