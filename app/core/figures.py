@@ -92,6 +92,22 @@ class FigureCache:
             return FigureProblem("not a local image")
         return self.decode(resolved.path, size)
 
+    def peek(
+        self, root: Path, base: str | None, target: str, size: tuple[int, int]
+    ) -> Figure | FigureProblem | None:
+        """What :meth:`load` would give, if the file (as it is now: one ``lstat``, nothing
+        read) was decoded at this size before; None otherwise. Cheap enough for a frame."""
+        resolved = resolve_image(root, base, target)
+        if not isinstance(resolved, LocalImage):
+            return FigureProblem("not a local image")
+        try:
+            info = os.lstat(resolved.path)
+        except OSError:
+            return None
+        key = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size, size)
+        with self._lock:
+            return self._kept.get(key) if stat.S_ISREG(info.st_mode) else None
+
     def decode(self, path: Path, size: tuple[int, int]) -> Figure | FigureProblem:
         """The file at ``path`` (already known to be inside the notes folder) decoded and
         scaled; its checks run every time, the decoding once per file version and size."""

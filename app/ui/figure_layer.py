@@ -29,6 +29,7 @@ from app.ui.figures import (
     FigureView,
     Ready,
     State,
+    cached,
     encode,
     encode_part,
 )
@@ -100,7 +101,23 @@ class FigureLayer:
         decoding starts once the placeholders are painted (no thread competes with that)."""
         self.figures.showing(self.view.doc_key)
         self.read(self.view.rendered.figures)
+        self._draw_cached()
         self.view.call_after_refresh(self._ask)
+
+    def _draw_cached(self) -> None:
+        """The figures decoded and encoded ahead (the note was read ahead) are drawn in the
+        frame that paints their boxes: a look in the caches and an ``lstat`` each, no decoding,
+        no worker. Before the first figure's imports are done there is nothing to look in."""
+        view, cache, root = self.view, self._cache, self.view.root
+        if cache is None or root is None:
+            return
+        background = self._background()
+        for figure in view.rendered.figures:
+            key = FigureKey(view.doc_key, figure.target, figure.box)
+            if self.figures.state(view.doc_key, figure) is None:
+                found = cached(self.encodings, cache, root, view.current_base, key, background)
+                if found is not None:
+                    self.figures.arrived(key, found)
 
     def unmounted(self) -> None:
         self._write_now(self.figures.release())

@@ -50,8 +50,10 @@ __all__ = [
     "Figures",
     "Ready",
     "Unavailable",
+    "cached",
     "encode",
     "encode_part",
+    "ready",
 ]
 
 _NO_OP = ((ControlType.CURSOR_FORWARD, 0),)  # a control segment: zero cells, written as is
@@ -323,6 +325,13 @@ class Encodings:
         self._lock = threading.Lock()
         self._encoding: dict[tuple[int, _Rgb], threading.Lock] = {}
 
+    def peek(self, image: Image.Image, background: _Rgb) -> KittyPixels | str | None:
+        """The encoding of ``image`` if it was encoded before, else None."""
+        key = (id(image), background if self.protocol == "sixel" else (0, 0, 0))
+        with self._lock:
+            kept = self._kept.get(key)
+        return kept[1] if kept is not None and kept[0] is image else None
+
     def of(self, image: Image.Image, background: _Rgb) -> KittyPixels | str:
         from app.render.graphics import kitty_pixels, sixel_data
 
@@ -358,16 +367,41 @@ def encode(
     """Decode and encode one figure (each found in its cache when done before), in a worker
     thread."""
     from app.core.figures import Figure
-    from app.render.graphics import kitty_send
 
     loaded = cache.load(root, base, key.target, (key.box.pixel_width, key.box.pixel_height))
     if not isinstance(loaded, Figure):
         return Unavailable(loaded.reason)
-    encoded = encodings.of(loaded.image, background)
+    return ready(loaded.image, encodings.of(loaded.image, background))
+
+
+def ready(image: Image.Image, encoded: KittyPixels | str) -> Ready:
+    """A figure encoded, to draw: sixels, or kitty pixels sent under a new image id."""
+    from app.render.graphics import kitty_send
+
     if isinstance(encoded, str):
-        return Ready(encoded, image=loaded.image)
+        return Ready(encoded, image=image)
     image_id = Figures.new_image_id()
     return Ready(kitty_send(image_id, encoded), image_id)
+
+
+def cached(
+    encodings: Encodings,
+    cache: FigureCache,
+    root: Path,
+    base: str | None,
+    key: FigureKey,
+    background: _Rgb,
+) -> Ready | None:
+    """The figure drawn at once when it was decoded and encoded ahead (and its file has not
+    changed since); None: it is decoded in a worker."""
+    from app.core.figures import Figure
+
+    size = (key.box.pixel_width, key.box.pixel_height)
+    loaded = cache.peek(root, base, key.target, size)
+    if not isinstance(loaded, Figure):
+        return None
+    encoded = encodings.peek(loaded.image, background)
+    return None if encoded is None else ready(loaded.image, encoded)
 
 
 def encode_part(

@@ -314,9 +314,14 @@ async def test_a_note_read_ahead_has_its_figure_decoded_before_it_is_shown(
         ahead = view.render_ahead(NOTE, "paper.md", view.width_for_render())
         view.remember("paper.md", "paper.md", ahead, "paper.md")  # as the read-ahead does
         await wait_until(pilot, lambda: decoded == [(400, 200)])
+        await app.workers.wait_for_complete()  # decoded and encoded, ahead
         assert view.figures == []  # nothing shown yet
-        view = await shown(pilot, app, notes)
-        assert isinstance(view.figure_state(view.figures[0]), Ready)
+        view.show("paper.md", NOTE, "paper.md")
+        # ready with the render itself: the frame that paints the box draws the figure
+        state = view.figure_state(view.figures[0])
+        assert isinstance(state, Ready) and not state.sent
+        await pilot.pause()
+        assert state.sent
         assert decoded == [(400, 200)]  # shown from what was decoded ahead
 
 
