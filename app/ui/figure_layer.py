@@ -146,8 +146,9 @@ class FigureLayer:
     def _decode_ahead(
         self, root: Path, base: str, figures: list[tuple[str, FigureBox]], bg: _Rgb
     ) -> None:
-        """The figures of a note read ahead, decoded and encoded off the event loop (imports
-        first)."""
+        """The figures of a note read ahead, decoded off the event loop (imports first), and
+        for kitty encoded (deflating runs outside the interpreter's lock; textual-image's sixel
+        encoder, in pure Python, would hold it for ~1 s a figure while keys wait)."""
         from app.core.figures import Figure
 
         self._warm_imports()
@@ -157,8 +158,8 @@ class FigureLayer:
             if worker.is_cancelled:
                 return
             loaded = cache.load(root, base, target, (box.pixel_width, box.pixel_height))
-            if isinstance(loaded, Figure):
-                self.encodings.of(loaded.image, bg)
+            if isinstance(loaded, Figure) and self.figures.protocol == "kitty":
+                self.encodings.of(loaded.image, bg)  # not sixels: a second of the interpreter
 
     @thread_worker("figures-import")
     def _warm(self) -> None:
