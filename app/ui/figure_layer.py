@@ -4,10 +4,11 @@ and what to do when a dialog or the editor covers the preview.
 A plain object the `NoteView` owns once the terminal is known to draw figures (and imported
 only then). What each figure is and which commands draw it live in :mod:`app.ui.figures`; this
 says when: the imaging code is imported in a worker as soon as a note with a figure is read
-(shown, or read ahead around the cursor), so the first figure drawn does not wait for it;
-decoding starts once the placeholders are painted, from a cache of the figures decoded last; a
-sixel figure partly in view gets its part encoded; and the workers run on the preview
-(``host``).
+(shown, or read ahead around the cursor), so the first figure drawn does not wait for it; the
+figures of a note read ahead are decoded (and, for kitty, encoded) ahead, and drawn with the
+frame that paints their boxes; any other is decoded once the placeholders are painted, through
+a cache of the figures decoded last; a sixel figure partly in view gets its part encoded; and
+the workers run on the preview (``host``).
 """
 
 from __future__ import annotations
@@ -97,8 +98,9 @@ class FigureLayer:
         return True
 
     def content_set(self) -> None:
-        """A render went on screen: another note frees the last one's figures at once, and
-        decoding starts once the placeholders are painted (no thread competes with that)."""
+        """A render went on screen: another note frees the last one's figures at once, the
+        figures ready ahead go with this frame, and decoding the others starts once the
+        placeholders are painted (no thread competes with that)."""
         self.figures.showing(self.view.doc_key)
         self.read(self.view.rendered.figures)
         self._draw_cached()
@@ -131,8 +133,8 @@ class FigureLayer:
     def read(self, figures: list[FigureRef], ahead: str | None = None) -> None:
         """A note was read with these figures: the first one starts importing the imaging code
         in a worker, once; a note without figures imports nothing. A note read ahead (the one
-        at ``ahead``, around the cursor) has its figures decoded into the cache too, so moving
-        to it only encodes them."""
+        at ``ahead``, around the cursor) has its figures decoded (and for kitty encoded) into
+        the caches too, so moving to it draws them with its first frame."""
         root = self.view.root
         if figures and ahead is not None and root is not None:
             self._warming = True
