@@ -3,24 +3,41 @@ and what to do when a dialog or the editor covers the preview.
 
 A plain object the `NoteView` owns once the terminal is known to draw figures (and imported
 only then). What each figure is and which commands draw it live in :mod:`app.ui.figures`; this
-says when: decoding starts once the placeholders are painted, a sixel figure partly in view
-gets its part encoded, and the workers run on the preview (``host``).
+says when: the imaging code is imported in a worker as soon as a note with a figure is read
+(shown, or read ahead around the cursor), so the first figure drawn does not wait for it; the
+figures of a note read ahead are decoded (and, for kitty, encoded) ahead, and drawn with the
+frame that paints their boxes; any other is decoded once the placeholders are painted, through
+a cache of the figures decoded last; a sixel figure partly in view gets its part encoded; and
+the workers run on the preview (``host``).
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from textual.dom import DOMNode, NoScreen
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from app.core.graphics import CellSize, Protocol
-from app.ui.figures import FigureKey, Figures, FigureView, Ready, State, encode, encode_part
+from app.core.graphics import CellSize, FigureBox, Protocol
+from app.render.rendered import FigureRef
+from app.ui.figures import (
+    Encodings,
+    FigureKey,
+    Figures,
+    FigureView,
+    Ready,
+    State,
+    cached,
+    encode,
+    encode_part,
+)
 from app.ui.workers import thread_worker
 
 if TYPE_CHECKING:
+    from app.core.figures import Decoder, FigureCache
     from app.ui.note_view import NoteView
 
 __all__ = ["FigureLayer"]
@@ -32,10 +49,30 @@ _UNLAID_HEIGHT = 24  # the pane's height assumed before the first layout
 class FigureLayer:
     """The figures of one preview."""
 
-    def __init__(self, view: NoteView, protocol: Protocol, cell: CellSize) -> None:
+    def __init__(
+        self, view: NoteView, protocol: Protocol, cell: CellSize, decoder: Decoder | None = None
+    ) -> None:
         self.view = view
         self.figures = Figures(protocol, cell)
+        self.encodings = Encodings(protocol)
         self.height = -1  # the pane height the boxes were sized for
+        self._decoder = decoder  # None: Pillow's (tests count decodes with their own)
+        self._cache: FigureCache | None = None  # made with the first figure (imports Pillow)
+        self._cache_lock = threading.Lock()
+        self._warming = False
+
+    @classmethod
+    def attach(
+        cls, view: NoteView, protocol: Protocol, cell: CellSize, decoder: Decoder | None = None
+    ) -> Self:
+        """The layer of ``view``, sized for it, its signals subscribed once it is mounted."""
+        layer = cls(view, protocol, cell, decoder)
+        layer.resized()
+        if view.is_mounted:
+            layer.mounted()
+        else:
+            view.call_after_refresh(layer.mounted)
+        return layer
 
     @property
     def host(self) -> DOMNode:
@@ -61,16 +98,89 @@ class FigureLayer:
         return True
 
     def content_set(self) -> None:
-        """A render went on screen: another note frees the last one's figures at once, and
-        decoding starts once the placeholders are painted (no thread competes with that)."""
+        """A render went on screen: another note frees the last one's figures at once, the
+        figures ready ahead go with this frame, and decoding the others starts once the
+        placeholders are painted (no thread competes with that)."""
         self.figures.showing(self.view.doc_key)
+        self.read(self.view.rendered.figures)
+        self._draw_cached()
         self.view.call_after_refresh(self._ask)
+
+    def _draw_cached(self) -> None:
+        """The figures decoded and encoded ahead (the note was read ahead) are drawn in the
+        frame that paints their boxes: a look in the caches and an ``lstat`` each, no decoding,
+        no worker. Before the first figure's imports are done there is nothing to look in."""
+        view, cache, root = self.view, self._cache, self.view.root
+        if cache is None or root is None:
+            return
+        background = self._background()
+        for figure in view.rendered.figures:
+            key = FigureKey(view.doc_key, figure.target, figure.box)
+            if self.figures.state(view.doc_key, figure) is None:
+                found = cached(self.encodings, cache, root, view.current_base, key, background)
+                if found is not None:
+                    self.figures.arrived(key, found)
 
     def unmounted(self) -> None:
         self._write_now(self.figures.release())
 
     def state(self, key: FigureKey) -> State | None:
         return self.figures.states.get(key)
+
+    def state_of(self, figure: FigureRef) -> State | None:
+        return self.figures.state(self.view.doc_key, figure)
+
+    def read(self, figures: list[FigureRef], ahead: str | None = None) -> None:
+        """A note was read with these figures: the first one starts importing the imaging code
+        in a worker, once; a note without figures imports nothing. A note read ahead (the one
+        at ``ahead``, around the cursor) has its figures decoded (and for kitty encoded) into
+        the caches too, so moving to it draws them with its first frame."""
+        root = self.view.root
+        if figures and ahead is not None and root is not None:
+            self._warming = True
+            wanted = [(figure.target, figure.box) for figure in figures]
+            self._decode_ahead(root, ahead, wanted, self._background())
+        elif figures and not self._warming:
+            self._warming = True
+            self._warm()
+
+    @thread_worker("figures-ahead")
+    def _decode_ahead(
+        self, root: Path, base: str, figures: list[tuple[str, FigureBox]], bg: _Rgb
+    ) -> None:
+        """The figures of a note read ahead, decoded off the event loop (imports first), and
+        for kitty encoded (deflating runs outside the interpreter's lock; textual-image's sixel
+        encoder, in pure Python, would hold it for ~1 s a figure while keys wait)."""
+        from app.core.figures import Figure
+
+        self._warm_imports()
+        cache = self.cache()
+        worker = get_current_worker()
+        for target, box in figures:
+            if worker.is_cancelled:
+                return
+            loaded = cache.load(root, base, target, (box.pixel_width, box.pixel_height))
+            if isinstance(loaded, Figure) and self.figures.protocol == "kitty":
+                self.encodings.of(loaded.image, bg)  # not sixels: a second of the interpreter
+
+    @thread_worker("figures-import")
+    def _warm(self) -> None:
+        self._warm_imports()
+
+    def _warm_imports(self) -> None:
+        """Pillow (and, for sixel, textual-image's encoder) imported, in a worker thread."""
+        self.cache()
+        if self.figures.protocol == "sixel":
+            import textual_image._sixel  # noqa: F401
+
+    def cache(self) -> FigureCache:
+        """The figures decoded last (made, importing Pillow, on the first call; any thread)."""
+        with self._cache_lock:
+            if self._cache is None:
+                from app.core.figures import FigureCache
+
+                self._cache = FigureCache(decoder=self._decoder)
+            return self._cache
 
     def paint(self, strip: Strip, index: int, y: int) -> Strip:
         view = self.view
@@ -107,18 +217,16 @@ class FigureLayer:
         wanted = self.figures.note_shown(view.doc_key, view.rendered.figures)
         root = view.root
         if wanted and root is not None:
-            self._load(self.figures.protocol, root, base, wanted, self._background())
+            self._load(root, base, wanted, self._background())
 
     @thread_worker("figures")
-    def _load(
-        self, protocol: Protocol, root: Path, base: str | None, keys: list[FigureKey], bg: _Rgb
-    ) -> None:
+    def _load(self, root: Path, base: str | None, keys: list[FigureKey], bg: _Rgb) -> None:
         """Decode, scale and encode figures off the event loop, one by one as they come."""
         worker = get_current_worker()
         for key in keys:
             if worker.is_cancelled:
                 return
-            state = encode(protocol, root, base, key, bg)
+            state = encode(self.encodings, self.cache(), root, base, key, bg)
             try:
                 self.view.app.call_from_thread(self._arrived, key, state)
             except RuntimeError:  # the app is shutting down

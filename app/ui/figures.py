@@ -20,6 +20,8 @@ cannot be drawn says why on the box's first line.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from itertools import count
@@ -38,19 +40,27 @@ if TYPE_CHECKING:
 
     from PIL import Image
 
+    from app.core.figures import FigureCache
+    from app.render.graphics import KittyPixels
+
 __all__ = [
+    "Encodings",
     "FigureKey",
     "FigureView",
     "Figures",
     "Ready",
     "Unavailable",
+    "cached",
     "encode",
     "encode_part",
+    "ready",
 ]
 
 _NO_OP = ((ControlType.CURSOR_FORWARD, 0),)  # a control segment: zero cells, written as is
 _IDS = count(randint(1, 2**24))
 _CROPS_KEPT = 8  # parts of a sixel figure kept, for scrolling back and forth
+_ENCODINGS_KEPT = 8  # figures kept encoded, as many as are kept decoded
+_Rgb = tuple[int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,25 +311,97 @@ def control(text: str) -> Segment:
     return Segment(text, None, _NO_OP)
 
 
+class Encodings:
+    """The terminal's encoding of the figures decoded last (kitty's deflated pixels, or
+    sixels over a background), by image: a figure decoded ahead is encoded ahead, and one drawn
+    again is not encoded again. Safe to share between worker threads."""
+
+    def __init__(self, protocol: Protocol, size: int = _ENCODINGS_KEPT) -> None:
+        self.protocol = protocol
+        self._size = size
+        self._kept: OrderedDict[tuple[int, _Rgb], tuple[Image.Image, KittyPixels | str]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+        self._encoding: dict[tuple[int, _Rgb], threading.Lock] = {}
+
+    def peek(self, image: Image.Image, background: _Rgb) -> KittyPixels | str | None:
+        """The encoding of ``image`` if it was encoded before, else None."""
+        key = (id(image), background if self.protocol == "sixel" else (0, 0, 0))
+        with self._lock:
+            kept = self._kept.get(key)
+        return kept[1] if kept is not None and kept[0] is image else None
+
+    def of(self, image: Image.Image, background: _Rgb) -> KittyPixels | str:
+        from app.render.graphics import kitty_pixels, sixel_data
+
+        key = (id(image), background if self.protocol == "sixel" else (0, 0, 0))
+        with self._lock:
+            encoding = self._encoding.setdefault(key, threading.Lock())
+        with encoding:  # encoded ahead and asked for meanwhile: encoded once
+            with self._lock:
+                kept = self._kept.get(key)
+                if kept is not None and kept[0] is image:
+                    self._kept.move_to_end(key)
+                    return kept[1]
+            if self.protocol == "kitty":
+                encoded: KittyPixels | str = kitty_pixels(image)
+            else:
+                encoded = sixel_data(image, background)
+            with self._lock:
+                self._encoding.pop(key, None)
+                self._kept[key] = (image, encoded)  # the image kept with it: its id stays its own
+                while len(self._kept) > self._size:
+                    self._kept.popitem(last=False)
+        return encoded
+
+
 def encode(
-    protocol: Protocol,
+    encodings: Encodings,
+    cache: FigureCache,
     root: Path,
     base: str | None,
     key: FigureKey,
-    background: tuple[int, int, int],
+    background: _Rgb,
 ) -> State:
-    """Decode and encode one figure (in a worker thread): Pillow and the encoders are imported
-    with the first figure."""
-    from app.core.figures import Figure, load_figure
-    from app.render.graphics import kitty_transmit, sixel_data
+    """Decode and encode one figure (each found in its cache when done before), in a worker
+    thread."""
+    from app.core.figures import Figure
 
-    loaded = load_figure(root, base, key.target, (key.box.pixel_width, key.box.pixel_height))
+    loaded = cache.load(root, base, key.target, (key.box.pixel_width, key.box.pixel_height))
     if not isinstance(loaded, Figure):
         return Unavailable(loaded.reason)
-    if protocol == "kitty":
-        image_id = Figures.new_image_id()
-        return Ready(kitty_transmit(image_id, loaded.image), image_id)
-    return Ready(sixel_data(loaded.image, background), image=loaded.image)
+    return ready(loaded.image, encodings.of(loaded.image, background))
+
+
+def ready(image: Image.Image, encoded: KittyPixels | str) -> Ready:
+    """A figure encoded, to draw: sixels, or kitty pixels sent under a new image id."""
+    from app.render.graphics import kitty_send
+
+    if isinstance(encoded, str):
+        return Ready(encoded, image=image)
+    image_id = Figures.new_image_id()
+    return Ready(kitty_send(image_id, encoded), image_id)
+
+
+def cached(
+    encodings: Encodings,
+    cache: FigureCache,
+    root: Path,
+    base: str | None,
+    key: FigureKey,
+    background: _Rgb,
+) -> Ready | None:
+    """The figure drawn at once when it was decoded and encoded ahead (and its file has not
+    changed since); None: it is decoded in a worker."""
+    from app.core.figures import Figure
+
+    size = (key.box.pixel_width, key.box.pixel_height)
+    loaded = cache.peek(root, base, key.target, size)
+    if not isinstance(loaded, Figure):
+        return None
+    encoded = encodings.peek(loaded.image, background)
+    return None if encoded is None else ready(loaded.image, encoded)
 
 
 def encode_part(

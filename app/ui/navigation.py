@@ -252,7 +252,7 @@ class Navigator:
         self.previews.put(entry, cached)
         preview = cached.preview
         version = render_version(preview, cached.version, self.app.reading.header_for(preview))
-        self.app.note_view.remember(preview.doc_key, version, rendered)
+        self.app.note_view.remember(preview.doc_key, version, rendered, preview.base)
 
     def _read_ahead_finished(self) -> None:
         self._reading_ahead = False

@@ -41,6 +41,7 @@ from app.ui.scrolling import set_virtual_size
 from app.ui.workers import thread_worker
 
 if TYPE_CHECKING:
+    from app.core.figures import Decoder
     from app.ui.figure_layer import FigureLayer
     from app.ui.figures import State
 
@@ -176,17 +177,14 @@ class NoteView(ScrollView, can_focus=True):
     def root(self, root: Path | None) -> None:
         self._renderer.root = root
 
-    def draw_figures(self, protocol: Protocol, cell: CellSize) -> None:
+    def draw_figures(
+        self, protocol: Protocol, cell: CellSize, decoder: Decoder | None = None
+    ) -> None:
         """Draw the notes' figures with the terminal's graphics ``protocol`` (cells of ``cell``
-        pixels) instead of leaving each image one line."""
+        pixels) instead of leaving each image one line (``decoder``: Pillow's by default)."""
         from app.ui.figure_layer import FigureLayer  # only where figures are drawn
 
-        self._figures = FigureLayer(self, protocol, cell)
-        self._figures.resized()
-        if self.is_mounted:
-            self._figures.mounted()
-        else:
-            self.call_after_refresh(self._figures.mounted)
+        self._figures = FigureLayer.attach(self, protocol, cell, decoder)
 
     def use_figure_sizer(self, sizer: FigureSizer) -> None:
         """Render figures' boxes at these sizes from now on (the cached renders are dropped)."""
@@ -207,11 +205,7 @@ class NoteView(ScrollView, can_focus=True):
 
     def figure_state(self, figure: FigureRef) -> State | None:
         """Whether a figure is drawn (Ready), cannot be (Unavailable), or is still decoding."""
-        if self._figures is None:
-            return None
-        from app.ui.figures import FigureKey
-
-        return self._figures.state(FigureKey(self.doc_key, figure.target, figure.box))
+        return None if self._figures is None else self._figures.state_of(figure)
 
     @property
     def doc_key(self) -> Hashable:
@@ -293,10 +287,14 @@ class NoteView(ScrollView, can_focus=True):
         that changes)."""
         return self._renderer.whole(body, base, width)
 
-    def remember(self, doc_key: Hashable, version: object, rendered: RenderedNote) -> None:
-        """Keep a render made ahead (``render_ahead``): a later `show` of that document and
-        version at that width paints it at once."""
+    def remember(
+        self, doc_key: Hashable, version: object, rendered: RenderedNote, base: str | None = None
+    ) -> None:
+        """Keep a render made ahead (``render_ahead``, of the note at ``base``): a later `show`
+        of that document and version at that width paints it at once, its figures decoded."""
         self._renders.put(doc_key, version, rendered)
+        if self._figures is not None:
+            self._figures.read(rendered.figures, base)
 
     def clear(self) -> None:
         """Show nothing (and drop any render in progress)."""

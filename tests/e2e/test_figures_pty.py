@@ -119,20 +119,46 @@ def test_in_kitty_a_figure_is_transmitted_placed_and_freed(folder: Path) -> None
         [readnotes_command(), "notes"], folder, {"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}
     )
     terminal.wait_for(lambda t: "Figure paper" in t.text())
-    terminal.pump(0.3)
-    assert not pillow_loaded(terminal.pid)  # nothing of Pillow before a figure is drawn
+    # the entry below the cursor is read ahead, and its figure starts Pillow's import, in a
+    # worker, before the key that shows it
+    terminal.wait_for(lambda t: pillow_loaded(t.pid))
+    assert b"\x1b_G" not in terminal.output  # imported, nothing drawn yet
     open_figure_note(terminal)
     terminal.wait_for(lambda t: b"\x1b_Ga=t," in t.output and b"\x1b_Ga=p," in t.output)
-    transmit = re.search(rb"\x1b_Ga=t,f=100,i=(\d+)", terminal.output)
+    # the pixels as raw RGB deflated (f=24, o=z), at the box's size
+    transmit = re.search(rb"\x1b_Ga=t,f=24,o=z,s=400,v=200,i=(\d+)", terminal.output)
     assert transmit is not None
     image_id = transmit.group(1)
-    assert pillow_loaded(terminal.pid)
     assert b"\x1b_Ga=p,i=" + image_id + b",p=1,x=0,y=0,w=400,h=200,c=40,r=10" in terminal.output
     terminal.press(b"\x1b[B")  # the next entry, a note without figures
     terminal.wait_for(lambda t: "No figures." in t.text())
     terminal.wait_for(lambda t: b"a=d,d=I,i=" + image_id in t.output)
     assert terminal.quit() == 0
     assert no_terminal_queries(terminal.output)
+
+
+def test_in_kitty_pillow_is_not_imported_while_no_figure_is_near(tmp_path: Path) -> None:
+    """Only the notes around the cursor are read ahead: a figure further down the index
+    imports nothing at start-up."""
+    notes = tmp_path / "notes"
+    (notes / "img").mkdir(parents=True)
+    plain = [f"* [Plain {n}](./plain{n}.md)" for n in range(6)]
+    for n in range(6):
+        (notes / f"plain{n}.md").write_text(f"# Plain {n}\n\nNo figures.\n")
+    (notes / "README.md").write_text(
+        "# Notes\n\n## Papers\n\n" + "\n".join(plain) + "\n* [Figure paper](./fig.md)\n"
+    )
+    (notes / "fig.md").write_text(FIGURE_NOTE)
+    Image.new("RGB", (400, 200), (200, 30, 30)).save(notes / "img" / "arch.png")
+    terminal = RawTerminal(
+        [readnotes_command(), "notes"], tmp_path, {"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}
+    )
+    terminal.wait_for(lambda t: "Figure paper" in t.text())
+    terminal.press(b"\x1b[B")  # the first plain entry: its neighbours hold no figure either
+    terminal.wait_for(lambda t: "No figures." in t.text())
+    terminal.pump(0.5)
+    assert not pillow_loaded(terminal.pid)
+    assert terminal.quit() == 0
 
 
 def test_in_foot_a_figure_is_drawn_as_sixels(folder: Path) -> None:
@@ -184,7 +210,7 @@ def test_quitting_in_kitty_frees_the_figure_before_leaving_the_screen(folder: Pa
     )
     open_figure_note(terminal)
     terminal.wait_for(lambda t: b"\x1b_Ga=p," in t.output)
-    transmit = re.search(rb"\x1b_Ga=t,f=100,i=(\d+)", terminal.output)
+    transmit = re.search(rb"\x1b_Ga=t,f=24,o=z,s=400,v=200,i=(\d+)", terminal.output)
     assert transmit is not None
     quitting = len(terminal.output)
     assert terminal.quit() == 0

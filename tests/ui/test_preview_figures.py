@@ -5,6 +5,7 @@ note, and the reason shown when a figure cannot be drawn."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from PIL import Image
@@ -13,6 +14,7 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 
 from app.core.config import Config
+from app.core.figures import Figure, FigureProblem, decode_pixels
 from app.core.graphics import CellSize
 from app.ui.figures import Ready, Unavailable
 from app.ui.note_view import NoteView
@@ -267,6 +269,62 @@ async def test_the_same_picture_twice_in_a_note_is_placed_twice(notes: Path) -> 
         assert f"a=p,i={state.image_id},p=2," in sent[second.line]  # its own placement
 
 
+async def test_a_note_shown_again_draws_its_figure_without_decoding_it_again(
+    notes: Path,
+) -> None:
+    decoded: list[tuple[int, int]] = []
+
+    def decoder(file: BinaryIO, size: tuple[int, int]) -> Figure | FigureProblem:
+        decoded.append(size)
+        return decode_pixels(file, size)
+
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        app.note_view.draw_figures("kitty", CELL, decoder)
+        view = await shown(pilot, app, notes)
+        first = view.figure_state(view.figures[0])
+        assert isinstance(first, Ready)
+        painted(view)
+        view.show("other.md", "# Other\n\nNo figures here.\n", "other.md")
+        assert f"a=d,d=I,i={first.image_id}" in "".join(painted(view))  # freed in the terminal
+        view = await shown(pilot, app, notes)
+        again = view.figure_state(view.figures[0])
+        assert isinstance(again, Ready) and again.image_id != first.image_id
+        assert again.payload.startswith(f"\x1b_Ga=t,f=24,o=z,s=400,v=200,i={again.image_id},")
+        assert again.sent  # the pixels went to the terminal again, with its first frame
+        assert f"a=p,i={again.image_id},p=1," in "".join(painted(view))
+        assert decoded == [(400, 200)]  # but decoded once
+
+
+async def test_a_note_read_ahead_has_its_figure_decoded_before_it_is_shown(
+    notes: Path,
+) -> None:
+    decoded: list[tuple[int, int]] = []
+
+    def decoder(file: BinaryIO, size: tuple[int, int]) -> Figure | FigureProblem:
+        decoded.append(size)
+        return decode_pixels(file, size)
+
+    app = NoteApp()
+    async with app.run_test(size=(80, 40)) as pilot:
+        view = app.note_view
+        view.draw_figures("kitty", CELL, decoder)
+        view.root = notes
+        await pilot.pause()
+        ahead = view.render_ahead(NOTE, "paper.md", view.width_for_render())
+        view.remember("paper.md", "paper.md", ahead, "paper.md")  # as the read-ahead does
+        await wait_until(pilot, lambda: decoded == [(400, 200)])
+        await app.workers.wait_for_complete()  # decoded and encoded, ahead
+        assert view.figures == []  # nothing shown yet
+        view.show("paper.md", NOTE, "paper.md")
+        # ready with the render itself: the frame that paints the box draws the figure
+        state = view.figure_state(view.figures[0])
+        assert isinstance(state, Ready) and not state.sent
+        await pilot.pause()
+        assert state.sent
+        assert decoded == [(400, 200)]  # shown from what was decoded ahead
+
+
 def figure_folder(notes: Path) -> Path:
     (notes / "README.md").write_text("# Notes\n\n## Papers\n\n* [Paper](./paper.md)\n")
     (notes / "paper.md").write_text(NOTE)
@@ -300,3 +358,15 @@ async def test_the_browser_draws_figures_where_the_terminal_and_config_say(
             assert view.figures == []
         await press(pilot, "i")
         assert fakes_of(app).viewed == [notes / "img" / "arch.png"]
+
+
+def test_a_figure_is_encoded_once_for_as_long_as_it_is_kept() -> None:
+    from app.ui.figures import Encodings
+
+    kitty, sixel = Encodings("kitty"), Encodings("sixel")
+    image, other = Image.new("RGB", (20, 10), (1, 2, 3)), Image.new("RGB", (20, 10))
+    pixels = kitty.of(image, (0, 0, 0))
+    assert kitty.of(image, (9, 9, 9)) is pixels  # kitty's pixels know no background
+    assert kitty.of(other, (0, 0, 0)) is not pixels
+    assert sixel.of(image, (0, 0, 0)) is sixel.of(image, (0, 0, 0))
+    assert sixel.of(image, (0, 0, 0)) is not sixel.of(image, (255, 255, 255))  # over another
