@@ -424,3 +424,30 @@ def test_a_first_cell_that_is_a_date_gives_way_to_the_row_s_paper() -> None:
     assert 55 <= len(milestones) <= 65 and all(e.shape == "row" for e in milestones)
     assert milestones[0].title == "Attention Is All You Need"  # its first cell reads "2017-06"
     assert all(any(char.isalpha() for char in e.title) for e in milestones)
+
+
+def test_add_without_a_link_after_link_paragraphs_says_what_it_needs(tmp_path: Path) -> None:
+    path = copy(tmp_path, "paragraphs.md")
+    before = path.read_bytes()
+    with pytest.raises(EditError) as raised:
+        add_entry(path, title="Robotics", category=None, urls=[], todo=True, note=None)
+    assert str(raised.value) == (
+        "The entries of the index are paragraphs of links: give the entry a URL or a note;"
+        " nothing was written"
+    )
+    assert path.read_bytes() == before
+
+
+def test_a_new_note_beside_summary_folders_gets_a_folder_of_its_own(tmp_path: Path) -> None:
+    from app.core.add.note import NoteChoice
+
+    folder = tmp_path / "gan"
+    path = write_index(
+        folder,
+        "# GANs\n\n[CycleGAN](cycle_gan/summary.md)\n\n[StyleGAN](style_gan/summary.md) (2019)\n",
+    )
+    result = add_entry(
+        path, title="Big GAN: scaling", category=None, urls=[], todo=True, note=NoteChoice.NEW
+    )
+    assert result.note_path_created == folder / "big_gan/summary.md"
+    assert path.read_bytes().endswith(b"(2019)\n\nTODO [Big GAN: scaling](big_gan/summary.md)\n")
