@@ -66,6 +66,15 @@ def test_a_digest_table_titles_links_and_statuses() -> None:
     attention = index.entries[0]
     assert [link.label for link in attention.links] == ["Paper", "Tweet"]
     assert "The Transformer, attention only" in attention.text
+    # The description is what the row says beside its title: not the cells of links alone.
+    assert [e.description for e in index.entries] == [
+        "The Transformer, attention only, no recurrence.",
+        "pre-training of deep bidirectional transformers",
+        "We study empirical scaling laws.",
+        "Probabilistic Models",
+        "compute-optimal training",
+        "",
+    ]
     assert by_title(index, "Denoising Diffusion").note == "notes/ddpm.md"
     statuses = [e.status for e in index.entries]
     assert statuses == [
