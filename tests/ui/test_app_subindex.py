@@ -12,6 +12,7 @@ from app_harness import (
     make_app,
     press,
     preview_text,
+    settle,
     started,
     tree_labels,
     wait_until,
@@ -91,12 +92,12 @@ async def test_a_adds_into_the_sub_index_the_cursor_is_in(tmp_path: Path) -> Non
         await press(pilot, "enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, AddScreen))
         await wait_until(pilot, lambda: cursor_entry(app).title == "BigGAN")
-        assert gan.read_bytes() == before + b"- TODO [BigGAN](stylegan/biggan.md)\n"
+        assert gan.read_bytes() == before + b"- TODO [BigGAN](biggan/summary.md)\n"
         assert (folder / "README.md").read_bytes() == root_before
         entry = cursor_entry(app)
         assert (entry.file, entry.note, entry.category) == (
             "cv/gan/index.md",
-            "cv/gan/stylegan/biggan.md",
+            "cv/gan/biggan/summary.md",  # a folder of its own, as its neighbours have
             wanted,
         )
         assert status(app) == "9 entries · 5 TODO"
@@ -199,3 +200,30 @@ async def test_a_sub_index_reached_through_a_symlink_is_re_read_when_its_target_
         target.write_bytes(target.read_bytes() + b"- [ ] [XLNet](xlnet/summary.md)\r\n")
         await wait_until(pilot, lambda: "NLP  3 · 2 TODO" in tree_labels(app))
         assert status(app) == "9 entries · 5 TODO"
+
+
+async def test_refused_sub_indexes_are_said_once_each_and_nothing_fails(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "hostile"
+    (folder / "bin").mkdir(parents=True)
+    (folder / "bin/README.md").write_bytes(b"\x00\x01PNG" * 200)
+    (folder / "loop").mkdir()
+    os.symlink("README.md", folder / "loop/README.md")
+    (folder / "dir/README.md").mkdir(parents=True)  # a folder named like an index file
+    links = "".join(f"- [{name}]({name}/README.md)\n" for name in ("bin", "loop", "dir", "gone"))
+    (folder / "README.md").write_text(f"# Hostile\n\n## Subs\n\n{links}")
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+
+        # Every note's tags are read in the background, the folder named README.md's too.
+        def failures() -> list[str]:
+            return [str(n.message) for n in app._notifications if "Unexpected" in n.message]
+
+        await wait_until(
+            pilot, lambda: "dir/README.md" in app.filtering._note_tags or bool(failures())
+        )
+        await settle(pilot)
+        assert failures() == []
+        assert status(app).startswith("4 entries")
