@@ -460,3 +460,16 @@ def test_a_new_note_beside_summary_folders_gets_a_folder_of_its_own(tmp_path: Pa
     )
     assert result.note_path_created == folder / "big_gan/summary.md"
     assert path.read_bytes().endswith(b"(2019)\n\nTODO [Big GAN: scaling](big_gan/summary.md)\n")
+
+
+def test_two_rows_of_the_same_length_by_chance_are_no_aligned_table(tmp_path: Path) -> None:
+    # A digest whose last two rows happen to line up: the new row is not padded to them.
+    path = write_index(
+        tmp_path,
+        "| Paper | Links |\n|---|---|\n"
+        "| 1) **Longer title here** - a summary | [Paper](https://p/1) |\n"
+        "| 2) **Other title there** - a summary | [Paper](https://p/2) |\n",
+    )
+    before = path.read_bytes()
+    add_entry(path, title="New", category=None, urls=["https://p/3"], todo=False, note=None)
+    assert added_line(before, path.read_bytes()) == b"| 3) New | [Link](https://p/3) |"
