@@ -137,14 +137,14 @@ def test_add_writes_into_the_sub_index_in_its_own_style(tree_folder: Path) -> No
     )
     assert added.returncode == 0, added.stderr
     assert added.stdout == (
-        "Added to Areas / NLP (nlp/README.md): XLNet (line 5); created nlp/t5/xlnet.md\n"
+        "Added to Areas / NLP (nlp/README.md): XLNet (line 5); created nlp/xlnet/summary.md\n"
     )
     assert nlp.read_bytes() == before[nlp] + (
-        b"- [ ] [XLNet](t5/xlnet.md) [[paper](https://arxiv.org/abs/1906.08237)]\r\n"
+        b"- [ ] [XLNet](xlnet/summary.md) [[paper](https://arxiv.org/abs/1906.08237)]\r\n"
     )
-    assert (tree_folder / "nlp/t5/xlnet.md").exists()
+    assert (tree_folder / "nlp/xlnet/summary.md").exists()
     listed = json.loads(run("list", tree_folder, "--json", "--match", "xlnet").stdout)
-    assert listed[0]["note"] == "nlp/t5/xlnet.md" and listed[0]["file"] == "nlp/README.md"
+    assert listed[0]["note"] == "nlp/xlnet/summary.md" and listed[0]["file"] == "nlp/README.md"
     assert run("check", tree_folder).returncode == 0
 
 

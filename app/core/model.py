@@ -90,12 +90,19 @@ class Entry:
         if text.startswith(self.title):
             text = text[len(self.title) :]
         text = text.strip(" \t-–—:|")
-        rest = text
-        for link in self.links:
-            rest = rest.replace(link.label, "")
-        if not any(char.isalnum() for char in rest):
+        if text.startswith((". ", "; ", ", ")):  # the rest of a title cut at a sentence break
+            text = text[2:]
+        if self.shape == "row" and " | " in text:  # a table's cells: not those of links alone
+            text = " | ".join(cell for cell in text.split(" | ") if self._says_more(cell))
+        if not self._says_more(text):
             return ""  # only the links' own labels, as in "[paper] [code]"
         return "" if text.casefold() == self.title.casefold() else text
+
+    def _says_more(self, text: str) -> bool:
+        """Whether ``text`` holds words beside the entry's link labels."""
+        for link in self.links:
+            text = text.replace(link.label, "")
+        return any(char.isalnum() for char in text)
 
     @property
     def primary_url(self) -> str | None:

@@ -230,10 +230,14 @@ def _read_regular_file(path: Path, max_bytes: int) -> _RawFile:
         raise _FileProblem(
             NoteKind.UNREADABLE, f"Cannot read the note ({_reason(error)})"
         ) from None
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode):  # ``fdopen`` raises on a folder
+        os.close(fd)
+        raise _FileProblem(NoteKind.UNREADABLE, "Not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise _FileProblem(NoteKind.UNREADABLE, "Not a regular file")
         try:
             data = handle.read(max_bytes + 1)
         except OSError as error:

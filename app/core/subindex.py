@@ -153,6 +153,22 @@ def owner(tree: Index, category: tuple[str, ...]) -> tuple[str, tuple[str, ...]]
     return tree.grafts[best], category[len(best) :]
 
 
+def category_place(tree: Index, category: Category) -> tuple[Path, int | None]:
+    """The index file and line that hold a category of the stitched tree, for the editor: the
+    heading in its own file, and for a grafted sub-index its file at its first heading (at line
+    1 when it has none). None as the line for the root index's own top."""
+    rel, own = owner(tree, category.path)
+    part = tree.parts.get(rel) if rel else None
+    if part is None:
+        return tree.path, category.line if category.level else None
+    if not own:
+        headings = part.tree.children  # a titled file starts with its title
+        first = headings[0].line if headings and not part.tree.entries and not part.title else 1
+        return part.path, first
+    found = next((c for c in part.tree.walk() if c.path == own), None)
+    return part.path, found.line if found is not None else 1
+
+
 @dataclass(slots=True)
 class _Stitch:
     root: Path  # the notes folder as given
@@ -193,8 +209,8 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
     """The model of ``rel`` when it is a sub-index to graft; else None (a notice when refused)."""
     if rel in state.reuse:
         part = state.reuse[rel]
-        state.sources[rel] = part.digest
         real = os.path.realpath(part.path)
+        _source(state, rel, real, part.digest)
         if real in state.read or real in state.chain or len(state.chain) > MAX_DEPTH:
             return None
         state.read.add(real)
@@ -233,7 +249,7 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
         state.warnings.append(f"{refused}: {exc.strerror or exc}")
         return None
     digest = index_digest(data)
-    state.sources[rel] = digest if data else _stamp(real_path)
+    _source(state, rel, real, digest if data else _stamp(real_path))
     if size > MAX_SUBINDEX_BYTES:
         limit = MAX_SUBINDEX_BYTES >> 20
         state.warnings.append(f"{refused}: it is {size:,} bytes, more than {limit} MiB")
@@ -246,6 +262,16 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
         return None  # a note (a folder's README about one thing): its entry stays an entry
     state.read.add(real)
     return part
+
+
+def _source(state: _Stitch, rel: str, real: str, digest: str | None) -> None:
+    """Keep what a sub-index file holds, under its linked name and, when that is a symlink (or
+    passes through one), under its target's name too: an editor saves the target, and the
+    watcher names that path (the target is inside the notes folder, or it is refused)."""
+    state.sources[rel] = digest
+    target = os.path.relpath(real, state.base).replace(os.sep, "/")
+    if target != rel and not target.startswith("../"):
+        state.sources[target] = digest
 
 
 # The models of the sub-index files parsed lately, by (path, digest): a re-read after a change to

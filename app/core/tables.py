@@ -101,12 +101,15 @@ _NEAR_LINES = 8  # lines of the table looked at, each way, for one that lines up
 
 
 def is_aligned(data: bytes, at: int) -> bool:
-    """Whether the table line holding ``at`` is padded to line up with another line of its table
-    near it: their pipes stand in the same screen columns."""
+    """Whether the table line holding ``at`` is padded to line up with two other lines of its
+    table near it: their pipes stand in the same screen columns. Two, because two rows of an
+    unaligned digest can have the same lengths by chance (an aligned table's header and
+    delimiter row give every row two)."""
     start, end = _line_at(data, at)
     own = _columns(data[start:end])
     if len(own) < 2:
         return False
+    found = 0
     for step in (-1, 1):
         line_start, line_end = start, end
         for _ in range(_NEAR_LINES):
@@ -118,7 +121,9 @@ def is_aligned(data: bytes, at: int) -> bool:
             line_start, line_end = _line_at(data, line_start - 1 if step < 0 else after + 1)
             columns = _columns(data[line_start:line_end])
             if columns == own:
-                return True
+                found += 1
+                if found == 2:
+                    return True
             if not columns:
                 break  # past the table
     return False

@@ -15,9 +15,10 @@ from textual.app import SuspendNotSupported
 
 from app.core.errors import ReadnotesError
 from app.core.links import safe_path
-from app.core.model import Entry, Index
+from app.core.model import Category, Entry, Index
 from app.core.notes import create_note_stub, folder_note
 from app.core.sanitize import inert_line
+from app.core.subindex import category_place
 from app.ui.effects import Outcome
 from app.ui.workers import thread_worker
 
@@ -185,10 +186,15 @@ class Outside:
         if index is None:
             return
         entry = app.current_entry
+        item = app.index_tree.cursor_item
         try:
-            part = index.parts.get(entry.file) if entry is not None and entry.file else None
-            path = part.path if part is not None else index.path  # the file the entry is in
-            self._edit(path, entry.line if entry is not None else None)
+            if entry is None and isinstance(item, Category):
+                path, line = category_place(index, item)  # a sub-index's category: its file
+            else:
+                part = index.parts.get(entry.file) if entry is not None and entry.file else None
+                path = part.path if part is not None else index.path  # the file the entry is in
+                line = entry.line if entry is not None else None
+            self._edit(path, line)
         except ReadnotesError as error:
             app.notify(inert_line(str(error)), severity="error")
             return

@@ -710,3 +710,8 @@ def test_a_folder_note_named_readme_in_another_case_is_shown_searched_and_indexe
     doc = load_note(tmp_path, "paper/")
     assert doc.kind is NoteKind.FOLDER_README and doc.path == folder / "Readme.md"
     assert find_index(folder) == folder / "Readme.md"
+
+
+def test_tags_of_a_note_that_is_a_folder_named_like_a_file_are_none(root: Path) -> None:
+    (root / "dir/README.md").mkdir(parents=True)
+    assert read_tags(root, "dir/README.md") == ()

@@ -298,3 +298,20 @@ def test_a_huge_sub_index_is_not_read_again_by_an_unchanged_re_read(tree_folder:
     gan.write_text("- [DCGAN](dcgan/summary.md)\n- [StyleGAN](stylegan/summary.md)\n")
     shown = reread_index(tree_folder, tree).index
     assert shown is not None and "DCGAN" in [e.title for e in shown.entries]
+
+
+def test_a_symlinked_sub_index_is_known_by_its_target_too(tree_folder: Path) -> None:
+    """The watcher names the file an editor saves, the symlink's target: a re-read follows it."""
+    from app.core.subindex import sources_unchanged
+
+    gan = tree_folder / "cv/gan/index.md"
+    (tree_folder / "shared/gan-index.md").write_bytes(gan.read_bytes())
+    gan.unlink()
+    os.symlink("../../shared/gan-index.md", gan)
+    tree = load_tree(tree_folder)
+    assert "StyleGAN" in [e.title for e in tree.entries] and not tree.warnings
+    assert {"cv/gan/index.md", "shared/gan-index.md"} <= set(tree.sources)
+    assert sources_unchanged(tree)
+    target = tree_folder / "shared/gan-index.md"
+    target.write_bytes(target.read_bytes() + b"- [BigGAN](biggan/summary.md)\n")
+    assert not sources_unchanged(tree)

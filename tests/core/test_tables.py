@@ -66,6 +66,15 @@ def test_a_digest_table_titles_links_and_statuses() -> None:
     attention = index.entries[0]
     assert [link.label for link in attention.links] == ["Paper", "Tweet"]
     assert "The Transformer, attention only" in attention.text
+    # The description is what the row says beside its title: not the cells of links alone.
+    assert [e.description for e in index.entries] == [
+        "The Transformer, attention only, no recurrence.",
+        "pre-training of deep bidirectional transformers",
+        "We study empirical scaling laws.",
+        "Probabilistic Models",
+        "compute-optimal training",
+        "",
+    ]
     assert by_title(index, "Denoising Diffusion").note == "notes/ddpm.md"
     statuses = [e.status for e in index.entries]
     assert statuses == [
@@ -444,3 +453,43 @@ def test_a_todo_word_after_a_row_s_numbering_marks_it_and_round_trips(tmp_path: 
         b"| 1) Mobile ALOHA - bimanual manipulation. | [Paper](https://arxiv.org/abs/2401.02117) |"
     )
     assert by_title(load_index(path), "Mobile ALOHA").status is Status.DONE
+
+
+def test_add_without_a_link_after_link_paragraphs_says_what_it_needs(tmp_path: Path) -> None:
+    path = copy(tmp_path, "paragraphs.md")
+    before = path.read_bytes()
+    with pytest.raises(EditError) as raised:
+        add_entry(path, title="Robotics", category=None, urls=[], todo=True, note=None)
+    assert str(raised.value) == (
+        "The entries of the index are paragraphs of links: give the entry a URL or a note;"
+        " nothing was written"
+    )
+    assert path.read_bytes() == before
+
+
+def test_a_new_note_beside_summary_folders_gets_a_folder_of_its_own(tmp_path: Path) -> None:
+    from app.core.add.note import NoteChoice
+
+    folder = tmp_path / "gan"
+    path = write_index(
+        folder,
+        "# GANs\n\n[CycleGAN](cycle_gan/summary.md)\n\n[StyleGAN](style_gan/summary.md) (2019)\n",
+    )
+    result = add_entry(
+        path, title="Big GAN: scaling", category=None, urls=[], todo=True, note=NoteChoice.NEW
+    )
+    assert result.note_path_created == folder / "big_gan/summary.md"
+    assert path.read_bytes().endswith(b"(2019)\n\nTODO [Big GAN: scaling](big_gan/summary.md)\n")
+
+
+def test_two_rows_of_the_same_length_by_chance_are_no_aligned_table(tmp_path: Path) -> None:
+    # A digest whose last two rows happen to line up: the new row is not padded to them.
+    path = write_index(
+        tmp_path,
+        "| Paper | Links |\n|---|---|\n"
+        "| 1) **Longer title here** - a summary | [Paper](https://p/1) |\n"
+        "| 2) **Other title there** - a summary | [Paper](https://p/2) |\n",
+    )
+    before = path.read_bytes()
+    add_entry(path, title="New", category=None, urls=["https://p/3"], todo=False, note=None)
+    assert added_line(before, path.read_bytes()) == b"| 3) New | [Link](https://p/3) |"

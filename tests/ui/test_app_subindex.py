@@ -12,6 +12,7 @@ from app_harness import (
     make_app,
     press,
     preview_text,
+    settle,
     started,
     tree_labels,
     wait_until,
@@ -91,12 +92,12 @@ async def test_a_adds_into_the_sub_index_the_cursor_is_in(tmp_path: Path) -> Non
         await press(pilot, "enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, AddScreen))
         await wait_until(pilot, lambda: cursor_entry(app).title == "BigGAN")
-        assert gan.read_bytes() == before + b"- TODO [BigGAN](stylegan/biggan.md)\n"
+        assert gan.read_bytes() == before + b"- TODO [BigGAN](biggan/summary.md)\n"
         assert (folder / "README.md").read_bytes() == root_before
         entry = cursor_entry(app)
         assert (entry.file, entry.note, entry.category) == (
             "cv/gan/index.md",
-            "cv/gan/stylegan/biggan.md",
+            "cv/gan/biggan/summary.md",  # a folder of its own, as its neighbours have
             wanted,
         )
         assert status(app) == "9 entries · 5 TODO"
@@ -150,3 +151,79 @@ async def test_an_unreadable_sub_index_is_one_notice_and_its_entry_stays(tmp_pat
         assert messages == ["Sub-index cv/gan/index.md not read: it looks binary"]
         assert "✓ GANs" in tree_labels(app)
         assert status(app) == "7 entries · 3 TODO"
+
+
+async def test_capital_e_on_a_sub_index_category_opens_that_file(tmp_path: Path) -> None:
+    from collections.abc import Sequence
+
+    from app_harness import FakeEffects
+
+    def command(
+        path: Path, line: int | None = None, configured: Sequence[str] | None = None
+    ) -> list[str]:
+        return ["fake-editor", str(path), str(line)]
+
+    folder = write_tree(tmp_path / "summaries")
+    fakes = FakeEffects(editor=lambda _command: 0, editor_command=command)
+    app = make_app(folder, fakes)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        tree = app.index_tree
+        gans = ("Areas", "Computer vision", "GANs")
+        for path in (gans, (*gans, "Classic"), ("Areas",)):
+            tree.cursor_line = next(
+                n for n in range(tree.line_count) if getattr(tree.item_at(n), "path", 0) == path
+            )
+            await pilot.pause()
+            await press(pilot, "E")
+        assert fakes.edited == [
+            ["fake-editor", str(folder / "cv/gan/index.md"), "1"],
+            ["fake-editor", str(folder / "cv/gan/index.md"), "3"],
+            ["fake-editor", str(folder / "README.md"), "5"],
+        ]
+
+
+async def test_a_sub_index_reached_through_a_symlink_is_re_read_when_its_target_changes(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    folder = write_tree(tmp_path / "summaries")
+    # The NLP area lives in a shared folder; the link goes through a symlink to it.
+    os.rename(folder / "nlp", folder / "areas-nlp")
+    os.symlink("areas-nlp", folder / "nlp")
+    target = folder / "areas-nlp/README.md"
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert "NLP  2 · 1 TODO" in tree_labels(app)
+        target.write_bytes(target.read_bytes() + b"- [ ] [XLNet](xlnet/summary.md)\r\n")
+        await wait_until(pilot, lambda: "NLP  3 · 2 TODO" in tree_labels(app))
+        assert status(app) == "9 entries · 5 TODO"
+
+
+async def test_refused_sub_indexes_are_said_once_each_and_nothing_fails(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "hostile"
+    (folder / "bin").mkdir(parents=True)
+    (folder / "bin/README.md").write_bytes(b"\x00\x01PNG" * 200)
+    (folder / "loop").mkdir()
+    os.symlink("README.md", folder / "loop/README.md")
+    (folder / "dir/README.md").mkdir(parents=True)  # a folder named like an index file
+    links = "".join(f"- [{name}]({name}/README.md)\n" for name in ("bin", "loop", "dir", "gone"))
+    (folder / "README.md").write_text(f"# Hostile\n\n## Subs\n\n{links}")
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+
+        # Every note's tags are read in the background, the folder named README.md's too.
+        def failures() -> list[str]:
+            return [str(n.message) for n in app._notifications if "Unexpected" in n.message]
+
+        await wait_until(
+            pilot, lambda: "dir/README.md" in app.filtering._note_tags or bool(failures())
+        )
+        await settle(pilot)
+        assert failures() == []
+        assert status(app).startswith("4 entries")

@@ -55,6 +55,12 @@ def _chosen_note_path(index: Index, category: Category, title: str) -> str:
     own = [e.note.rstrip("/") for e in category.entries if e.note is not None]
     below = [e.note.rstrip("/") for e in category.all_entries() if e.note is not None]
     names = _file_notes(category.all_entries()) or _file_notes(index.entries[-STYLE_SAMPLE:])
+    shared = _shared_file_name(_file_notes(category.entries))
+    if shared is not None:  # ``gan/stylegan/summary.md``: a folder per note, one file name
+        parents = [posixpath.dirname(note) for note in own]
+        outer = posixpath.dirname(parents[-1])
+        folder = _note_name(title, _naming_style([posixpath.basename(p) for p in parents]))
+        return posixpath.join(outer, folder, shared) if outer else posixpath.join(folder, shared)
     if own:
         folder = posixpath.dirname(own[-1])
     elif below:
@@ -64,6 +70,18 @@ def _chosen_note_path(index: Index, category: Category, title: str) -> str:
     suffix = ".markdown" if names and names[-1].endswith(".markdown") else ".md"
     name = _note_name(title, _naming_style(names)) + suffix
     return posixpath.join(folder, name) if folder else name
+
+
+def _shared_file_name(notes: list[str]) -> str | None:
+    """The one file name the notes share, each in a folder of its own (``*/summary.md``, a
+    paper-summaries layout); None when they are named after their entries."""
+    if len(notes) < 2:
+        return None
+    names = {posixpath.basename(note) for note in notes}
+    parents = [posixpath.dirname(note) for note in notes]
+    if len(names) != 1 or "" in parents or len(set(parents)) != len(parents):
+        return None
+    return names.pop()
 
 
 def _file_notes(entries: Iterable[Entry]) -> list[str]:

@@ -79,6 +79,12 @@ def plan_entry(
             index, target, tops[-1], clean_title, note_rel, links, status, eol
         )
     elif tops and tops[-1].shape == "paragraph":  # a paragraph of links: the title is a link
+        if note_rel is None and not links:
+            where = " / ".join(target.path) or "the index"
+            raise EditError(
+                f"The entries of {where} are paragraphs of links: give the entry a URL or a"
+                " note; nothing was written"
+            )
         layout = replace(neighbours_layout(index, target, tops), title_link="url")
         offset, inserted = after_last_paragraph(index, tops[-1], eol)
         marker = status_marker(index, target, tops[-1], status)

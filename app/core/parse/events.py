@@ -11,7 +11,7 @@ import hashlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import pyromark
 
@@ -145,6 +145,7 @@ class _Builder:
         events = pyromark.events_with_range(
             self.text, options=self.options, broken_link_callback=callback
         )
+        event: Any
         for event, span in events:
             start = span["start"] + offset
             own = (items[-1] if not items[-1].in_nested_list else None) if items else self.current
@@ -154,13 +155,18 @@ class _Builder:
                 if event != "Rule":
                     self._text(" ", own, soft_break=True)
                 continue
-            ((kind, value),) = cast(dict[str, Any], event).items()
+            ((kind, value),) = event.items()  # one key: a dict event is {kind: value}
             if kind == "Text":
                 self._text(value, own)
             elif kind == "Start":
-                self._start(value, own, start, span["end"] + offset)
+                if value == "TableCell" and own is not None and own.shape == ROW:
+                    own.cells.append((start, span["end"] + offset))  # twice a row: inline
+                    own.cell_texts.append([])
+                else:
+                    self._start(value, own, start, span["end"] + offset)
             elif kind == "End":
-                self._end(value, own)
+                if value != "TableCell":  # a cell's end changes nothing (its text is kept)
+                    self._end(value, own)
             elif kind == "Code":
                 self._text(value, own, code=True)
             elif kind == "TaskListMarker" and own is not None and own.first_text_at is None:
@@ -185,9 +191,6 @@ class _Builder:
                 first_cell = own is not None and own.shape == ROW and len(own.cells) == 1
                 if first_cell and own is not None and not own.bold_done:
                     own.bold_depth += 1
-            elif own is not None and own.shape == ROW and tag == "TableCell":
-                own.cells.append((start, end))
-                own.cell_texts.append([])
             elif self.table is not None:
                 if tag == "TableRow":
                     row = _Item(start=start, depth=0, shape=ROW)
@@ -278,13 +281,15 @@ class _Builder:
             if self.head:
                 self.head[-1].append(value)
             return
-        if item.shape == ROW:
+        if item.shape == ROW:  # a row is read from its cells (``_close_row``): nothing else
             if item.cell_texts:
                 item.cell_texts[-1].append("\n" if soft_break else value)
                 if item.bold_depth:
                     item.bold.append(value)
-                soft_break = False  # a <br> in a cell, not the end of the row's first line
-        elif item.shape and not item.link_depth:
+            if item.link_depth:
+                item.link_label.append(value)
+            return
+        if item.shape and not item.link_depth:
             item.outside += value
             if code or not only_separators(item.outside):
                 self._not_links(item)  # prose or code: no entry, and not followed any further
@@ -371,8 +376,8 @@ class _Builder:
     def _close_row(self, row: _Item) -> None:
         if not row.cells or (row.links and all(is_self_anchor(lk.url) for lk in row.links)):
             return
-        texts = row.cell_texts
-        first = row_lead("".join(texts[0]))
+        texts = ["".join(cell) for cell in row.cell_texts]
+        first = row_lead(texts[0])
         before = row.before_link
         lead = before is not None and not row_lead(before).strip()
         # Text before the cell's first link, when there is some: "Some Paper [pdf](...)".
@@ -382,7 +387,7 @@ class _Builder:
             title = row.first_title or title  # a date or a number: the row's paper instead
         if not title and not row.links:
             return
-        marker, status = self._row_marker(row)
+        marker, status = self._row_marker(row, texts)
         title = self._shorten(title, "titles") if title else "(untitled)"
         note, escapes = note_of(row.links)
         folded = title.casefold()
@@ -390,7 +395,7 @@ class _Builder:
         status_column = self.status_column
         for number in range(1, len(texts)):
             if number != status_column:  # the status is not text: a mark changes it
-                cell = squash(without_boxes("".join(texts[number])))
+                cell = squash(without_boxes(texts[number]))
                 if cell:
                     cells.append(cell)
         text = " | ".join(cells)[:MAX_DESCRIPTION] if cells[0] else " | ".join(cells[1:])
@@ -417,7 +422,7 @@ class _Builder:
             )
         )
 
-    def _row_marker(self, row: _Item) -> tuple[Marker, Status]:
+    def _row_marker(self, row: _Item, texts: list[str]) -> tuple[Marker, Status]:
         """A table row's status: a TODO/DONE word starting its first cell, a task box in any
         cell, its Status (Read, Done) column's value, or a ✅/✔ starting its first cell."""
         data = self.data
@@ -435,8 +440,7 @@ class _Builder:
             style = data[at : word[1]]
             self.todo_styles[style] = self.todo_styles.get(style, 0) + 1
             return Marker(MarkerKind.TODO_WORD, at, word[1]), Status.TODO
-        for (start, end), texts in zip(row.cells, row.cell_texts, strict=True):
-            text = "".join(texts)
+        for (start, end), text in zip(row.cells, texts, strict=True):
             if "[" not in text:  # a link's brackets are no text: most cells are done here
                 continue
             cell = data[start:end]
