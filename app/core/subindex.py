@@ -82,8 +82,6 @@ def stitch(root: Index, reuse: dict[str, Index] | None = None) -> Index:
     state.chain.append(os.path.realpath(root.path))
     candidates = _confirmed(root, "", state)
     tree = _copy(root.tree, root.tree.path, 0, "", "", candidates, state) if candidates else None
-    if state.missing:
-        state.warnings.append(missing_notice(state.missing))
     if tree is None:
         if not state.sources and not state.warnings:
             return root
@@ -100,13 +98,6 @@ def stitch(root: Index, reuse: dict[str, Index] | None = None) -> Index:
         grafts=state.grafts,
         sources=state.sources,
     )
-
-
-def missing_notice(missing: list[str]) -> str:
-    """One line for every linked index file that is not there, however many."""
-    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
-    files = "file" if len(missing) == 1 else f"{len(missing):,} files"
-    return f"Sub-index {files} not found, shown as entries: {shown} (readnotes check names each)"
 
 
 def sources_unchanged(known: Index) -> bool:
@@ -180,7 +171,6 @@ class _Stitch:
     grafts: dict[tuple[str, ...], str] = field(default_factory=dict)
     sources: dict[str, str | None] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # linked index files that are not there
     entries: list[Entry] = field(default_factory=list)
 
 
@@ -241,8 +231,7 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
         size = os.stat(real).st_size
         data = b"" if size > MAX_SUBINDEX_BYTES else real_path.read_bytes()
     except FileNotFoundError:
-        state.sources[rel] = None
-        state.missing.append(rel)  # said once for all of them (``check`` names each)
+        state.sources[rel] = None  # watched: it may appear; a missing note to ``check``
         return None
     except OSError as exc:
         state.sources[rel] = None
