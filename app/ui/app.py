@@ -11,16 +11,13 @@ error ends too: a failure is a notice and never a traceback.
 from __future__ import annotations
 
 import gc
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from concurrent.futures import Future
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
-from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -31,18 +28,11 @@ from app.core.config import Config
 from app.core.errors import ReadnotesError
 from app.core.graphics import choose_protocol
 from app.core.model import Entry, Index
-from app.core.reread import Reread, reread_index
+from app.core.reread import Reread
 from app.core.sanitize import inert_line
 from app.core.state import StateStore, default_state_dir
-from app.edges.browser import no_browser, open_url, url_is_openable
-from app.edges.clipboard import copy_native, no_clipboard
-from app.edges.editor import editor_command, run_editor
-from app.edges.git import read_log
-from app.edges.opener import no_viewer, open_file
-from app.edges.terminal_cells import terminal_cell_size
-from app.edges.watch import watch_folder
 from app.ui.commands import GoToEntryProvider
-from app.ui.effects import CheckLinks, Effects, Suspend
+from app.ui.effects import Effects
 from app.ui.filter_bar import FilterBar
 from app.ui.filtering import Filtering, TagsRead
 from app.ui.footer import KeysFooter
@@ -60,17 +50,12 @@ from app.ui.reading import HistoryRead, Reading
 from app.ui.signals import install_exit_signals
 from app.ui.status_line import OverallProgress, StatusLine
 from app.ui.tree import IndexTree
-from app.ui.writes import WRITERS, Added, Marked, Writes, add_entry
+from app.ui.wiring import local_effects, real_effects
+from app.ui.writes import WRITERS, Added, Marked, Writes
 
 if TYPE_CHECKING:
-    from app.core.link_health import Health
-    from app.core.metadata import PaperMeta
-    from app.core.paper_ids import PaperId
-    from app.edges.paper_sources import PaperSource
     from app.ui.help_screen import KeySection
 
-Heard = Callable[[str, "Health"], None]
-Found = Mapping[str, "Health"]
 WATCH_FALLBACK_DELAY = 0.5  # seconds: when the index never shows, start the watcher anyway
 
 
@@ -392,91 +377,6 @@ class ReadnotesApp(App[int]):
         if name == "link-check":
             self.link_checks.check_failed()
         self.notify(message, title="readnotes", severity="error")
-
-
-def real_effects(config: Config | None = None) -> Effects:
-    """The browser, clipboard, editor, viewer, watcher, clock and network of this machine.
-
-    ``config``: the metadata sources' endpoints and timeout.
-    """
-    return Effects(
-        open_url=open_url,
-        url_refusal=url_is_openable,
-        copy=copy_native,
-        open_file=open_file,
-        editor_command=editor_command,
-        run_editor=_run_editor_suspended,
-        watch=watch_folder,
-        today=date.today,
-        reread=reread_index,
-        add_entry=add_entry,
-        paper_lookup=PaperLookup(config or Config()),
-        git_log=read_log,
-        check_links=_link_checks(config or Config()),
-        cell_size=terminal_cell_size,
-    )
-
-
-def local_effects() -> Effects:
-    """The real folder, watcher and clock, but no browser, clipboard tool, editor or viewer.
-
-    What an App built without effects uses (``run_app`` passes the real ones), so that a test
-    which forgets its fakes can never start a browser or an editor: each says it is missing.
-    """
-    return replace(
-        real_effects(),
-        open_url=no_browser,
-        copy=lambda text: no_clipboard(),
-        open_file=no_viewer,
-        run_editor=_no_editor,
-        paper_lookup=_no_network,
-        check_links=_link_checks(None),
-    )
-
-
-class PaperLookup:
-    """arXiv and Crossref, through ``app.edges.paper_sources``, imported (httpx and all) and
-    built on the first lookup: the browser's startup never pays for them."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self._source: PaperSource | None = None
-        self._lock = threading.Lock()  # two dialogs' workers build one source
-
-    def __call__(self, found: PaperId) -> PaperMeta:
-        with self._lock:
-            if self._source is None:
-                from app.edges.paper_sources import paper_source
-
-                self._source = paper_source(self.config)
-            source = self._source
-        return source.lookup(found)
-
-
-def _link_checks(config: Config | None) -> CheckLinks:
-    """The link checker of ``app.edges.link_check`` (None: one that never goes online),
-    imported on the first check: the browser's startup never pays for it."""
-
-    def check_links(urls: Sequence[str], on_result: Heard, stop: threading.Event) -> Found:
-        from app.edges.link_check import link_checks_by, no_link_checks
-
-        checker = no_link_checks if config is None else link_checks_by(config)
-        return checker(urls, on_result, stop)
-
-    return check_links
-
-
-def _no_network(found: PaperId) -> PaperMeta:
-    raise ReadnotesError(f"{found}: this browser was started without network access")
-
-
-def _run_editor_suspended(command: list[str], suspend: Suspend) -> int:
-    with suspend():
-        return run_editor(command)
-
-
-def _no_editor(command: list[str], suspend: Suspend) -> int:
-    raise SuspendNotSupported
 
 
 def run_app(
