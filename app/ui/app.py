@@ -4,8 +4,8 @@ This module is the wiring. It composes the screen and builds the plain objects t
 concern (the live index, filtering, navigation, link routing, writes, the outside world through
 :class:`~app.ui.effects.Effects`, preferences, key state), and holds the one-line actions and
 message handlers Textual looks for on the App. Everything slow runs in a thread worker; each
-returns a small typed result, routed to its owner by ``on_worker_state_changed``, where every
-error ends too: a failure is a notice and never a traceback.
+returns a small typed result, routed to its owner by :class:`~app.ui.results.WorkerResults`,
+where every error ends too: a failure is a notice and never a traceback.
 """
 
 from __future__ import annotations
@@ -22,10 +22,9 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from app.core.config import Config
-from app.core.errors import ReadnotesError
 from app.core.graphics import choose_protocol
 from app.core.model import Entry, Index
 from app.core.reread import Reread
@@ -34,24 +33,25 @@ from app.core.state import StateStore, default_state_dir
 from app.ui.commands import GoToEntryProvider
 from app.ui.effects import Effects
 from app.ui.filter_bar import FilterBar
-from app.ui.filtering import Filtering, TagsRead
+from app.ui.filtering import Filtering
 from app.ui.footer import KeysFooter
 from app.ui.keys import ENTRY_BINDINGS, GENERAL_BINDINGS, NOTE_BINDINGS, KeyState
-from app.ui.link_checks import HealthRead, LinkChecks, LinksChecked, LinksFixed
+from app.ui.link_checks import LinkChecks
 from app.ui.link_routing import LinkRouter
-from app.ui.live_index import LiveIndex, Reloaded
-from app.ui.navigation import Navigator, PreviewLoaded
+from app.ui.live_index import LiveIndex
+from app.ui.navigation import Navigator
 from app.ui.note_pane import NotePane
 from app.ui.note_view import NoteView
-from app.ui.outside import BibtexCopied, Copied, Opened, Outside
+from app.ui.outside import Outside
 from app.ui.palette import TagsProvider, ThemesProvider
 from app.ui.preferences import Preferences
-from app.ui.reading import HistoryRead, Reading
+from app.ui.reading import Reading
+from app.ui.results import WorkerResults
 from app.ui.signals import install_exit_signals
 from app.ui.status_line import OverallProgress, StatusLine
 from app.ui.tree import IndexTree
 from app.ui.wiring import local_effects, real_effects
-from app.ui.writes import WRITERS, Added, Marked, Writes
+from app.ui.writes import Writes
 
 if TYPE_CHECKING:
     from app.ui.help_screen import KeySection
@@ -92,6 +92,7 @@ class ReadnotesApp(App[int]):
         self.link_checks = LinkChecks(self)
         self.keys = KeyState(self)
         self.reading = Reading(self)
+        self.results = WorkerResults(self)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -153,34 +154,8 @@ class ReadnotesApp(App[int]):
         self.preferences.save()
 
     def show_index(self, index: Index) -> None:
-        """Show a freshly parsed index (a load, a reload, a write), keeping the reader's place.
-
-        In this order: the model and what hangs on it, the filtered tree, the remembered cursor
-        (first index only), new warnings, the preview, then the tags (and, the first time, the
-        watcher) once the screen is painted.
-        """
-        live = self.live
-        first = live.index is None
-        old_warnings = set(live.index.warnings) if live.index is not None else set()
-        live.index = index
-        self.note_view.root = index.root
-        self.links.index_shown(index)
-        self.title = inert_line(index.title or index.path.parent.name or "readnotes")
-        self.sub_title = inert_line(str(index.path))
-        live.problem = None
-        self.filtering.apply()
-        if first:
-            self.preferences.first_index_shown()
-        for warning in [w for w in index.warnings if w not in old_warnings][:3]:
-            self.notify(inert_line(warning), severity="warning")
-        self.navigator.refresh_preview(force=True, keep_scroll=not first)
-        self.reading.index_shown(index)
-        if first:  # every note's frontmatter, and the watcher, once the first screen is painted
-            self.call_after_refresh(self.filtering.read_tags)
-            self.call_after_refresh(live.start_watching)
-            self.call_after_refresh(self.link_checks.read)
-        else:
-            self.filtering.read_tags()
+        """Show a freshly parsed index (a load, a reload, a write), keeping the reader's place."""
+        self.live.show(index)
 
     # -- what the palette and the tests ask of the app ----------------------------------------
 
@@ -326,57 +301,7 @@ class ReadnotesApp(App[int]):
     # -- worker results -----------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Each result to its owner, every error a notice; in the order the screen needs."""
-        worker = event.worker
-        wrote = worker.name in WRITERS and worker.is_finished
-        if wrote:  # before its result is shown, which checks the keys: the footer changes once
-            self.writes.done()
-        if worker.state is WorkerState.SUCCESS:
-            self._route(worker.result)
-        elif worker.state is WorkerState.ERROR:
-            self._failed(worker.name, worker.error)
-        if wrote:
-            self.refresh_keys()
-        if worker.is_finished:  # a re-read that waited for this one (or for a write) starts
-            self.live.worker_done(worker.name)
-
-    def _route(self, result: object) -> None:
-        match result:
-            case Reloaded():
-                self.live.reloaded(result)
-            case TagsRead():
-                self.filtering.tags_read(result)
-            case PreviewLoaded():
-                self.navigator.preview_loaded(result)
-            case Marked():
-                self.writes.marked(result)
-            case Added():
-                self.writes.added(result)
-            case Opened():
-                self.outside.opened(result)
-            case Copied():
-                self.outside.copied(result)
-            case BibtexCopied():
-                self.outside.bibtex_copied(result)
-            case HistoryRead():
-                self.reading.history_read(result)
-            case HealthRead():
-                self.link_checks.health_read(result)
-            case LinksChecked():
-                self.link_checks.checked(result)
-            case LinksFixed():
-                self.link_checks.fixed(result)
-
-    def _failed(self, name: str, error: BaseException | None) -> None:
-        message = (
-            str(error) if isinstance(error, ReadnotesError) else f"Unexpected error: {error!r}"
-        )
-        message = inert_line(message)
-        if name == "reload":
-            self.live.failed(message)
-        if name == "link-check":
-            self.link_checks.check_failed()
-        self.notify(message, title="readnotes", severity="error")
+        self.results.changed(event.worker)
 
 
 def run_app(
