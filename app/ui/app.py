@@ -201,15 +201,10 @@ class ReadnotesApp(App[int]):
         await super().action_quit()
 
     def action_help(self) -> None:
-        from app.ui.help_screen import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.key_sections()))
+        self.keys.open_help()
 
     def action_reload(self) -> None:
-        """Reload now, by the same path as a change on disk (for folders no watcher can see)."""
-        self.live.request_reload()
-        self.navigator.refresh_preview(force=True, keep_scroll=True)
+        self.live.reload_now()
 
     def action_toggle_done(self) -> None:
         self.writes.toggle_done()

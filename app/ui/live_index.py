@@ -82,6 +82,12 @@ class LiveIndex:
         self._reload_again = False
         self.reread(self.index)
 
+    def reload_now(self) -> None:
+        """``r``: reload now, by the same path as a change on disk (for folders no watcher can
+        see), and the note shown read again."""
+        self.request_reload()
+        self.app.navigator.refresh_preview(force=True, keep_scroll=True)
+
     @thread_worker("reload")
     def reread(self, known: Index | None) -> Reloaded:
         first, self._first_read = self._first_read, None

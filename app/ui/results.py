@@ -38,7 +38,7 @@ class WorkerResults:
         wrote = worker.name in WRITERS and worker.is_finished
         if wrote:  # before its result is shown, which checks the keys: the footer changes once
             app.writes.done()
-        if worker.state is WorkerState.SUCCESS:
+        if worker.state is WorkerState.SUCCESS and app.screen_stack:  # none: the app has ended
             self.route(worker.result)
         elif worker.state is WorkerState.ERROR:
             self.failed(worker.name, worker.error)
