@@ -24,7 +24,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "ui": ("app.cli",),
 }
 # the only modules outside app/edges that may import app.edges
-EDGE_WIRING = ("app/ui/app.py", "app/cli.py", "app/cli_links.py")
+EDGE_WIRING = ("app/ui/wiring.py", "app/cli.py", "app/cli_links.py")
 
 
 def imported_modules(source: Path) -> list[str]:

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from app.core.cache_files import cache_folder, replace_file
 from app.core.link_health import Health
-from app.core.parse_cache import cache_folder
 
 FILE_NAME = "links.json"
 MAX_BYTES = 64 * 1024 * 1024
@@ -60,15 +58,7 @@ class LinkStore:
             separators=(",", ":"),
         ).encode("utf-8", "surrogatepass")
         with contextlib.suppress(OSError, UnicodeError):
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".links-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(payload)
-                os.replace(temp, self.file)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
+            replace_file(self.file, payload)
 
 
 def _read(file: Path) -> dict[str, Health]:

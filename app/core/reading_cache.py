@@ -9,41 +9,28 @@ read from the start, never misread.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
-import os
-import zlib
 from pathlib import Path
 
-from app.core.parse_cache import cache_folder
+from app.core.cache_files import index_cache_file, read_framed, write_framed
 from app.core.reading_history import Record, State
-from app.core.temps import remove_stale_temps, temp_name
 
 # Bump it whenever what is saved changes, or how lines are read as entries.
 _FORMAT = b"readnotes-history-2\n"
-_CRC_BYTES = 4
 
 
 def _file_for(index_path: Path) -> Path | None:
-    folder = cache_folder()
-    if folder is None:
-        return None
-    name = hashlib.sha256(os.path.realpath(index_path).encode()).hexdigest()[:24]
-    return folder / f"history-{name}.marshal"
+    return index_cache_file(index_path, "history")
 
 
 def load(index_path: Path) -> State | None:
     target = _file_for(index_path)
     if target is None:
         return None
+    payload = read_framed(target, _FORMAT)
+    if payload is None:
+        return None
     try:
-        raw = target.read_bytes()
-        if not raw.startswith(_FORMAT):
-            return None
-        crc = raw[len(_FORMAT) : len(_FORMAT) + _CRC_BYTES]
-        payload = memoryview(raw)[len(_FORMAT) + _CRC_BYTES :]
-        if len(crc) != _CRC_BYTES or zlib.crc32(payload) != int.from_bytes(crc, "big"):
-            return None
         head, shallow, clean, live, gone = marshal.loads(payload)
         return State(
             head,
@@ -52,7 +39,7 @@ def load(index_path: Path) -> State | None:
             {key: [Record(*fields) for fields in records] for key, records in live.items()},
             {key: Record(*fields) for key, fields in gone.items()},
         )
-    except (OSError, ValueError, EOFError, TypeError, AttributeError):
+    except (ValueError, EOFError, TypeError, AttributeError):
         return None
 
 
@@ -74,16 +61,4 @@ def save(index_path: Path, state: State) -> None:
         )
     )
     with contextlib.suppress(OSError):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temps(target.parent)
-        temp = target.parent / temp_name(target.name)
-        try:
-            with open(temp, "xb") as stream:
-                stream.write(_FORMAT)
-                stream.write(zlib.crc32(payload).to_bytes(_CRC_BYTES, "big"))
-                stream.write(payload)
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_framed(target, _FORMAT, payload)

@@ -1,6 +1,6 @@
 """Our temporary files, and the sweep of those a killed readnotes left behind.
 
-Every file we replace atomically (the index, the parse cache) is first written to a temp beside
+Every file we replace atomically (the index, the cache files) is first written to a temp beside
 it, named by one rule: ``.<name>.readnotes-<writer pid>-<random hex>.tmp``. The same rule says
 which leftovers are ours and stale, wherever they are swept.
 """

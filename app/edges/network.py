@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import hashlib
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -26,8 +24,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from app import __version__
+from app.core.cache_files import cache_folder, replace_file
 from app.core.errors import ReadnotesError
-from app.core.parse_cache import cache_folder
 from app.core.sanitize import inert_line
 
 if TYPE_CHECKING:
@@ -263,12 +261,4 @@ class AnswerCache:
         if target is None:
             return
         with contextlib.suppress(OSError):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".answer-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temp, target)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
+            replace_file(target, data)

@@ -4,76 +4,60 @@ This module is the wiring. It composes the screen and builds the plain objects t
 concern (the live index, filtering, navigation, link routing, writes, the outside world through
 :class:`~app.ui.effects.Effects`, preferences, key state), and holds the one-line actions and
 message handlers Textual looks for on the App. Everything slow runs in a thread worker; each
-returns a small typed result, routed to its owner by ``on_worker_state_changed``, where every
-error ends too: a failure is a notice and never a traceback.
+returns a small typed result, routed to its owner by :class:`~app.ui.results.WorkerResults`,
+where every error ends too: a failure is a notice and never a traceback.
 """
 
 from __future__ import annotations
 
 import gc
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from concurrent.futures import Future
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
-from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Header, Input
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from app.core.config import Config
-from app.core.errors import ReadnotesError
 from app.core.graphics import choose_protocol
 from app.core.model import Entry, Index
-from app.core.reread import Reread, reread_index
+from app.core.reread import Reread
 from app.core.sanitize import inert_line
 from app.core.state import StateStore, default_state_dir
-from app.edges.browser import no_browser, open_url, url_is_openable
-from app.edges.clipboard import copy_native, no_clipboard
-from app.edges.editor import editor_command, run_editor
-from app.edges.git import read_log
-from app.edges.opener import no_viewer, open_file
-from app.edges.terminal_cells import terminal_cell_size
-from app.edges.watch import watch_folder
 from app.ui.commands import GoToEntryProvider
-from app.ui.effects import CheckLinks, Effects, Suspend
+from app.ui.effects import Effects
 from app.ui.filter_bar import FilterBar
-from app.ui.filtering import Filtering, TagsRead
+from app.ui.filtering import Filtering
 from app.ui.footer import KeysFooter
 from app.ui.gone_widgets import forget_gone_widgets
 from app.ui.keys import ENTRY_BINDINGS, GENERAL_BINDINGS, NOTE_BINDINGS, KeyState
-from app.ui.link_checks import HealthRead, LinkChecks, LinksChecked, LinksFixed
+from app.ui.link_checks import LinkChecks
 from app.ui.link_routing import LinkRouter
-from app.ui.live_index import LiveIndex, Reloaded
-from app.ui.navigation import Navigator, PreviewLoaded
+from app.ui.live_index import LiveIndex
+from app.ui.navigation import Navigator
 from app.ui.note_pane import NotePane
 from app.ui.note_view import NoteView
-from app.ui.outside import BibtexCopied, Copied, Opened, Outside
+from app.ui.outside import Outside
 from app.ui.palette import TagsProvider, ThemesProvider
 from app.ui.preferences import Preferences
-from app.ui.reading import HistoryRead, Reading
+from app.ui.reading import Reading
+from app.ui.results import WorkerResults
 from app.ui.signals import install_exit_signals
 from app.ui.status_line import OverallProgress, StatusLine
 from app.ui.tree import IndexTree
-from app.ui.workers import take_result
-from app.ui.writes import WRITERS, Added, Marked, Writes, add_entry
+from app.ui.wiring import local_effects, real_effects
+from app.ui.writes import Writes
 
 if TYPE_CHECKING:
-    from app.core.link_health import Health
-    from app.core.metadata import PaperMeta
-    from app.core.paper_ids import PaperId
-    from app.edges.paper_sources import PaperSource
     from app.ui.help_screen import KeySection
 
-Heard = Callable[[str, "Health"], None]
-Found = Mapping[str, "Health"]
 WATCH_FALLBACK_DELAY = 0.5  # seconds: when the index never shows, start the watcher anyway
 
 
@@ -110,6 +94,7 @@ class ReadnotesApp(App[int]):
         self.link_checks = LinkChecks(self)
         self.keys = KeyState(self)
         self.reading = Reading(self)
+        self.results = WorkerResults(self)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -171,34 +156,8 @@ class ReadnotesApp(App[int]):
         self.preferences.save()
 
     def show_index(self, index: Index) -> None:
-        """Show a freshly parsed index (a load, a reload, a write), keeping the reader's place.
-
-        In this order: the model and what hangs on it, the filtered tree, the remembered cursor
-        (first index only), new warnings, the preview, then the tags (and, the first time, the
-        watcher) once the screen is painted.
-        """
-        live = self.live
-        first = live.index is None
-        old_warnings = set(live.index.warnings) if live.index is not None else set()
-        live.index = index
-        self.note_view.root = index.root
-        self.links.index_shown(index)
-        self.title = inert_line(index.title or index.path.parent.name or "readnotes")
-        self.sub_title = inert_line(str(index.path))
-        live.problem = None
-        self.filtering.apply()
-        if first:
-            self.preferences.first_index_shown()
-        for warning in [w for w in index.warnings if w not in old_warnings][:3]:
-            self.notify(inert_line(warning), severity="warning")
-        self.navigator.refresh_preview(force=True, keep_scroll=not first)
-        self.reading.index_shown(index)
-        if first:  # every note's frontmatter, and the watcher, once the first screen is painted
-            self.call_after_refresh(self.filtering.read_tags)
-            self.call_after_refresh(live.start_watching)
-            self.call_after_refresh(self.link_checks.read)
-        else:
-            self.filtering.read_tags()
+        """Show a freshly parsed index (a load, a reload, a write), keeping the reader's place."""
+        self.live.show(index)
 
     # -- what the palette and the tests ask of the app ----------------------------------------
 
@@ -244,15 +203,10 @@ class ReadnotesApp(App[int]):
         await super().action_quit()
 
     def action_help(self) -> None:
-        from app.ui.help_screen import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.key_sections()))
+        self.keys.open_help()
 
     def action_reload(self) -> None:
-        """Reload now, by the same path as a change on disk (for folders no watcher can see)."""
-        self.live.request_reload()
-        self.navigator.refresh_preview(force=True, keep_scroll=True)
+        self.live.reload_now()
 
     def action_toggle_done(self) -> None:
         self.writes.toggle_done()
@@ -357,144 +311,7 @@ class ReadnotesApp(App[int]):
     # -- worker results -----------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Each result to its owner, every error a notice; in the order the screen needs."""
-        worker = event.worker
-        wrote = worker.name in WRITERS and worker.is_finished
-        if wrote:  # before its result is shown, which checks the keys: the footer changes once
-            self.writes.done()
-        if not self.screen_stack:
-            return  # the app is closing: no screen is left to show a result on
-        if worker.state is WorkerState.SUCCESS:
-            self._route(take_result(worker))
-        elif worker.state is WorkerState.ERROR:
-            self._failed(worker.name, worker.error)
-        if wrote:
-            self.refresh_keys()
-        if worker.is_finished:  # a re-read that waited for this one (or for a write) starts
-            self.live.worker_done(worker.name)
-
-    def _route(self, result: object) -> None:
-        match result:
-            case Reloaded():
-                self.live.reloaded(result)
-            case TagsRead():
-                self.filtering.tags_read(result)
-            case PreviewLoaded():
-                self.navigator.preview_loaded(result)
-            case Marked():
-                self.writes.marked(result)
-            case Added():
-                self.writes.added(result)
-            case Opened():
-                self.outside.opened(result)
-            case Copied():
-                self.outside.copied(result)
-            case BibtexCopied():
-                self.outside.bibtex_copied(result)
-            case HistoryRead():
-                self.reading.history_read(result)
-            case HealthRead():
-                self.link_checks.health_read(result)
-            case LinksChecked():
-                self.link_checks.checked(result)
-            case LinksFixed():
-                self.link_checks.fixed(result)
-
-    def _failed(self, name: str, error: BaseException | None) -> None:
-        message = (
-            str(error) if isinstance(error, ReadnotesError) else f"Unexpected error: {error!r}"
-        )
-        message = inert_line(message)
-        if name == "reload":
-            self.live.failed(message)
-        if name == "link-check":
-            self.link_checks.check_failed()
-        self.notify(message, title="readnotes", severity="error")
-
-
-def real_effects(config: Config | None = None) -> Effects:
-    """The browser, clipboard, editor, viewer, watcher, clock and network of this machine.
-
-    ``config``: the metadata sources' endpoints and timeout.
-    """
-    return Effects(
-        open_url=open_url,
-        url_refusal=url_is_openable,
-        copy=copy_native,
-        open_file=open_file,
-        editor_command=editor_command,
-        run_editor=_run_editor_suspended,
-        watch=watch_folder,
-        today=date.today,
-        reread=reread_index,
-        add_entry=add_entry,
-        paper_lookup=PaperLookup(config or Config()),
-        git_log=read_log,
-        check_links=_link_checks(config or Config()),
-        cell_size=terminal_cell_size,
-    )
-
-
-def local_effects() -> Effects:
-    """The real folder, watcher and clock, but no browser, clipboard tool, editor or viewer.
-
-    What an App built without effects uses (``run_app`` passes the real ones), so that a test
-    which forgets its fakes can never start a browser or an editor: each says it is missing.
-    """
-    return replace(
-        real_effects(),
-        open_url=no_browser,
-        copy=lambda text: no_clipboard(),
-        open_file=no_viewer,
-        run_editor=_no_editor,
-        paper_lookup=_no_network,
-        check_links=_link_checks(None),
-    )
-
-
-class PaperLookup:
-    """arXiv and Crossref, through ``app.edges.paper_sources``, imported (httpx and all) and
-    built on the first lookup: the browser's startup never pays for them."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self._source: PaperSource | None = None
-        self._lock = threading.Lock()  # two dialogs' workers build one source
-
-    def __call__(self, found: PaperId) -> PaperMeta:
-        with self._lock:
-            if self._source is None:
-                from app.edges.paper_sources import paper_source
-
-                self._source = paper_source(self.config)
-            source = self._source
-        return source.lookup(found)
-
-
-def _link_checks(config: Config | None) -> CheckLinks:
-    """The link checker of ``app.edges.link_check`` (None: one that never goes online),
-    imported on the first check: the browser's startup never pays for it."""
-
-    def check_links(urls: Sequence[str], on_result: Heard, stop: threading.Event) -> Found:
-        from app.edges.link_check import link_checks_by, no_link_checks
-
-        checker = no_link_checks if config is None else link_checks_by(config)
-        return checker(urls, on_result, stop)
-
-    return check_links
-
-
-def _no_network(found: PaperId) -> PaperMeta:
-    raise ReadnotesError(f"{found}: this browser was started without network access")
-
-
-def _run_editor_suspended(command: list[str], suspend: Suspend) -> int:
-    with suspend():
-        return run_editor(command)
-
-
-def _no_editor(command: list[str], suspend: Suspend) -> int:
-    raise SuspendNotSupported
+        self.results.changed(event.worker)
 
 
 def run_app(

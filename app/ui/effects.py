@@ -3,7 +3,7 @@
 The browser, the clipboard tool, the editor, the image viewer, the folder watcher and the clock
 (and the reading and writing of the index, which a test may slow down or refuse, and the lookup
 of a paper's metadata by its arXiv id or DOI, which a test serves without network) reach the UI
-only through :class:`Effects`. ``run_app`` builds the real one from ``app.edges``; tests build
+only through :class:`Effects`. ``app.ui.wiring`` builds the real one from ``app.edges``; tests build
 fakes. So no module of the UI imports ``app.edges``, and no test replaces a name inside the UI.
 
 The edges' result types are described here as protocols (a result with ``ok`` and ``message``,

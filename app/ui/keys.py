@@ -149,6 +149,13 @@ class KeyState:
             KeySection("Preview", key_rows(app, NoteView.BINDINGS)),
         ]
 
+    def open_help(self) -> None:
+        """``?``: the help screen, unless it is open already."""
+        from app.ui.help_screen import HelpScreen
+
+        if not isinstance(self.app.screen, HelpScreen):
+            self.app.push_screen(HelpScreen(self.sections()))
+
     def system_commands(self) -> Iterator[SystemCommand]:
         """The keys of the main screen as command palette entries."""
         for section in self.sections()[:4]:

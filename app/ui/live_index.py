@@ -82,6 +82,12 @@ class LiveIndex:
         self._reload_again = False
         self.reread(self.index)
 
+    def reload_now(self) -> None:
+        """``r``: reload now, by the same path as a change on disk (for folders no watcher can
+        see), and the note shown read again."""
+        self.request_reload()
+        self.app.navigator.refresh_preview(force=True, keep_scroll=True)
+
     @thread_worker("reload")
     def reread(self, known: Index | None) -> Reloaded:
         first, self._first_read = self._first_read, None
@@ -89,12 +95,42 @@ class LiveIndex:
             return Reloaded(known, first.result())  # the read ahead, still running at mount
         return Reloaded(known, self.app.effects.reread(self.index_path, known))
 
+    def show(self, index: Index) -> None:
+        """Show a freshly parsed index (a load, a reload, a write), keeping the reader's place.
+
+        In this order: the model and what hangs on it, the filtered tree, the remembered cursor
+        (first index only), new warnings, the preview, then the tags (and, the first time, the
+        watcher) once the screen is painted.
+        """
+        app = self.app
+        first = self.index is None
+        old_warnings = set(self.index.warnings) if self.index is not None else set()
+        self.index = index
+        app.note_view.root = index.root
+        app.links.index_shown(index)
+        app.title = inert_line(index.title or index.path.parent.name or "readnotes")
+        app.sub_title = inert_line(str(index.path))
+        self.problem = None
+        app.filtering.apply()
+        if first:
+            app.preferences.first_index_shown()
+        for warning in [w for w in index.warnings if w not in old_warnings][:3]:
+            app.notify(inert_line(warning), severity="warning")
+        app.navigator.refresh_preview(force=True, keep_scroll=not first)
+        app.reading.index_shown(index)
+        if first:  # every note's frontmatter, and the watcher, once the first screen is painted
+            app.call_after_refresh(app.filtering.read_tags)
+            app.call_after_refresh(self.start_watching)
+            app.call_after_refresh(app.link_checks.read)
+        else:
+            app.filtering.read_tags()
+
     def reloaded(self, result: Reloaded) -> None:
         known, found = result.known, result.reread
         if known is not self.index:  # a mark replaced the model meanwhile: compare with that
             self._reload_again = True
         elif found.index is not None:
-            self.app.show_index(found.index)
+            self.show(found.index)
         elif known is None:
             message = inert_line(found.problem or "The index could not be read")
             self.app.status_line.show_message(message)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from rich.segment import Segment
 from rich.text import Text
@@ -23,7 +23,6 @@ from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.events import Resize
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
@@ -36,6 +35,7 @@ from app.render.markdown import render_texts
 from app.render.note_renderer import NoteRenderer
 from app.render.rendered import FigureRef, FigureSizer, HeadingRef, ImageRef
 from app.render.rendered import Rendered as RenderedNote
+from app.ui import note_messages as messages
 from app.ui.note_requests import RenderRequest, RenderRequests
 from app.ui.scrolling import set_virtual_size
 from app.ui.workers import thread_worker
@@ -96,53 +96,12 @@ class NoteView(ScrollView, can_focus=True):
     CACHE_SIZE: ClassVar[int] = 16
     RESIZE_DELAY: ClassVar[float] = 0.1
 
-    class LinkClicked(Message):
-        """A link in the note was clicked; the app decides what the target may do."""
-
-        def __init__(self, note_view: NoteView, target: str) -> None:
-            super().__init__()
-            self.note_view = note_view
-            self.target = target
-
-        @property
-        def control(self) -> NoteView:
-            return self.note_view
-
-    class ImageClicked(Message):
-        """An image placeholder was clicked."""
-
-        def __init__(self, note_view: NoteView, image: ImageRef) -> None:
-            super().__init__()
-            self.note_view = note_view
-            self.image = image
-
-        @property
-        def control(self) -> NoteView:
-            return self.note_view
-
-    class FindRequested(Message):
-        """`/` was pressed: whoever holds the find bar opens it."""
-
-    class FindChanged(Message):
-        """The find's query, its matches or the current match changed (`total` 0: none)."""
-
-        def __init__(self, query: str, current: int, total: int) -> None:
-            super().__init__()
-            self.query = query
-            self.current = current  # 1-based; 0 when there is no match
-            self.total = total
-
-    class Rendered(Message):
-        """The whole of the document `doc_key` is rendered and on screen."""
-
-        def __init__(self, note_view: NoteView, doc_key: Hashable) -> None:
-            super().__init__()
-            self.note_view = note_view
-            self.doc_key = doc_key
-
-        @property
-        def control(self) -> NoteView:
-            return self.note_view
+    # what the view tells the screen (``NoteView.LinkClicked`` and so on, as Textual expects)
+    LinkClicked: TypeAlias = messages.LinkClicked
+    ImageClicked: TypeAlias = messages.ImageClicked
+    FindRequested: TypeAlias = messages.FindRequested
+    FindChanged: TypeAlias = messages.FindChanged
+    Rendered: TypeAlias = messages.Rendered
 
     def __init__(
         self,

@@ -11,7 +11,7 @@ from paper_server import Answer, PaperServer, crossref_path, crossref_work
 from app.core.config import Config
 from app.core.errors import ReadnotesError
 from app.core.paper_ids import IdKind, PaperId
-from app.ui.app import PaperLookup, local_effects, real_effects
+from app.ui.wiring import PaperLookup, local_effects, real_effects
 
 DOI = "10.1145/3600006.3613165"
 

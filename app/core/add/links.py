@@ -6,6 +6,7 @@ import re
 
 from app.core.errors import EditError
 from app.core.links import link_role, web_url_problem
+from app.core.paper_ids import IdKind, PaperId, canonical_url
 
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?)$", re.IGNORECASE)
 _HOST_LIKE = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[/?#]|$)")
@@ -21,7 +22,7 @@ def expand_link(raw: str) -> str:
     text = raw.strip()
     found = _ARXIV_ID.match(text)
     if found is not None:
-        return f"https://arxiv.org/abs/{found.group(1)}"
+        return canonical_url(PaperId(IdKind.ARXIV, found.group(1)))
     if _HOST_LIKE.match(text):
         text = f"https://{text}"
     problem = web_url_problem(text)

@@ -35,27 +35,30 @@ def word_start(data: bytes, at: int, floor: int) -> int:
     return at
 
 
-def word_marker(data: bytes, at: int) -> tuple[str, int] | None:
+def word_marker(data: bytes, at: int, end: int | None = None) -> tuple[str, int] | None:
     """A ``TODO``/``DONE`` word at ``at`` followed by a space or a colon: (word, end of marker).
 
-    The word marks something only when text follows it on its line: an item that reads just
-    ``TODO`` is titled so, and marking it done must not leave an empty item that is no entry.
+    The word marks something only when text follows it on its line (``end`` given: in its table
+    cell, which ends there): an item that reads just ``TODO`` is titled so, and marking it done
+    must not leave an empty item that is no entry.
     """
     head = data[at : at + 4]
     if head not in (b"TODO", b"DONE"):
         return None
-    end = at + 4
-    if data[end : end + 1] == b":":
-        end += 1
-    elif data[end : end + 1] not in (b" ", b"\t"):
+    stop = at + 4
+    if data[stop : stop + 1] == b":":
+        stop += 1
+    elif data[stop : stop + 1] not in (b" ", b"\t"):
         return None
-    while data[end : end + 1] in (b" ", b"\t"):
-        end += 1
-        if end - at > 8:
-            break
-    if data[end : end + 1] in (b"", b"\r", b"\n"):
+    limit = len(data) if end is None else end
+    while stop < limit and data[stop : stop + 1] in (b" ", b"\t") and stop - at <= 8:
+        stop += 1
+    if end is None:
+        if data[stop : stop + 1] in (b"", b"\r", b"\n"):
+            return None
+    elif not data[stop:end].strip():
         return None
-    return head.decode(), end
+    return head.decode(), stop
 
 
 _PREFIX_TRIM_LEFT = " \t:-–—|*•"
@@ -219,21 +222,8 @@ def row_title(text: str, bold: str, lead_label: str | None) -> str:
 
 
 def cell_word(data: bytes, at: int, end: int) -> tuple[str, int] | None:
-    """A ``TODO``/``DONE`` word at ``at`` in a table cell ending at ``end``, followed by a space or
-    a colon and then more text of the cell: (word, end of marker)."""
-    head = data[at : at + 4]
-    if head not in (b"TODO", b"DONE"):
-        return None
-    stop = at + 4
-    if data[stop : stop + 1] == b":":
-        stop += 1
-    elif data[stop : stop + 1] not in (b" ", b"\t"):
-        return None
-    while stop < end and data[stop : stop + 1] in (b" ", b"\t") and stop - at <= 8:
-        stop += 1
-    if not data[stop:end].strip():
-        return None
-    return head.decode(), stop
+    """A ``TODO``/``DONE`` word at ``at`` in a table cell ending at ``end``: :func:`word_marker`."""
+    return word_marker(data, at, end)
 
 
 _BOX = re.compile(r"\[[ xX]\]\s*")
