@@ -47,14 +47,15 @@ class Refused:
 LinkTarget = WebLink | NoteLink | AnchorLink | Refused
 
 
-def safe_path(root: Path, rel: str) -> Path | None:
+def safe_path(root: Path, rel: str, *, root_is_real: bool = False) -> Path | None:
     """The real path of ``root/rel`` when it stays inside root, judged after symlinks.
 
     ``abspath`` + ``startswith`` accepts a symlink to ``/etc/passwd`` and a sibling ``notes_evil``;
-    ``realpath`` + ``commonpath`` does not.
+    ``realpath`` + ``commonpath`` does not. ``root_is_real``: ``root`` is a real path already
+    (a hundred sub-indexes are looked up in one root: resolving it once is enough).
     """
     try:
-        real_root = os.path.realpath(root)
+        real_root = str(root) if root_is_real else os.path.realpath(root)
         real = os.path.realpath(os.path.join(real_root, rel))
         inside = os.path.commonpath([real_root, real]) == real_root
     except (OSError, ValueError):  # a NUL byte, a path too long, mixed drive kinds

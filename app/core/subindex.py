@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import posixpath
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,8 @@ MAX_DEPTH = 32  # sub-indexes inside sub-indexes: deeper is a generated maze, no
 MAX_SUBINDEX_BYTES = 4 << 20  # a bigger linked file is a note, or a mistake: not read as an index
 _INDEX_NAMES = frozenset(name.lower() for name in FOLDER_NOTE_NAMES)
 _WEB = ("https://", "http://", "#", "mailto:")  # links no folder changes, told apart quickly
+# A relative path that normalising leaves as it is (see ``rebase_url``).
+_PLAIN_PATH = re.compile(r"[\w-][\w.-]*(?:/[\w-][\w.-]*)*/?")
 KEY_SEPARATOR = "\x1e"  # between a sub-index entry's file and its key in that file
 
 
@@ -174,9 +177,10 @@ class _Stitch:
     entries: list[Entry] = field(default_factory=list)
 
 
-def _confirmed(index: Index, folder: str, state: _Stitch) -> dict[int, tuple[str, Index]]:
-    """The entries of one file (by position) whose notes are sub-indexes, with their models."""
-    out: dict[int, tuple[str, Index]] = {}
+def _confirmed(index: Index, folder: str, state: _Stitch) -> dict[int, tuple[str, Index, str]]:
+    """The entries of one file (by position) whose notes are sub-indexes, with their models and
+    real paths."""
+    out: dict[int, tuple[str, Index, str]] = {}
     for entry in index.entries:  # every entry of a 50,000-entry index: the cheap test first
         note = entry.note
         if note is None and not entry.escapes_root:
@@ -189,14 +193,15 @@ def _confirmed(index: Index, folder: str, state: _Stitch) -> dict[int, tuple[str
         rel = candidate_file(note, state.base)
         if rel is None:
             continue
-        part = _open_part(rel, state)
-        if part is not None:
-            out[entry.position] = (rel, part)
+        opened = _open_part(rel, state)
+        if opened is not None:
+            out[entry.position] = (rel, *opened)
     return out
 
 
-def _open_part(rel: str, state: _Stitch) -> Index | None:
-    """The model of ``rel`` when it is a sub-index to graft; else None (a notice when refused)."""
+def _open_part(rel: str, state: _Stitch) -> tuple[Index, str] | None:
+    """The model and real path of ``rel`` when it is a sub-index to graft; else None (a notice
+    when refused)."""
     if rel in state.reuse:
         part = state.reuse[rel]
         real = os.path.realpath(part.path)
@@ -204,7 +209,7 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
         if real in state.read or real in state.chain or len(state.chain) > MAX_DEPTH:
             return None
         state.read.add(real)
-        return part
+        return part, real
     path = state.root / rel
     what = what_it_is(path)
     refused = f"Sub-index {rel} not read"
@@ -212,7 +217,7 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
         state.sources[rel] = None
         state.warnings.append(f"{refused}: it is {what}")
         return None
-    real_path = safe_path(state.base, rel)
+    real_path = safe_path(state.base, rel, root_is_real=True)
     if real_path is None:
         state.warnings.append(f"{refused}: it leads outside the notes folder")
         return None
@@ -250,7 +255,7 @@ def _open_part(rel: str, state: _Stitch) -> Index | None:
     if not is_subindex(part):
         return None  # a note (a folder's README about one thing): its entry stays an entry
     state.read.add(real)
-    return part
+    return part, real
 
 
 def _source(state: _Stitch, rel: str, real: str, digest: str | None) -> None:
@@ -289,13 +294,13 @@ def _copy(
     level: int,
     file: str,
     folder: str,
-    candidates: dict[int, tuple[str, Index]],
+    candidates: dict[int, tuple[str, Index, str]],
     state: _Stitch,
 ) -> Category:
     """A copy of one file's category under ``path``: its entries, then its sub-indexes grafted
     as categories, then its sub-headings (the order the tree and ``list`` show them in)."""
     copy = Category(category.title, level, category.line, path)
-    grafted: list[tuple[Entry, str, Index]] = []
+    grafted: list[tuple[Entry, str, Index, str]] = []
     trails = (_trail(category.path), _trail(path))
     for entry in category.entries:
         found = candidates.get(entry.position)
@@ -305,8 +310,8 @@ def _copy(
         moved = _moved(entry, path, trails, file, folder, len(state.entries))
         state.entries.append(moved)
         copy.entries.append(moved)
-    for entry, rel, part in grafted:
-        copy.children.append(_graft(entry, rel, part, path, level + 1, state))
+    for entry, rel, part, real in grafted:
+        copy.children.append(_graft(entry, rel, part, real, path, level + 1, state))
     for child in category.children:
         sub_path = (*path, *child.path[len(category.path) :])
         copy.children.append(_copy(child, sub_path, level + 1, file, folder, candidates, state))
@@ -314,14 +319,20 @@ def _copy(
 
 
 def _graft(
-    entry: Entry, rel: str, part: Index, parent: tuple[str, ...], level: int, state: _Stitch
+    entry: Entry,
+    rel: str,
+    part: Index,
+    real: str,
+    parent: tuple[str, ...],
+    level: int,
+    state: _Stitch,
 ) -> Category:
     """The sub-index ``rel`` as a category titled like the entry that links to it."""
     path = (*parent, entry.title)
     state.parts[rel] = part
     state.grafts[path] = rel
     folder = posixpath.dirname(rel)
-    state.chain.append(os.path.realpath(part.path))
+    state.chain.append(real)
     candidates = _confirmed(part, folder, state)
     graft = _copy(part.tree, path, level, rel, folder, candidates, state)
     graft.title, graft.line = entry.title, entry.line
@@ -393,9 +404,15 @@ def _rebased_note(entry: Entry, folder: str) -> str | None:
 
 
 def rebase_url(url: str, folder: str) -> str:
-    """A local link written in a file in ``folder`` as the notes folder reads it; others as is."""
+    """A local link written in a file in ``folder`` as the notes folder reads it; others as is.
+
+    A plain relative path (``p1/summary.md``: no scheme, anchor, escape, dot segment or doubled
+    slash) is only joined: nearly every link of a sub-index, and the normalising below costs
+    ten times as much, over every entry of every sub-index at startup."""
     if not folder or url.startswith(_WEB):
         return url
+    if _PLAIN_PATH.fullmatch(url):
+        return f"{folder}/{url}"
     if not local_target(url):
         return url  # not a relative local path, or the folder itself
     raw = url.strip()

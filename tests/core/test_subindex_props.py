@@ -3,6 +3,7 @@ its counts, and a mark changes exactly its marker in exactly its own file."""
 
 from __future__ import annotations
 
+import posixpath
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.model import Status
-from app.core.subindex import load_tree
+from app.core.subindex import load_tree, rebase_url
 from app.core.subindex_edit import mark_in_tree
 
 
@@ -103,3 +104,24 @@ def test_every_leaf_shows_once_and_a_mark_edits_only_its_own_file(
         assert [(e.title, e.status) for e in result.index.entries] == [
             (e.title, e.status) for e in again.entries
         ]
+
+
+_SEGMENT = st.text(alphabet="abcXYZ019_-.é", min_size=1, max_size=6)
+
+
+@given(
+    folder=st.lists(_SEGMENT.filter(lambda s: s not in {".", ".."}), min_size=1, max_size=3),
+    url=st.lists(_SEGMENT, min_size=1, max_size=4),
+    slash=st.booleans(),
+)
+def test_a_link_rebased_into_its_folder_is_the_normalised_join(
+    folder: list[str], url: list[str], slash: bool
+) -> None:
+    """A sub-index's link reads the same from the notes folder however it is spelled: the quick
+    join for plain paths and the full normalising agree (dot segments, trailing slash)."""
+    base, link = "/".join(folder), "/".join(url) + ("/" if slash else "")
+    joined = posixpath.normpath(f"{base}/{link}")
+    if joined.startswith("../") or joined in {".", ".."}:
+        return  # leaves the notes folder: ``local_target`` judges it, not the join
+    expected = joined + ("/" if link.endswith("/") else "")
+    assert rebase_url(link, base) == expected
