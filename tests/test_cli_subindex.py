@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,19 @@ def test_an_unreadable_sub_index_is_one_warning_line_never_a_traceback(tree_fold
         "readnotes: warning: Sub-index cv/gan/index.md not read: it looks binary\n"
     )
     assert "  [x] GANs  (cv/index.md line 3)" in result.stdout
+
+
+def test_a_second_run_reads_sub_indexes_from_the_cache_and_never_a_stale_one(
+    tree_folder: Path,
+) -> None:
+    """Each sub-index's parsed chunks are kept between runs (a folder of a hundred opens without
+    parsing them again), and a sub-index edited since is read as it is now."""
+    first = run("list", tree_folder)
+    cache = Path(os.environ["READNOTES_CACHE_DIR"])
+    assert len(list(cache.glob("index-*.marshal"))) == 3  # cv, cv/gan, nlp: the root is small
+    assert run("list", tree_folder).stdout == first.stdout
+    gan = tree_folder / "cv" / "gan" / "index.md"
+    gan.write_text(gan.read_text().replace("- [DCGAN]", "- TODO [DCGAN]"))
+    again = run("list", tree_folder)
+    assert "[ ] DCGAN  (cv/gan/index.md line 5)" in again.stdout
+    assert again.stdout.replace("[ ] DCGAN", "[x] DCGAN") == first.stdout

@@ -59,11 +59,43 @@ def load_with_layout(index_path: Path) -> tuple[dict[bytes, Any], Any]:
 def save_later(index_path: Path, chunks: dict[bytes, Any], layout: Any = None) -> None:
     """Write the cache in the background: it must never slow down opening or saving.
 
-    Not a daemon thread: one killed at exit (a ``readnotes list`` ends right after parsing)
-    would leave a half-written temporary file behind, in a folder nobody looks at.
+    One writer thread takes the files in turn (a hundred sub-indexes parsed at a first start
+    are a hundred files: a thread each would fight the first screen for the interpreter), and
+    a file asked for twice before it is written is written once, as last asked. Not a daemon
+    thread: one killed at exit (a ``readnotes list`` ends right after parsing) would leave a
+    half-written temporary file behind, in a folder nobody looks at.
     """
+    global _writer
     snapshot = dict(chunks)
-    threading.Thread(target=_save, args=(index_path, snapshot, layout), name="parse-cache").start()
+    with _pending_lock:
+        _pending.pop(index_path, None)
+        _pending[index_path] = (snapshot, layout)
+        if _writer is None:
+            _writer = threading.Thread(target=_write_pending, name="parse-cache")
+            _writer.start()
+
+
+_pending: dict[Path, tuple[dict[bytes, Any], Any]] = {}
+_pending_lock = threading.Lock()
+_writer: threading.Thread | None = None
+
+
+def _write_pending() -> None:
+    """Write the files asked for, oldest first, until none is left; then end."""
+    global _writer
+    while True:
+        with _pending_lock:
+            if not _pending:
+                _writer = None
+                return
+            index_path = next(iter(_pending))
+            chunks, layout = _pending.pop(index_path)
+        try:
+            _save(index_path, chunks, layout)
+        except BaseException:  # a bug, reported by the thread's hook: the next save starts anew
+            with _pending_lock:
+                _writer = None
+            raise
 
 
 def _save(index_path: Path, chunks: dict[bytes, Any], layout: Any) -> None:

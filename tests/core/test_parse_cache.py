@@ -324,3 +324,20 @@ def test_the_fast_scan_gives_way_to_the_expression_where_lines_hold_many_lt() ->
     assert found is not None and found.start() == data.index(b"## Heading")
     assert scan.plain
     assert chunk_bounds(data) == [(0, found.start()), (found.start(), len(data))]
+
+
+def test_many_saves_are_all_written_and_a_file_saved_twice_holds_the_last(tmp_path: Path) -> None:
+    """A hundred sub-indexes saved at a first start go through one writer; every file arrives,
+    and one asked for twice before it was written holds what was asked last."""
+    paths = [tmp_path / f"area-{n}" / "index.md" for n in range(40)]
+    for n, path in enumerate(paths):
+        parse_cache.save_later(path, {b"chunk": n}, None)
+    parse_cache.save_later(paths[0], {b"chunk": "last"}, None)
+    _saved()
+    assert [parse_cache.load_with_layout(path)[0] for path in paths] == [
+        {b"chunk": "last"},
+        *({b"chunk": n} for n in range(1, 40)),
+    ]
+    parse_cache.save_later(paths[1], {b"chunk": "again"}, None)  # the writer ended: a new one
+    _saved()
+    assert parse_cache.load_with_layout(paths[1])[0] == {b"chunk": "again"}
