@@ -1,6 +1,6 @@
 """A folder of 100 sub-indexes against the same entries in one index file.
 
-    uv run python bench/subindexes.py [--rounds N] [--areas 100] [--per-area 20]
+    uv run python bench/subindexes.py [--rounds N] [--areas 100] [--per-area 20] [--bytecode]
 
 Two folders are generated in a temporary directory with the same entries and notes:
 
@@ -17,12 +17,18 @@ Measured, in alternate rounds so both see the same noise on the shared machine:
   (every entry counted in the status line), as ``bench/run.py startup`` measures it, with a
   bare Textual app as the baseline.
 
-Each line prints the medians and the ratio split / one (and against the bare app).
+Each line prints the medians and the ratio split / one (and against the bare app). What readnotes
+caches between starts (parsed chunks) goes to the run's temporary folder, warmed by an untimed
+start of each folder, as for a reader opening it again. ``--bytecode`` lets every program cache
+its compiled bytecode there too, as a user's Python does (``bench/run.py --bytecode``); by
+default the environment decides (``PYTHONDONTWRITEBYTECODE``: then readnotes compiles its own
+modules at every start, and the bare app has none).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -86,14 +92,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--areas", type=int, default=100)
     parser.add_argument("--per-area", type=int, default=20)
+    parser.add_argument("--bytecode", action="store_true", help="cache compiled bytecode")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="readnotes-subindexes-") as temp:
+        os.environ["XDG_CACHE_HOME"] = os.environ["READNOTES_CACHE_DIR"] = f"{temp}/cache"
+        if args.bytecode:
+            os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+            os.environ["PYTHONPYCACHEPREFIX"] = f"{temp}/pycache"
         split, one = build(Path(temp), args.areas, args.per_area)
         total = args.areas * args.per_area
         assert parse_ms(split)[1] == parse_ms(one)[1] == total  # and both byte-compiled now
         parse: dict[str, list[float]] = {"split": [], "one": []}
         start: dict[str, list[float]] = {"split": [], "one": [], "bare": []}
         shown = complete_screen(total, "Areas")
+        for argv, ready in ((readnotes_argv(split), shown), (bare_argv(), bare_ready)):
+            time_start(argv, ready)  # untimed: the caches warmed, as a reader's are
         for _ in range(args.rounds):
             for name, folder in (("split", split), ("one", one)):
                 parse[name].append(parse_ms(folder)[0])
@@ -104,7 +117,11 @@ def main() -> None:
             if took is not None:
                 start["bare"].append(took)
         med = {name: statistics.median(values) for name, values in parse.items()}
-        print(f"{args.areas} sub-indexes of {args.per_area} entries ({total:,} entries)")
+        print(
+            f"{args.areas} sub-indexes of {args.per_area} entries ({total:,} entries),"
+            f" bytecode {'cached' if args.bytecode else 'as the environment says'},"
+            f" load {os.getloadavg()[0]:.1f}"
+        )
         print(
             f"parse    split {med['split']:7.1f} ms   one {med['one']:7.1f} ms"
             f"   ratio {med['split'] / med['one']:.2f}x"
