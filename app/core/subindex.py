@@ -31,7 +31,8 @@ from app.core.parse import ChunkMemory, index_digest, load_index, local_target, 
 from app.core.parse import parse_index as parse_one
 
 # Sub-index files are small and many: their chunks are kept apart from the root index's, which
-# a hundred of them would push out of ``MEMORY`` (a mark re-parses one chunk from there).
+# a hundred of them would push out of ``MEMORY`` (a mark re-parses one chunk from there). And
+# each keeps them on disk, however small: a hundred parsed at every start cost more than the root.
 SUB_MEMORY = ChunkMemory(disk_min_bytes=0, files=512, models=512)
 MAX_DEPTH = 32  # sub-indexes inside sub-indexes: deeper is a generated maze, not a reading list
 MAX_SUBINDEX_BYTES = 4 << 20  # a bigger linked file is a note, or a mistake: not read as an index
