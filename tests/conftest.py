@@ -114,13 +114,47 @@ sys.dont_write_bytecode = False
 _FOLDER_MARKERS = {"e2e": "e2e", "fuzz": "fuzz"}
 
 
+# The tall poles measured on a fresh clone (`--durations=40`, docs/performance.md), besides the
+# @slow tests: each takes 4-11 s under a loaded machine. Started last, one of them is the tail.
+_LONG_FILES = frozenset(
+    {
+        "test_app_add.py",
+        "test_edit_safety.py",
+        "test_cli_concurrent.py",
+        "test_app_outline_images.py",
+        "test_app_edit.py",
+        "test_app_live.py",
+        "test_app_preview.py",
+        "test_fuzz_app.py",
+        "test_app_search.py",
+        "test_app_progress_config.py",
+    }
+)
+
+
+def _start_rank(item: pytest.Item) -> int:
+    """0 for a @slow test, 1 for a pseudo-terminal test or one in a file of tall poles, else 2."""
+    if item.get_closest_marker("slow") is not None:
+        return 0
+    if item.path.parent.name == "e2e" or item.path.name in _LONG_FILES:
+        return 1
+    return 2
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks by folder, then the longest tests first so that none of them starts last.
+
+    xdist hands tests out in collection order (`--maxschedchunk` keeps the hand-outs small), so
+    a long test sorted to the front runs while the short ones fill the other workers; the sort
+    is stable, so each file's tests keep their order.
+    """
     for item in items:
         folder = item.path.parent.name
         if folder in _FOLDER_MARKERS:
             item.add_marker(_FOLDER_MARKERS[folder])
         if "snap_compare" in getattr(item, "fixturenames", ()):
             item.add_marker("snapshot")
+    items.sort(key=_start_rank)
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
@@ -145,6 +179,26 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.basetemp is None and not hasattr(config, "workerinput"):
         config.option.basetemp = tempfile.mkdtemp(prefix="rn-")
         config.stash[_OWN_BASETEMP] = config.option.basetemp
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        _compile_once()
+
+
+def _compile_once() -> None:
+    """Import what every worker imports, in the controller, before the workers start.
+
+    On a fresh clone nothing is compiled yet (`uv sync` writes no bytecode): six workers starting
+    at once would each compile textual, rich and the app from source. Imported here once, they
+    write the cache the workers then read.
+    """
+    import compileall
+
+    import hypothesis
+    import textual.pilot
+
+    import app.ui.app
+
+    compileall.compile_dir(REPO / "app", quiet=1)
+    del hypothesis, textual.pilot, app.ui.app
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
