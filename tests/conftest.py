@@ -115,6 +115,10 @@ _FOLDER_MARKERS = {"e2e": "e2e", "fuzz": "fuzz"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks by folder. The order stays pytest's: sorting the longest tests first was measured
+    slower (153 s against 130 s on a fresh clone, docs/performance.md): they then all run at
+    once on two cores, and a 5-second wait in a Pilot test timed out under that load.
+    """
     for item in items:
         folder = item.path.parent.name
         if folder in _FOLDER_MARKERS:
@@ -145,6 +149,26 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.option.basetemp is None and not hasattr(config, "workerinput"):
         config.option.basetemp = tempfile.mkdtemp(prefix="rn-")
         config.stash[_OWN_BASETEMP] = config.option.basetemp
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        _compile_once()
+
+
+def _compile_once() -> None:
+    """Import what every worker imports, in the controller, before the workers start.
+
+    On a fresh clone nothing is compiled yet (`uv sync` writes no bytecode): six workers starting
+    at once would each compile textual, rich and the app from source. Imported here once, they
+    write the cache the workers then read.
+    """
+    import compileall
+
+    import hypothesis
+    import textual.pilot
+
+    import app.ui.app
+
+    compileall.compile_dir(REPO / "app", quiet=1)
+    del hypothesis, textual.pilot, app.ui.app
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -22,8 +22,9 @@ class LinkServer:
     def __init__(self, address: str) -> None:
         self.lock = threading.Lock()
         self.requests: list[tuple[str, str]] = []
-        self.in_flight = 0
+        self.in_flight = 0  # requests of this test (since the last reset) not yet answered
         self.most_in_flight = 0
+        self.generation = 0  # a request still sleeping from an earlier test is not counted
         self.asked: dict[str, int] = {}
         self.agents: set[str] = set()
         server = self
@@ -57,6 +58,8 @@ class LinkServer:
             self.asked.clear()
             self.agents.clear()
             self.most_in_flight = 0
+            self.in_flight = 0
+            self.generation += 1
 
     def answer(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(handler.path)
@@ -64,6 +67,7 @@ class LinkServer:
         with self.lock:
             self.requests.append((method, handler.path))
             self.agents.add(handler.headers.get("User-Agent", ""))
+            generation = self.generation
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
             times = self.asked[handler.path] = self.asked.get(handler.path, 0) + 1
@@ -87,7 +91,8 @@ class LinkServer:
             pass
         finally:
             with self.lock:
-                self.in_flight -= 1
+                if generation == self.generation:
+                    self.in_flight -= 1
 
     def route(self, path: str, method: str, times: int) -> tuple[int, dict[str, str]]:
         """What each path answers."""
