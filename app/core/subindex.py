@@ -29,6 +29,7 @@ from app.core.model import Category, Entry, Index, Link, Status
 from app.core.names import FOLDER_NOTE_NAMES, folder_note_name
 from app.core.parse import ChunkMemory, index_digest, load_index, local_target, looks_binary
 from app.core.parse import parse_index as parse_one
+from app.core.parse.assemble import count_tree
 
 # Sub-index files are small and many: their chunks are kept apart from the root index's, which
 # a hundred of them would push out of ``MEMORY`` (a mark re-parses one chunk from there). And
@@ -92,7 +93,7 @@ def stitch(root: Index, reuse: dict[str, Index] | None = None) -> Index:
         return dataclasses.replace(
             root, warnings=[*root.warnings, *state.warnings], sources=state.sources
         )
-    _count(tree)
+    count_tree(tree)
     return dataclasses.replace(
         root,
         tree=tree,
@@ -311,6 +312,8 @@ def _copy(
         moved = _moved(entry, path, trails, file, folder, len(state.entries))
         state.entries.append(moved)
         copy.entries.append(moved)
+        if moved.status is Status.TODO:
+            copy.todo += 1  # its own, until count_tree adds those below
     for entry, rel, part, real in grafted:
         copy.children.append(_graft(entry, rel, part, real, path, level + 1, state))
     for child in category.children:
@@ -431,13 +434,3 @@ def rebase_url(url: str, folder: str) -> str:
     if own.endswith("/"):
         joined += "/"
     return joined + rest
-
-
-def _count(category: Category) -> tuple[int, int]:
-    total, todo = len(category.entries), sum(1 for e in category.entries if e.status is Status.TODO)
-    for child in category.children:
-        more, more_todo = _count(child)
-        total += more
-        todo += more_todo
-    category.total, category.todo = total, todo
-    return total, todo

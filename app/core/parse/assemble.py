@@ -16,12 +16,12 @@ from app.core.parse.events import MAX_TEXT
 from app.core.parse.rows import KINDS, SHAPES, STATUSES, ChunkResult, EntryRow
 
 
-def _count(category: Category) -> tuple[int, int]:
+def count_tree(category: Category) -> tuple[int, int]:
     """Totals of the tree, whose categories count only their own TODO entries so far."""
     total = len(category.entries)
     todo = category.todo
     for child in category.children:
-        child_total, child_todo = _count(child)
+        child_total, child_todo = count_tree(child)
         total += child_total
         todo += child_todo
     category.total, category.todo = total, todo
@@ -63,7 +63,7 @@ def assemble(
             stack.append(category)
             placed.append(category)
         _make_entries(rows, placed, before, first_line, number, entries, keys, repeats)
-    _count(tree)
+    count_tree(tree)
     for what, count in shortened.items():
         name, verb = (what, "were") if count > 1 else (what.removesuffix("s"), "was")
         warnings.append(f"{count:,} {name} longer than {MAX_TEXT:,} characters {verb} shortened")
@@ -209,7 +209,7 @@ def _make_entries(
         append(entry)
         category.entries.append(entry)
         if todo:
-            category.todo += 1  # its own, until _count adds those below
+            category.todo += 1  # its own, until count_tree adds those below
 
 
 def _add_counts(total: dict[Any, int], more: dict[Any, int]) -> None:
