@@ -29,7 +29,7 @@ __all__ = ["MIN_BYTES", "cache_folder", "load_with_layout", "save_later"]
 MIN_BYTES = 256 * 1024  # smaller indexes parse faster than the cache loads
 # Bump it whenever what is saved changes (the rows of a chunk, the layout, how keys are made):
 # a file of another format is ignored, never misread.
-_FORMAT = b"readnotes-chunks-4\n"
+_FORMAT = b"readnotes-chunks-5\n"
 _CRC_BYTES = CRC_BYTES  # the payload's CRC-32, between the format line and the payload
 _lock = threading.Lock()
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from app.core.edit import MarkResult, mark
@@ -191,6 +191,9 @@ def test_random_bytes_never_raise(data: bytes) -> None:
 
 @settings(_FUZZ)
 @given(data=markdown_bytes(), pick=st.integers(0, 10_000))
+# Found by the ci profile: a cell's box is the first one it shows, never a link's label.
+@example(data=b"| a | b |\n|---|---|\n| [paper](https://a.b/c) [x][ref] [[ ]][ref] | x |", pick=0)
+@example(data=b"| a | b |\n|---|---|\n| [x](https://a.b/c) [[ ]][ref] | x |", pick=0)
 def test_mark_there_and_back_touches_one_line_and_restores_the_bytes(
     tmp_path_factory: pytest.TempPathFactory, data: bytes, pick: int
 ) -> None:

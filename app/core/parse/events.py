@@ -82,6 +82,7 @@ class _Item:
     lead_label: str | None = None  # the label of the first cell's first link
 
 
+_BOX_TEXT = re.compile(r"\[[ xX]\]")  # a task box as a cell shows it
 _ROW_NUMBER = re.compile(rb"\d{1,4}[.)][ \t]+")  # "1) ", "12. ": a row's numbering
 
 
@@ -441,20 +442,17 @@ class _Builder:
             self.todo_styles[style] = self.todo_styles.get(style, 0) + 1
             return Marker(MarkerKind.TODO_WORD, at, word[1]), Status.TODO
         for (start, end), text in zip(row.cells, texts, strict=True):
-            if "[" not in text:  # a link's brackets are no text: most cells are done here
+            if "[" not in text or not _BOX_TEXT.search(text):  # most cells are done here
                 continue
-            cell = data[start:end]
-            for box in (b"[ ]", b"[x]", b"[X]"):
-                found = cell.find(box)
-                if found != -1 and box.decode() in text:
-                    if box != b"[ ]":
-                        self.ticks[box[1:2]] = self.ticks.get(box[1:2], 0) + 1
-                    box_at = start + found
-                    done = box != b"[ ]"
-                    return (
-                        Marker(MarkerKind.CHECKBOX, box_at, box_at + 3),
-                        Status.DONE if done else Status.TODO,
-                    )
+            box_at = self._cell_box(start, end)
+            if box_at is not None:
+                tick = data[box_at + 1 : box_at + 2]
+                if tick != b" ":
+                    self.ticks[tick] = self.ticks.get(tick, 0) + 1
+                return (
+                    Marker(MarkerKind.CHECKBOX, box_at, box_at + 3),
+                    Status.TODO if tick == b" " else Status.DONE,
+                )
         if word is not None:
             self.uses_done_word = True
             return Marker(MarkerKind.DONE_WORD, at, word[1]), Status.DONE
@@ -473,6 +471,36 @@ class _Builder:
             if data.startswith(sign, at) and data[at + len(sign) : cell_end].strip():
                 return Marker(MarkerKind.DONE_SIGN, at, at + len(sign)), Status.DONE
         return Marker(MarkerKind.NONE, at, at), Status.DONE
+
+    def _cell_box(self, start: int, end: int) -> int | None:
+        """Where a cell's first task box ("[ ]", "[x]", "[X]") is, read from the text the cell
+        shows: a box is three characters written as they show, never a link's label ("[x](…)")
+        or its brackets, so marking it and marking it back rewrite the same three bytes."""
+        written_cell = self.data[start:end]
+        cell = decode(written_cell)
+        callback = self.refs.resolve if self.refs is not None else None
+        shown: list[str] = []
+        where: list[int] = []  # each shown character's byte offset, -1 when not written so
+        for event, span in pyromark.events_with_range(
+            cell, options=self.options, broken_link_callback=callback
+        ):
+            if type(event) is not dict or "Text" not in event:
+                shown.append("\x00")  # breaks a box across an event that is not text
+                where.append(-1)
+                continue
+            value: str = event["Text"]
+            written = written_cell[span["start"] : span["end"]]
+            at = start + span["start"]
+            for char in value:
+                shown.append(char)
+                where.append(at if written == value.encode() else -1)
+                at += len(char.encode())
+        text = "".join(shown)
+        for found in _BOX_TEXT.finditer(text):
+            first = where[found.start()]
+            if first != -1 and where[found.start() + 2] == first + 2:
+                return first
+        return None
 
     def _shorten(self, text: str, what: str) -> str:
         """Cut text past MAX_TEXT characters (a 10 MB line stays usable), counting what was cut."""
