@@ -19,7 +19,7 @@ from pathlib import Path
 
 from app.core.edit import _ChangedUnderUs, write_atomic
 from app.core.errors import EditError
-from app.core.links import safe_path
+from app.core.links import existing_safe_path, safe_path
 from app.core.locking import writer_lock
 from app.core.notes import Frontmatter, split_frontmatter
 
@@ -154,13 +154,15 @@ _HEAD_BYTES = 16 * 1024  # a frontmatter's done line is near the top
 _DAY = re.compile(r"""["']?(\d{4}-\d{2}-\d{2})""")
 
 
-def done_date_in_note(root: Path, rel: str) -> date | None:
+def done_date_in_note(root: Path, rel: str, *, root_is_real: bool = False) -> date | None:
     """The day the note's ``done:`` line records (as ``write_done_date`` writes it), or None.
 
     Read from the note's first 16 KB without YAML: the reading history asks it of every done
     entry git does not explain, which can be thousands.
     """
-    path = safe_path(root, rel.rstrip("/")) if not rel.endswith("/") else None
+    path = (
+        existing_safe_path(root, rel, root_is_real=root_is_real) if not rel.endswith("/") else None
+    )
     if path is None:
         return None
     try:

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from app.core.display_names import shown_name
 from app.core.errors import ReadnotesError
-from app.core.links import safe_path
+from app.core.links import existing_safe_path, safe_path
 from app.core.locking import writer_lock
 from app.core.names import folder_note_name, is_noise
 from app.core.sanitize import inert, inert_line
@@ -128,9 +128,10 @@ def load_note(root: Path, rel: str, *, max_bytes: int = 2_000_000) -> NoteDoc:
     return _load_file(rel, path, max_bytes)
 
 
-def read_tags(root: Path, rel: str) -> tuple[str, ...]:
-    """A note's tags from its frontmatter head only, cheap enough to run over every note."""
-    path = safe_path(root, rel)
+def read_tags(root: Path, rel: str, *, root_is_real: bool = False) -> tuple[str, ...]:
+    """A note's tags from its frontmatter head only, cheap enough to run over every note
+    (``root_is_real``: ``root`` went through :func:`real_folder` once for the whole pass)."""
+    path = existing_safe_path(root, rel, root_is_real=root_is_real)
     if path is None:
         return ()
     try:

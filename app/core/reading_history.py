@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
+from app.core.links import real_folder
 from app.core.model import Index, Status
 
 _LIST_ITEM = re.compile(rb"^[ \t>]*(?:[*+-]|\d{1,9}[.)])[ \t]")
@@ -334,10 +335,14 @@ def file_history(
     if log.uncommitted is not None:
         apply_changes(state, [log.uncommitted], items, today)
 
+    real_root = real_folder(index.root)
+
     def frontmatter_done(note: str) -> date | None:
         from app.core.frontmatter_edit import done_date_in_note  # only when git is silent
 
-        return done_date_in_note(index.root, note)
+        if real_root is None:
+            return None
+        return done_date_in_note(real_root, note, root_is_real=True)
 
     dates = entry_dates(index, state, frontmatter_done=frontmatter_done)
     return History(dates, log.notice, len(changes), log.head)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.core.links import real_folder
 from app.core.model import Entry, Index, Status
 from app.core.notes import read_tags
 from app.core.query import Query, filter_entries, narrows
@@ -184,13 +185,16 @@ class Filtering:
         """
         by_note: Tags = {}
         tags: Tags = {}
+        root = real_folder(index.root)
+        if root is None:
+            return TagsRead(index, tags, by_note)
         for entry in index.entries:
             note = entry.note
             if note is None or note.endswith("/"):
                 continue
             found = by_note.get(note)
             if found is None:
-                found = known[note] if note in known else read_tags(index.root, note)
+                found = known[note] if note in known else read_tags(root, note, root_is_real=True)
                 by_note[note] = found
             if found:
                 tags[entry.key] = found
