@@ -314,14 +314,17 @@ async def test_a_note_read_ahead_has_its_figure_decoded_before_it_is_shown(
         ahead = view.render_ahead(NOTE, "paper.md", view.width_for_render())
         view.remember("paper.md", "paper.md", ahead, "paper.md")  # as the read-ahead does
         await wait_until(pilot, lambda: decoded == [(400, 200)])
-        await app.workers.wait_for_complete()  # decoded and encoded, ahead
+        await app.workers.wait_for_complete()  # decoded, encoded and sent, ahead
+        await pilot.pause()  # the keys rest: the repaint that carries the pixels
         assert view.figures == []  # nothing shown yet
         view.show("paper.md", NOTE, "paper.md")
-        # ready with the render itself: the frame that paints the box draws the figure
+        # ready with the render itself, its pixels in the terminal already (sent ahead, with a
+        # repaint while nothing was shown): the frame that paints the box only places them
         state = view.figure_state(view.figures[0])
-        assert isinstance(state, Ready) and not state.sent
-        await pilot.pause()
-        assert state.sent
+        assert isinstance(state, Ready) and state.sent and state.payload == ""
+        sent = "".join(painted(view))
+        assert "a=t" not in sent
+        assert f"a=p,i={state.image_id},p=1," in sent
         assert decoded == [(400, 200)]  # shown from what was decoded ahead
 
 
