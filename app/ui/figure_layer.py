@@ -284,8 +284,10 @@ class FigureLayer:
         return self.figures.hide_all()
 
     def _write_now(self, commands: str) -> None:
-        """Commands for the terminal when no frame of the preview is coming: through the
-        driver, in order with the frames (Textual keeps no public way to write)."""
+        """Commands for the terminal when no frame of the preview is coming (a dialog is
+        over it, the editor is about to run, the browser ends): through the driver, in order
+        with the frames. Textual 8.2 has no public way to write to the terminal: its own
+        ``copy_to_clipboard`` (OSC 52) and ``bell`` write through ``App._driver`` too."""
         driver = getattr(self.view.app, "_driver", None)
         if commands and driver is not None:
             driver.write(commands)
