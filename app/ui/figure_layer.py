@@ -5,10 +5,10 @@ A plain object the `NoteView` owns once the terminal is known to draw figures (a
 only then). What each figure is and which commands draw it live in :mod:`app.ui.figures`; this
 says when: the imaging code is imported in a worker as soon as a note with a figure is read
 (shown, or read ahead around the cursor), so the first figure drawn does not wait for it; the
-figures of a note read ahead are decoded (and, for kitty, encoded) ahead, and drawn with the
-frame that paints their boxes; any other is decoded once the placeholders are painted, through
-a cache of the figures decoded last; a sixel figure partly in view gets its part encoded; and
-the workers run on the preview (``host``).
+figures of a note read ahead are decoded (and, for kitty, encoded and sent to the terminal)
+ahead, and drawn with the frame that paints their boxes; any other is decoded once the
+placeholders are painted, through a cache of the figures decoded last; a sixel figure partly
+in view gets its part encoded; and the workers run on the preview (``host``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ from app.ui.figures import (
 from app.ui.workers import thread_worker
 
 if TYPE_CHECKING:
+    from PIL import Image
+
     from app.core.figures import Decoder, FigureCache
+    from app.render.graphics import KittyPixels
     from app.ui.note_view import NoteView
 
 __all__ = ["FigureLayer"]
@@ -134,7 +137,8 @@ class FigureLayer:
         """A note was read with these figures: the first one starts importing the imaging code
         in a worker, once; a note without figures imports nothing. A note read ahead (the one
         at ``ahead``, around the cursor) has its figures decoded (and for kitty encoded) into
-        the caches too, so moving to it draws them with its first frame."""
+        the caches too (for kitty also sent to the terminal), so moving to it draws them with
+        its first frame."""
         root = self.view.root
         if figures and ahead is not None and root is not None:
             self._warming = True
@@ -149,8 +153,8 @@ class FigureLayer:
         self, root: Path, base: str, figures: list[tuple[str, FigureBox]], bg: _Rgb
     ) -> None:
         """The figures of a note read ahead, decoded off the event loop (imports first), and
-        for kitty encoded (deflating runs outside the interpreter's lock; textual-image's sixel
-        encoder, in pure Python, would hold it for ~1 s a figure while keys wait)."""
+        for kitty encoded and sent (deflating runs outside the interpreter's lock; textual-image's
+        sixel encoder, in pure Python, holds it for ~0.2 s a 1200×675 figure while keys wait)."""
         from app.core.figures import Figure
 
         self._warm_imports()
@@ -161,7 +165,19 @@ class FigureLayer:
                 return
             loaded = cache.load(root, base, target, (box.pixel_width, box.pixel_height))
             if isinstance(loaded, Figure) and self.figures.protocol == "kitty":
-                self.encodings.of(loaded.image, bg)  # not sixels: a second of the interpreter
+                pixels = self.encodings.of(loaded.image, bg)  # not sixels: the interpreter's
+                if isinstance(pixels, str):
+                    continue
+                try:
+                    self.view.app.call_from_thread(self._send_ahead, loaded.image, pixels)
+                except RuntimeError:  # the app is shutting down
+                    return
+
+    def _send_ahead(self, image: Image.Image, pixels: KittyPixels) -> None:
+        """The pixels go to the terminal with a repaint of the preview now, while the keys
+        rest, rather than with the frame that shows their note."""
+        if self.figures.send_ahead(image, pixels):
+            self.view.refresh()
 
     @thread_worker("figures-import")
     def _warm(self) -> None:
@@ -268,8 +284,10 @@ class FigureLayer:
         return self.figures.hide_all()
 
     def _write_now(self, commands: str) -> None:
-        """Commands for the terminal when no frame of the preview is coming: through the
-        driver, in order with the frames (Textual keeps no public way to write)."""
+        """Commands for the terminal when no frame of the preview is coming (a dialog is
+        over it, the editor is about to run, the browser ends): through the driver, in order
+        with the frames. Textual 8.2 has no public way to write to the terminal: its own
+        ``copy_to_clipboard`` (OSC 52) and ``bell`` write through ``App._driver`` too."""
         driver = getattr(self.view.app, "_driver", None)
         if commands and driver is not None:
             driver.write(commands)

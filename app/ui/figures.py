@@ -5,10 +5,12 @@ of blank lines below each image's placeholder (``Rendered.figures``); once the f
 and encoded in a worker, the preview's lines carry the graphics commands as control segments,
 written by Textual in order with every other byte of the frame:
 
-- kitty: the pixels are sent once (``a=t``); the first visible line of the box places them at
-  its left edge (``a=p``), cropped to the rows in view, and placing again moves the one
-  placement, so scrolling and resizing re-draw it. A figure scrolled out is hidden (``d=i``);
-  another note frees the previous note's pixels by their ids (``d=I``).
+- kitty: the pixels are sent once (``a=t``), ahead when the note was read ahead (with a repaint
+  while the keys rest, so the frame that shows the note only places them); the first visible
+  line of the box places them at its left edge (``a=p``), cropped to the rows in view, and
+  placing again moves the one placement, so scrolling and resizing re-draw it. A figure
+  scrolled out is hidden (``d=i``); another note frees the previous note's pixels by their
+  ids (``d=I``).
 - sixel: sixels stay where they were drawn until text covers them, so a figure is drawn by
   the last line of its box in view, after the text of the lines above it. A sixel cannot be
   cropped, so the rows in view of a figure partly scrolled out are encoded again in a worker
@@ -60,6 +62,7 @@ _NO_OP = ((ControlType.CURSOR_FORWARD, 0),)  # a control segment: zero cells, wr
 _IDS = count(randint(1, 2**24))
 _CROPS_KEPT = 8  # parts of a sixel figure kept, for scrolling back and forth
 _ENCODINGS_KEPT = 8  # figures kept encoded, as many as are kept decoded
+_AHEAD_KEPT = 4  # kitty: figures of notes read ahead, sent to the terminal before they are shown
 _Rgb = tuple[int, int, int]
 
 
@@ -78,7 +81,7 @@ class Ready:
     image_id: int = 0  # kitty only
     sent: bool = False
     placed: set[int] = field(default_factory=set)  # kitty: its placements on the screen
-    image: Image.Image | None = None  # sixel: the pixels, for the part in view
+    image: Image.Image | None = None  # the pixels (sixel: for the part in view; kitty: whose)
     crops: dict[tuple[int, int], str] = field(default_factory=dict)  # (hidden, rows): sixels
 
 
@@ -115,6 +118,8 @@ class Figures:
         self.doc_key: Hashable = None
         self.pending: list[str] = []  # commands for the next line painted (hide, delete)
         self.crop_wanted: tuple[FigureKey, int, int] | None = None  # a sixel part to encode
+        # kitty: pixels sent ahead (a note read ahead), by image, until a figure shown claims them
+        self.ahead: OrderedDict[int, tuple[Image.Image, int]] = OrderedDict()
 
     def sizer(self, pane_height: int) -> FigureSizer:
         """How big each figure is drawn in a pane this tall."""
@@ -164,12 +169,46 @@ class Figures:
         self.asked.clear()
 
     def arrived(self, key: FigureKey, state: State) -> bool:
-        """A worker's result; whether it belongs to the note still shown."""
+        """A worker's result; whether it belongs to the note still shown. Kitty pixels sent
+        ahead are placed under the id they were sent with, and not sent again."""
         self.asked.discard(key)
         if key.doc_key != self.doc_key:
             return False
+        if isinstance(state, Ready) and not state.sent and state.image is not None:
+            image_id = self._claim_ahead(state.image)
+            if image_id is not None:
+                state = Ready("", image_id, sent=True, image=state.image)
         self.states[key] = state
         return True
+
+    def send_ahead(self, image: Image.Image, pixels: KittyPixels) -> bool:
+        """Send the kitty pixels of a figure decoded ahead (a note around the cursor) with the
+        next line painted (``a=t``: nothing shown), so that the frame which shows its note only
+        places it: a few bytes instead of the whole figure. The last few sent ahead are kept
+        in the terminal; older ones are freed. False when they were sent already."""
+        from app.render.graphics import kitty_delete, kitty_send
+
+        kept = self.ahead.get(id(image))
+        if kept is not None and kept[0] is image:
+            return False
+        if any(isinstance(s, Ready) and s.image is image for s in self.states.values()):
+            return False  # on screen already, under its own id
+        image_id = self.new_image_id()
+        self.pending.append(kitty_send(image_id, pixels))
+        self.ahead[id(image)] = (image, image_id)
+        while len(self.ahead) > _AHEAD_KEPT:
+            _, (_, old) = self.ahead.popitem(last=False)
+            self.pending.append(kitty_delete(old))
+        return True
+
+    def _claim_ahead(self, image: Image.Image) -> int | None:
+        """The id ``image`` was sent ahead under, now owned by the figure shown (freed with
+        its note); None if it was not sent ahead."""
+        kept = self.ahead.get(id(image))
+        if kept is None or kept[0] is not image:
+            return None
+        del self.ahead[id(image)]
+        return kept[1]
 
     def paint(self, strip: Strip, index: int, y: int, view: FigureView) -> Strip:
         """Line ``index`` (row ``y`` of the view) with the graphics commands it carries: the
@@ -262,8 +301,12 @@ class Figures:
         return commands
 
     def release(self) -> str:
-        """Commands that free every figure sent (the browser ends)."""
+        """Commands that free every figure sent, shown or ahead (the browser ends)."""
+        from app.render.graphics import kitty_delete
+
         self.forget_all()
+        self.pending.extend(kitty_delete(image_id) for _, image_id in self.ahead.values())
+        self.ahead.clear()
         commands, self.pending = "".join(self.pending), []
         return commands
 
@@ -381,7 +424,7 @@ def ready(image: Image.Image, encoded: KittyPixels | str) -> Ready:
     if isinstance(encoded, str):
         return Ready(encoded, image=image)
     image_id = Figures.new_image_id()
-    return Ready(kitty_send(image_id, encoded), image_id)
+    return Ready(kitty_send(image_id, encoded), image_id, image=image)
 
 
 def cached(

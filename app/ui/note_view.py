@@ -549,8 +549,9 @@ class NoteView(ScrollView, can_focus=True):
         strip = self._strips.get(index)
         if strip is None:
             segments = self._line(index)
-            if segments is None:
-                return Strip.blank(width, rich_style)
+            if segments is None:  # past the end: blank, but it carries the figures' commands
+                blank = Strip.blank(width, rich_style)
+                return blank if self._figures is None else self._figures.paint(blank, index, y)
             if self._find.has_matches_on(index):
                 segments = self._with_matches(index, segments)
             strip = Strip(segments).apply_style(rich_style)

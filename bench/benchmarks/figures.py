@@ -4,11 +4,12 @@ The folder: two categories of entries whose notes each hold one 1600×900 PNG fi
 over a gradient, so that decoding, scaling and encoding do real work), as a paper's notes do.
 
 - figure: from the cursor key that opens a note with a figure to the first graphics command
-  placing it (kitty's ``a=p``), in a pty that says it is kitty (``TERM=xterm-kitty``, cells of
-  10×20 pixels). The first figure of the session: Pillow and the encoder are imported then.
-  Baseline: the same key in the same folder in a plain xterm, to the frame showing the image's
-  one-line placeholder. The figure is decoded and encoded in a worker, so the placeholder (and
-  its box) is painted first either way; the goal bounds what the figure adds.
+  placing it (kitty's ``a=p``, of pixels sent before or after the key), in a pty that says it
+  is kitty (``TERM=xterm-kitty``, cells of 10×20 pixels). The first figure of the session:
+  Pillow and the encoder are imported then, in a worker, once the note below the cursor is
+  read ahead. Baseline: the same key in the same folder in a plain xterm, to the frame showing
+  the image's one-line placeholder. The figure is decoded and encoded in a worker, so the
+  placeholder (and its box) is painted first either way; the goal bounds what the figure adds.
 - figure, next note: the same, one entry further down in the same session (Pillow imported).
 - placeholder (kitty): in the kitty pty, the key to the frame with the placeholder, against
   the plain xterm's: what drawing figures costs the event loop (the keys never wait for it).
@@ -19,6 +20,7 @@ over a gradient, so that decoding, scaling and encoding do real work), as a pape
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -88,9 +90,13 @@ def _placeholder(term: Terminal, name: str) -> float | None:
     return None if at is None else (at - sent) * 1000.0
 
 
+_IMAGE_ID = re.compile(rb",i=(\d+)")
+
+
 def _figure(term: Terminal, name: str) -> tuple[float | None, float | None]:
-    """From the key to the placeholder's frame, and to the placement that follows the next
-    transmission (``a=t``)."""
+    """From the key to the placeholder's frame, and to the first placement (``a=p``) after the
+    key of an image whose pixels went to the terminal (``a=t``), before the key (a note read
+    ahead) or after it: the figure is on screen once its placement is read."""
     known = len(term.graphics)
     sent = term.send(DOWN)
     shown = f"Before figure {name}."
@@ -98,11 +104,16 @@ def _figure(term: Terminal, name: str) -> tuple[float | None, float | None]:
     painted = None if label is None else (label - sent) * 1000.0
 
     def placed(t: Terminal) -> float | None:
-        new = t.graphics[known:]
-        sends = [n for n, (_, head) in enumerate(new) if head.startswith(b"\x1b_Ga=t,")]
-        if not sends:
-            return None
-        return next((when for when, head in new[sends[0] :] if b"a=p," in head), None)
+        transmitted: set[bytes] = set()
+        for number, (when, head) in enumerate(t.graphics):
+            found = _IMAGE_ID.search(head)
+            if found is None:
+                continue
+            if head.startswith(b"\x1b_Ga=t,"):
+                transmitted.add(found.group(1))
+            elif number >= known and b"a=p," in head and found.group(1) in transmitted:
+                return when
+        return None
 
     if term.wait_for(lambda t: placed(t) is not None, LIMIT) is None:
         return painted, None

@@ -119,17 +119,21 @@ def test_in_kitty_a_figure_is_transmitted_placed_and_freed(folder: Path) -> None
         [readnotes_command(), "notes"], folder, {"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}
     )
     terminal.wait_for(lambda t: "Figure paper" in t.text())
-    # the entry below the cursor is read ahead, and its figure starts Pillow's import, in a
-    # worker, before the key that shows it
-    terminal.wait_for(lambda t: pillow_loaded(t.pid))
-    assert b"\x1b_G" not in terminal.output  # imported, nothing drawn yet
-    open_figure_note(terminal)
-    terminal.wait_for(lambda t: b"\x1b_Ga=t," in t.output and b"\x1b_Ga=p," in t.output)
-    # the pixels as raw RGB deflated (f=24, o=z), at the box's size
+    # the entry below the cursor is read ahead: its figure is decoded (Pillow imported in a
+    # worker) and its pixels sent, as raw RGB deflated (f=24, o=z) at the box's size, before
+    # the key that shows it; nothing is placed on the screen yet
+    terminal.wait_for(lambda t: b"\x1b_Ga=t," in t.output)
+    assert pillow_loaded(terminal.pid)
     transmit = re.search(rb"\x1b_Ga=t,f=24,o=z,s=400,v=200,i=(\d+)", terminal.output)
     assert transmit is not None
+    assert b"\x1b_Ga=p," not in terminal.output
     image_id = transmit.group(1)
+    before = len(terminal.output)
+    open_figure_note(terminal)
+    terminal.wait_for(lambda t: b"\x1b_Ga=p," in t.output)
+    # the frame that shows the note places the pixels sent ahead, and sends them no more
     assert b"\x1b_Ga=p,i=" + image_id + b",p=1,x=0,y=0,w=400,h=200,c=40,r=10" in terminal.output
+    assert b"\x1b_Ga=t," not in terminal.output[before:]
     terminal.press(b"\x1b[B")  # the next entry, a note without figures
     terminal.wait_for(lambda t: "No figures." in t.text())
     terminal.wait_for(lambda t: b"a=d,d=I,i=" + image_id in t.output)

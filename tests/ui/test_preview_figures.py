@@ -314,14 +314,17 @@ async def test_a_note_read_ahead_has_its_figure_decoded_before_it_is_shown(
         ahead = view.render_ahead(NOTE, "paper.md", view.width_for_render())
         view.remember("paper.md", "paper.md", ahead, "paper.md")  # as the read-ahead does
         await wait_until(pilot, lambda: decoded == [(400, 200)])
-        await app.workers.wait_for_complete()  # decoded and encoded, ahead
+        await app.workers.wait_for_complete()  # decoded, encoded and sent, ahead
+        await pilot.pause()  # the keys rest: the repaint that carries the pixels
         assert view.figures == []  # nothing shown yet
         view.show("paper.md", NOTE, "paper.md")
-        # ready with the render itself: the frame that paints the box draws the figure
+        # ready with the render itself, its pixels in the terminal already (sent ahead, with a
+        # repaint while nothing was shown): the frame that paints the box only places them
         state = view.figure_state(view.figures[0])
-        assert isinstance(state, Ready) and not state.sent
-        await pilot.pause()
-        assert state.sent
+        assert isinstance(state, Ready) and state.sent and state.payload == ""
+        sent = "".join(painted(view))
+        assert "a=t" not in sent
+        assert f"a=p,i={state.image_id},p=1," in sent
         assert decoded == [(400, 200)]  # shown from what was decoded ahead
 
 
@@ -370,3 +373,42 @@ def test_a_figure_is_encoded_once_for_as_long_as_it_is_kept() -> None:
     assert kitty.of(other, (0, 0, 0)) is not pixels
     assert sixel.of(image, (0, 0, 0)) is sixel.of(image, (0, 0, 0))
     assert sixel.of(image, (0, 0, 0)) is not sixel.of(image, (255, 255, 255))  # over another
+
+
+def test_pixels_sent_ahead_stay_in_the_terminal_for_the_last_four_and_go_at_the_end() -> None:
+    import re
+
+    from app.core.graphics import FigureBox
+    from app.render.graphics import kitty_pixels
+    from app.ui.figures import FigureKey, Figures, ready
+
+    figures = Figures("kitty", CELL)
+    images = [Image.new("RGB", (20, 10), (n, 0, 0)) for n in range(5)]
+    pixels = [kitty_pixels(image) for image in images]
+
+    def terminal_gets() -> str:
+        return "".join(segment.text for segment in figures.take_pending())
+
+    ids = []
+    for image, encoded in zip(images, pixels, strict=True):
+        assert figures.send_ahead(image, encoded)
+        sent = terminal_gets()
+        found = re.search(r"\x1b_Ga=t,f=24,o=z,s=20,v=10,i=(\d+),", sent)
+        assert found is not None and "a=p" not in sent  # stored, not drawn
+        ids.append(found.group(1))
+        if len(ids) == 5:
+            assert f"a=d,d=I,i={ids[0]}," in sent  # the oldest of five is freed
+    assert not figures.send_ahead(images[4], pixels[4])  # once
+    assert terminal_gets() == ""
+    # the note of the last one is shown: its figure is placed under the id it was sent with
+    figures.showing("paper.md")
+    key = FigureKey(
+        "paper.md", "img/arch.png", FigureBox(cols=2, rows=1, pixel_width=20, pixel_height=10)
+    )
+    state = ready(images[4], pixels[4])
+    assert figures.arrived(key, state)
+    shown = figures.states[key]
+    assert isinstance(shown, Ready) and shown.sent and shown.payload == ""
+    assert str(shown.image_id) == ids[4]
+    freed = figures.release()  # the browser ends
+    assert sorted(re.findall(r"a=d,d=I,i=(\d+),", freed)) == sorted(ids[1:])  # each once
