@@ -56,7 +56,7 @@ async def settle(pilot: Pilot[int], rounds: int = 3) -> None:
 
 
 async def wait_until(
-    pilot: Pilot[int], condition: Callable[[], bool], timeout: float = 5.0
+    pilot: Pilot[int], condition: Callable[[], bool], timeout: float = 20.0
 ) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
