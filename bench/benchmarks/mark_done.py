@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from harness import LINES, Series, Terminal
+from harness import Series, Terminal
 from plan import Plan
 from report import Row, median_at_most
 from screen import NotReady, open_readnotes, panes
@@ -55,8 +55,9 @@ def marked(
 def tree_changed(term: Terminal) -> Callable[[Terminal], bool]:
     view = panes(term)
     width = view.split if view is not None else 0
-    before = term.cells(1, LINES - 2, 0, width)
-    return lambda now: now.cells(1, LINES - 2, 0, width) != before
+    bottom = term.height - 2
+    before = term.cells(1, bottom, 0, width)
+    return lambda now: now.cells(1, bottom, 0, width) != before
 
 
 def run(plan: Plan) -> list[Row]:
