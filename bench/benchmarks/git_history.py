@@ -2,7 +2,7 @@
 
 The repository is built by bench/history.py (``git fast-import``: the first commit holds half
 the entries, each later one adds an entry, marks one done or re-opens one) once per machine,
-in bench/out/ (building it takes about a minute; the same bytes every time). Each round is a
+in bench/out/ (building it takes about half a minute; the same bytes every time). Each round is a
 real ``readnotes history --json`` subprocess: "cold" with an empty cache folder, "warm" with
 the cache the cold run left (nothing new to read). Goals: cold ≤ 20 s, warm ≤ 1 s, in seconds
 rather than against a baseline; the details give ``git log --oneline`` over the same history
@@ -74,7 +74,7 @@ def run(plan: Plan) -> list[Row]:
     ]
     scale = (
         f"no baseline (a goal in seconds); for scale, git log --oneline {log.median:.0f} ms and "
-        f"readnotes list --json {listing.median:.0f} ms (medians)"
+        f"readnotes list --json {listing.median:.0f} ms with the parse cache off (medians)"
     )
     rows[0].details.append("an empty cache folder; " + scale)
     rows[1].details.append("the cache the cold run left, nothing new; " + scale)
