@@ -38,7 +38,11 @@ _GRAPHICS_START = re.compile(rb"\x1b_G|\x1bP")
 
 
 def readnotes_argv(path: Path) -> list[str]:
-    """The browser as a user starts it, on the interpreter running the benchmarks."""
+    """The browser as a user starts it: the console script installed beside the interpreter
+    running the benchmarks (``python -m app`` where there is none)."""
+    script = Path(sys.executable).parent / "readnotes"
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script), str(path)]
     return [sys.executable, "-m", "app", str(path)]
 
 
