@@ -153,7 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     command = "uv run python bench/run.py" + (f" --rounds {rounds}" if args.rounds else "")
     command += " --source" if args.source else ""
-    described = f"{rounds} rounds each; preview, memory and history at most 3"
+    described = (
+        f"{rounds} rounds each; preview, memory, history and the link check at most 3, the"
+        " links one by one once"
+    )
     write_results(DOC, rows, command, described, seconds, load)
     write_readme(README, rows, command, seconds, load)
     print(f"wrote {DOC.relative_to(REPO)} and {README.relative_to(REPO)}", file=sys.stderr)

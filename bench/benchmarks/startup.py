@@ -12,6 +12,7 @@ starts (a big index's parse cache) are warm.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from harness import LARGE, SIZE, Series, Terminal, bare_argv, readnotes_argv
@@ -90,5 +91,28 @@ def run(plan: Plan) -> list[Row]:
                 f"{folder.entries:,} entries; baseline: bare_app.py painting one line at "
                 f"{size_name(size)}, alternate starts"
             )
+            if folder.name == "1,500-row tables" and size == SIZE:
+                row.details.append(table_parse())
             rows.append(row)
     return rows
+
+
+def table_parse() -> str:
+    """Issue 15 asks whether table rows parse as fast per entry as list items: say which."""
+    from tables import indexes, per_entry_us
+
+    table, listed = indexes(1500)
+    cache = os.environ.get("READNOTES_CACHE_DIR")
+    os.environ["READNOTES_CACHE_DIR"] = "off"  # a first open's parse, as tables.py measures it
+    try:
+        table_us, _ = per_entry_us(table, 5)
+        list_us, _ = per_entry_us(listed, 5)
+    finally:
+        if cache is None:
+            os.environ.pop("READNOTES_CACHE_DIR")
+        else:
+            os.environ["READNOTES_CACHE_DIR"] = cache
+    return (
+        f"parsed in this process (no cache, best of 5 CPU times): a table row {table_us:.1f} µs,"
+        f" the same paper as a list item {list_us:.1f} µs, {table_us / list_us:.2f}x per entry"
+    )
