@@ -142,7 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     extra = details(rows)
     if extra:
         print("\n" + extra)
-    print(f"\n{seconds:.0f} s in all", file=sys.stderr)
+    mode = "cached bytecode" if plan.bytecode else "compiled from source (--source)"
+    print(
+        f"\n{seconds:.0f} s in all, {mode}, load average {load:.1f} at the start and"
+        f" {os.getloadavg()[0]:.1f} at the end",
+        file=sys.stderr,
+    )
     if args.no_write or args.quick or names != list(BENCHMARKS):
         return 0
     broken = [f"{row.benchmark} {row.input}" for row in rows if row.missing in NOT_RUN]
