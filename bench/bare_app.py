@@ -27,6 +27,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Input, Markdown, Static
 
 READY = "bare app ready"
@@ -129,6 +130,8 @@ class MarkdownPane(App[None]):
         border-right: vkey $panel-lighten-1;
     }
     #right { width: 1fr; height: 1fr; }
+    .bar { height: 1; }
+    Horizontal { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("j", "next_note", "Next note")]
 
@@ -138,10 +141,8 @@ class MarkdownPane(App[None]):
         self.shown = -1
 
     def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Static(READY, id="left")
-            with VerticalScroll(id="right"):
-                yield Markdown(open_links=False)
+        note = VerticalScroll(Markdown(open_links=False), id="right")
+        yield from _bars_around(Static(READY, id="left"), note)
 
     def action_next_note(self) -> None:
         self.shown = (self.shown + 1) % len(self.notes)
@@ -164,9 +165,7 @@ class TextPane(App[None]):
         self.shown = -1
 
     def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Static(READY, id="left")
-            yield PlainLines(id="right")
+        yield from _bars_around(Static(READY, id="left"), PlainLines(id="right"))
 
     def on_ready(self) -> None:
         self.call_after_refresh(self._wrap)
@@ -180,6 +179,15 @@ class TextPane(App[None]):
             self._wrap()
         self.shown = (self.shown + 1) % len(self.texts)
         self.query_one(PlainLines).show(self.wrapped[self.shown])
+
+
+def _bars_around(left: Widget, right: Widget) -> ComposeResult:
+    """The two panes between a header row and two rows below (readnotes' status line and
+    footer), so the panes are where readnotes has them and as tall."""
+    yield Static(" ", classes="bar")
+    yield Horizontal(left, right)
+    yield Static(" ", classes="bar")
+    yield Static(" ", classes="bar")
 
 
 def _wrapped(text: str, width: int) -> list[str]:

@@ -29,7 +29,8 @@ import pyte
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
-COLUMNS, LINES = 120, 36
+COLUMNS, LINES = 120, 36  # the default terminal; startup also runs at LARGE
+SIZE, LARGE = (COLUMNS, LINES), (200, 50)
 READY_TEXT = "bare app ready"  # what every baseline app paints, see bare_app.py
 # Graphics commands (kitty's APC, sixel's DCS): kept out of pyte, which does not speak them
 _GRAPHICS = re.compile(rb"\x1b_G.*?\x1b\\|\x1bP.*?\x1b\\", re.S)
@@ -37,7 +38,11 @@ _GRAPHICS_START = re.compile(rb"\x1b_G|\x1bP")
 
 
 def readnotes_argv(path: Path) -> list[str]:
-    """The browser as a user starts it, on the interpreter running the benchmarks."""
+    """The browser as a user starts it: the console script installed beside the interpreter
+    running the benchmarks (``python -m app`` where there is none)."""
+    script = Path(sys.executable).parent / "readnotes"
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script), str(path)]
     return [sys.executable, "-m", "app", str(path)]
 
 
@@ -59,12 +64,15 @@ class Terminal:
         cwd: Path = REPO,
         env: dict[str, str] | None = None,
         pixels: tuple[int, int] = (0, 0),
+        size: tuple[int, int] = SIZE,
     ) -> None:
         """``env``: variables over the defaults (a kitty terminal); ``pixels``: the window size
-        in pixels that the kernel reports (0: none, as most terminals in a pty)."""
+        in pixels that the kernel reports (0: none, as most terminals in a pty); ``size``:
+        columns and lines."""
+        self.columns, self.height = columns, height = size
         self.graphics: list[tuple[float, bytes]] = []  # when each command came, its start
         self._carry = b""  # a graphics command cut between two reads
-        self.screen = pyte.Screen(COLUMNS, LINES)
+        self.screen = pyte.Screen(columns, height)
         self.stream = pyte.ByteStream(self.screen)
         # A first start: no user config and no remembered place (the cache folder, if any, is
         # the run's own: see run.py).
@@ -72,8 +80,8 @@ class Terminal:
         environ = {
             **os.environ,
             "TERM": "xterm-256color",
-            "COLUMNS": str(COLUMNS),
-            "LINES": str(LINES),
+            "COLUMNS": str(columns),
+            "LINES": str(height),
             "XDG_CONFIG_HOME": str(self.private / "config"),
             "XDG_STATE_HOME": str(self.private / "state"),
             "READNOTES_STATE_DIR": str(self.private / "state"),
@@ -87,7 +95,7 @@ class Terminal:
         pid, fd = pty.fork()
         if pid == 0:  # the child: size its terminal, then become the program
             try:
-                winsize = struct.pack("HHHH", LINES, COLUMNS, *pixels)
+                winsize = struct.pack("HHHH", height, columns, *pixels)
                 fcntl.ioctl(sys.stdin.fileno(), termios.TIOCSWINSZ, winsize)
                 os.chdir(cwd)
                 os.execve(argv[0], argv, environ)
@@ -116,7 +124,7 @@ class Terminal:
         empty, so a slice of cells is a slice of columns. (pyte's own ``display`` does the same
         work but fails on a wide character's half that was overwritten.)"""
         buffer = self.screen.buffer
-        return [[buffer[y][x].data for x in range(COLUMNS)] for y in range(LINES)]
+        return [[buffer[y][x].data for x in range(self.columns)] for y in range(self.height)]
 
     def lines(self) -> list[str]:
         return ["".join(row) for row in self.rows()]

@@ -1,7 +1,9 @@
-"""The folders the benchmarks open: the sample, awesome-go, and generated 10k and 50k indexes.
+"""The folders the benchmarks open: the sample, awesome-go, generated 10k and 50k indexes, a
+1,500-row table index and a folder of 100 sub-indexes.
 
-Generated folders are made once per run in a temporary directory (with ``generate.py``);
-benchmarks that write (reload, mark done) get a copy of their own.
+Generated folders are made once per run in a temporary directory (with ``generate.py``,
+``tables.py``'s digest shape and ``subindexes.py``'s paper-summaries shape); benchmarks that
+write (reload, mark done) get a copy of their own.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from generate import generate, long_note
 from harness import REPO
 
 from app.core.model import Category, Entry
-from app.core.parse import find_index, load_index
+from app.core.parse import find_index
+from app.core.subindex import load_tree
 
 AWESOME_GO = REPO / "tests" / "corpora" / "avelino__awesome-go__README.md"
 LONG_NOTE_LINES = 2000
+TABLE_ROWS = 1500
+SUB_INDEXES, PER_SUB_INDEX = 100, 20
 _FRONTMATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _INLINE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
@@ -48,8 +53,9 @@ class NoteCase:
 
 
 def describe(name: str, path: Path) -> Folder:
+    """What the browser shows for ``path``: the whole tree, sub-indexes stitched in."""
     index_path = find_index(path)
-    index = load_index(index_path)
+    index = load_tree(index_path)
     first: Entry | Category = (
         index.tree.entries[0] if index.tree.entries else index.tree.children[0]
     )
@@ -93,6 +99,29 @@ class Inputs:
             return describe(name, out)
 
         return self._once(name, make)
+
+    def tables(self) -> Folder:
+        """A weekly digest's shape: 1,500 papers in pipe tables of 50 rows under ``##`` weeks."""
+        from tables import indexes
+
+        def make() -> Folder:
+            out = self.workdir / "digest-tables"
+            out.mkdir()
+            (out / "README.md").write_bytes(indexes(TABLE_ROWS)[0])
+            return describe(f"{TABLE_ROWS:,}-row tables", out)
+
+        return self._once("tables", make)
+
+    def subindexes(self) -> Folder:
+        """A paper-summaries repository: a root README linking 100 ``area-N/index.md``
+        sub-indexes of 20 entries, each linking its ``pK/summary.md`` note."""
+        from subindexes import build
+
+        def make() -> Folder:
+            split, _one = build(self.workdir / "subindexes", SUB_INDEXES, PER_SUB_INDEX)
+            return describe(f"{SUB_INDEXES} sub-indexes", split)
+
+        return self._once("subindexes", make)
 
     def writable(self, folder: Folder) -> Folder:
         """A private copy of a folder input, for a benchmark that writes to it."""

@@ -76,7 +76,7 @@ class Row:
             _number(app.low, self.unit),
             _number(app.high, self.unit),
             _figure(self.baseline, self.unit),
-            "" if ratio is None else f"{bound}{ratio:.2f}x",
+            "" if ratio is None else f"{bound}{_ratio(ratio)}",
             self.goal,
             self.holds(),
         ]
@@ -93,6 +93,11 @@ def _number(value: float | None, unit: str) -> str:
     return f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
 
 
+def _ratio(ratio: float) -> str:
+    """Below 0.1 a ratio reads as how many times faster: ``1/27x`` rather than ``0.04x``."""
+    return f"1/{1 / ratio:.0f}x" if 0 < ratio < 0.1 else f"{ratio:.2f}x"
+
+
 def _figure(series: Series | None, unit: str) -> str:
     if series is None or series.median is None:
         return ""
@@ -100,11 +105,13 @@ def _figure(series: Series | None, unit: str) -> str:
     return f"> {text} (timeout)" if series.censored else text
 
 
-def table(rows: list[Row]) -> str:
-    """A Markdown table, padded so that it also reads well in a terminal."""
-    grid = [HEADERS, *(row.cells() for row in rows)]
-    widths = [max(len(line[i]) for line in grid) for i in range(len(HEADERS))]
-    right = {2, 3, 4, 5, 6}
+def table(rows: list[Row], headers: list[str] = HEADERS) -> str:
+    """A Markdown table of ``headers`` (some of HEADERS), padded so that it also reads well in a
+    terminal; figures are aligned right."""
+    keep = [HEADERS.index(name) for name in headers]
+    grid = [headers, *([row.cells()[i] for i in keep] for row in rows)]
+    widths = [max(len(line[i]) for line in grid) for i in range(len(headers))]
+    right = {n for n, name in enumerate(headers) if name in _FIGURES}
 
     def line(cells: list[str]) -> str:
         padded = [
@@ -117,6 +124,9 @@ def table(rows: list[Row]) -> str:
         "-" * (w + 1) + ":" if i in right else "-" * (w + 2) for i, w in enumerate(widths)
     )
     return "\n".join([line(grid[0]), rule + "|", *(line(cells) for cells in grid[1:])])
+
+
+_FIGURES = frozenset({"median", "min", "max", "baseline", "ratio"})
 
 
 def details(rows: list[Row]) -> str:
@@ -153,7 +163,11 @@ def machine(load_at_start: float) -> list[tuple[str, str]]:
         ("Textual", version("textual")),
         ("Rich", version("rich")),
         ("commit", _commit()),
-        ("terminal", "pty 120x36, TERM=xterm-256color, read through pyte " + version("pyte")),
+        (
+            "terminal",
+            "pty 120x36 (startup also 200x50), TERM=xterm-256color, read through pyte "
+            + version("pyte"),
+        ),
         ("bytecode", _bytecode()),
     ]
 
@@ -161,8 +175,11 @@ def machine(load_at_start: float) -> list[tuple[str, str]]:
 def _bytecode() -> str:
     """Whether the programs started reuse compiled bytecode: it decides much of a start."""
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        return "compiled from source at every start (PYTHONDONTWRITEBYTECODE is set)"
-    return "cached after the first start (--bytecode, or PYTHONDONTWRITEBYTECODE unset)"
+        return "compiled from source at every start (--source)"
+    return (
+        "cached, as an installed readnotes has it after its first start (compiled into the"
+        " run's folder before anything is timed)"
+    )
 
 
 def _commit() -> str:
@@ -215,3 +232,27 @@ def write_results(
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
     doc.write_text(head + "\n".join(body) + tail, encoding="utf-8")
+
+
+README_START = "<!-- bench:summary:start -->"
+README_END = "<!-- bench:summary:end -->"
+SHORT = ["benchmark", "input", "median", "baseline", "ratio", "goal", "holds"]
+
+
+def write_readme(readme: Path, rows: list[Row], command: str, seconds: float, load: float) -> None:
+    """Replace the README's short results table (between its markers) with this run's."""
+    info = dict(machine(load))
+    body = [
+        README_START,
+        f"`{command}`, {info['date']}, {seconds:.0f} s, on {info['CPU']} ({info['cores']}),"
+        f" load {info['load']}, commit {info['commit']}; bytecode {info['bytecode']}:",
+        "",
+        table(rows, SHORT),
+        README_END,
+    ]
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        sys.exit(f"{readme} has no {README_START} … {README_END} section to fill")
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(head + "\n".join(body) + tail, encoding="utf-8")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import LINES, READY_TEXT, Terminal, bare_argv, readnotes_argv
+from harness import READY_TEXT, SIZE, Terminal, bare_argv, readnotes_argv
 
 BORDER = "▕"
 SCROLLBAR_COLUMNS = 4
@@ -24,14 +24,15 @@ _COUNT = re.compile(r"^\s*([\d,]+) entr(?:y|ies)\b")
 def split_column(rows: list[list[str]]) -> int | None:
     """The column of the pane border: the ``▕`` found on most rows."""
     columns: Counter[int] = Counter()
-    for row in rows[1 : LINES - 2]:
+    height = len(rows)
+    for row in rows[1 : height - 2]:
         for column, cell in enumerate(row):
             if cell == BORDER:
                 columns[column] += 1
     if not columns:
         return None
     column, count = columns.most_common(1)[0]
-    return column if count >= (LINES - 3) // 2 else None
+    return column if count >= (height - 3) // 2 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ def panes(term: Terminal) -> Panes | None:
     split = split_column(rows)
     if split is None:
         return None
-    body = rows[1 : LINES - 2]
+    body = rows[1 : len(rows) - 2]
     return Panes(
         ["".join(row[:split]) for row in body],
         ["".join(_unscrolled(row[split + 1 :])) for row in body],
@@ -63,7 +64,7 @@ def _unscrolled(cells: list[str]) -> list[str]:
 
 def status_line(term: Terminal) -> str:
     """The status line: the last row above the footer that counts entries."""
-    for line in reversed(term.lines()[LINES - 4 :]):
+    for line in reversed(term.lines()[term.height - 4 :]):
         if _COUNT.match(line):
             return line
     return ""
@@ -110,10 +111,15 @@ class NotReady(Exception):
 
 
 def open_readnotes(
-    path: Path, entries: int, first_title: str, limit: float, argv: list[str] | None = None
+    path: Path,
+    entries: int,
+    first_title: str,
+    limit: float,
+    argv: list[str] | None = None,
+    size: tuple[int, int] = SIZE,
 ) -> Terminal:
     """readnotes on ``path`` (or ``argv``), past its first complete screen and quiet again."""
-    term = Terminal(argv or readnotes_argv(path))
+    term = Terminal(argv or readnotes_argv(path), size=size)
     if term.wait_for(complete_screen(entries, first_title), limit) is None:
         screen = term.text()
         term.close()
@@ -122,8 +128,8 @@ def open_readnotes(
     return term
 
 
-def open_bare(*args: str, limit: float) -> Terminal:
-    term = Terminal(bare_argv(*args))
+def open_bare(*args: str, limit: float, size: tuple[int, int] = SIZE) -> Terminal:
+    term = Terminal(bare_argv(*args), size=size)
     if term.wait_for(bare_ready, limit) is None:
         screen = term.text()
         term.close()

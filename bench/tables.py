@@ -33,8 +33,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-os.environ["READNOTES_CACHE_DIR"] = "off"
-
 import pyromark
 
 from app.core.parse import ChunkMemory, parse_index
@@ -85,6 +83,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1500)
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
+    os.environ["READNOTES_CACHE_DIR"] = "off"  # here, not on import: run.py imports indexes()
     table, listed = indexes(args.rows)
     table_us, table_count = per_entry_us(table, args.rounds)
     list_us, list_count = per_entry_us(listed, args.rounds)

@@ -1,1 +1,1 @@
-"""One module per benchmark of issue 5; each has ``run(plan) -> list[Row]``."""
+"""One module per benchmark of bench/run.py (issue 20's table), each with ``run(plan) -> rows``."""

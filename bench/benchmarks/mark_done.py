@@ -14,12 +14,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from harness import LINES, Series, Terminal
+from harness import Series, Terminal
 from plan import Plan
-from report import Row, median_at_most
+from report import Row, ratio_at_most
 from screen import NotReady, open_readnotes, panes
 
-GOAL_MS = 50.0
+GOAL = 3.0  # issue 20: against a cursor move
 OPEN_LIMIT, KEY_LIMIT = 60.0, 10.0
 TODO_MARK, DONE_MARK = "○", "✓"
 
@@ -55,8 +55,9 @@ def marked(
 def tree_changed(term: Terminal) -> Callable[[Terminal], bool]:
     view = panes(term)
     width = view.split if view is not None else 0
-    before = term.cells(1, LINES - 2, 0, width)
-    return lambda now: now.cells(1, LINES - 2, 0, width) != before
+    bottom = term.height - 2
+    before = term.cells(1, bottom, 0, width)
+    return lambda now: now.cells(1, bottom, 0, width) != before
 
 
 def run(plan: Plan) -> list[Row]:
@@ -64,8 +65,12 @@ def run(plan: Plan) -> list[Row]:
     folder = plan.inputs.writable(source)
     title = folder.first_entry[:24]
     app, moves, wrote = Series(), Series(), Series()
-    goal = f"≤ {GOAL_MS:.0f} ms"
-    row = Row("mark done", folder.name, "ms", app, moves, goal, median_at_most(GOAL_MS))
+    row = Row("mark done", folder.name, "ms", app, moves, f"≤ {GOAL:g}x", ratio_at_most(GOAL))
+    row.details.append(
+        "baseline: a cursor move in the same session (j, then k), timed the same way: from the"
+        " key to the first frame whose tree shows its result (the highlight moved), polled"
+        " every 2 ms"
+    )
     try:
         term = open_readnotes(folder.path, folder.entries, folder.first_title, OPEN_LIMIT)
     except NotReady as error:

@@ -12,7 +12,7 @@ from report import Row, ratio_at_most
 from screen import NotReady, open_bare, open_readnotes
 
 LIMIT = 60.0
-GOALS: dict[str, float | None] = {"10k": 2.0, "50k": None}  # None: reported only
+GOALS = {"10k": 1.6, "50k": 2.5}  # issue 20
 
 
 def peak_mib(term: Terminal) -> float | None:
@@ -38,18 +38,10 @@ def run(plan: Plan) -> list[Row]:
             rows.append(Row("memory", folder.name, "MiB", app, bare, "", None, "not ready"))
             continue
         limit = GOALS[folder.name]
-        if limit is None:
-            rows.append(Row("memory", folder.name, "MiB", app, bare, "report", None))
-        else:
-            rows.append(
-                Row(
-                    "memory",
-                    folder.name,
-                    "MiB",
-                    app,
-                    bare,
-                    f"≤ {limit}x",
-                    ratio_at_most(limit),
-                )
-            )
+        row = Row("memory", folder.name, "MiB", app, bare, f"≤ {limit}x", ratio_at_most(limit))
+        row.details.append(
+            "peak RSS (VmHWM) after the first complete screen and half a second quiet; "
+            "baseline: bare_app.py painting one line, the same way"
+        )
+        rows.append(row)
     return rows

@@ -7,9 +7,15 @@ first screen: once the preview shows the note's first heading (and not the previ
 frames are read until the screen is quiet, and the first frame whose preview pane already
 equals that settled pane is the one timed (a screen may arrive over several frames, and a
 widget may re-wrap after its first paint). Scrollbar glyphs are ignored. A fresh process per
-round, so every note is rendered cold. Baseline: Textual's own ``Markdown`` widget showing the
-same notes in a pane of the same width (bare_app.py --markdown), ``j`` for the next note, timed
-the same way, in alternate sessions; Markdown mounts up to 200 blocks before its first paint.
+round, so every note is rendered cold.
+
+Baselines (issue 20), each timed the same way in sessions that alternate with readnotes':
+- the sample notes: Textual's floor, a bare pane painting each note's text, wrapped to the
+  pane before any key (bare_app.py --text), laid out like readnotes: what painting the note at
+  all costs. Goals: the pooled median ≤ 1.25x it, and every note's median ≤ 1.5x its own.
+- the 2,000-line note: Textual's own ``Markdown`` widget showing it in a pane of the same
+  width (bare_app.py --markdown), which mounts up to 200 blocks before its first paint. Goal:
+  at least 100x faster.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from screen import NotReady, open_bare, open_readnotes, panes, shows_line
 OPEN_LIMIT = 60.0
 NOTE_LIMIT, LONG_LIMIT = 10.0, 15.0
 BASELINE_LONG_LIMIT, QUICK_BASELINE_LONG_LIMIT = 60.0, 10.0
-SAMPLE_GOAL_MS, LONG_GOAL_MS, FASTER = 50.0, 100.0, 10.0
+MEDIAN_GOAL, EACH_GOAL, FASTER = 1.25, 1.5, 100.0  # issue 20
 SETTLE_QUIET, SETTLE_LIMIT = 0.1, 3.0
 MAX_ROUNDS = 3  # 20 notes a round: three give 60 samples, and a round takes 20 s
 
@@ -88,73 +94,69 @@ def run(plan: Plan) -> list[Row]:
     samples, long = cases[:-1], cases[-1]
     long_limit = QUICK_BASELINE_LONG_LIMIT if plan.quick else BASELINE_LONG_LIMIT
     app: dict[str, Series] = {}
-    bare: dict[str, Series] = {}
+    markdown: dict[str, Series] = {}
     floor: dict[str, Series] = {}
+    files = [str(case.file) for case in cases]
     try:
         for n in range(1 if plan.quick else min(plan.rounds, MAX_ROUNDS)):
             with open_readnotes(folder.path, folder.entries, folder.first_title, OPEN_LIMIT) as t:
                 walk(t, cases, app, [NOTE_LIMIT] * len(samples) + [LONG_LIMIT])
-            files = [str(case.file) for case in cases]
-            with open_bare("--markdown", *files, limit=OPEN_LIMIT) as t:
-                walk(t, cases, bare, [NOTE_LIMIT] * len(samples) + [long_limit])
             with open_bare("--text", *files, limit=OPEN_LIMIT) as t:
                 walk(t, cases, floor, [NOTE_LIMIT] * len(cases))
+            with open_bare("--markdown", str(long.file), limit=OPEN_LIMIT) as t:
+                walk(t, [long], markdown, [long_limit])
             plan.log(f"preview: round {n + 1} done")
     except NotReady as error:
         plan.log(str(error))
         return [Row("preview", "notes/", "ms", Series(), None, "", None, "not ready")]
-    return [sample_row(samples, app, bare, floor), long_row(long, app, bare)]
+    return [sample_row(samples, app, floor), long_row(long, app, markdown, floor)]
 
 
-def sample_row(
-    cases: list[NoteCase],
-    app: dict[str, Series],
-    bare: dict[str, Series],
-    floor: dict[str, Series],
-) -> Row:
-    mine, theirs, least = Series(), Series(), Series()
+def sample_row(cases: list[NoteCase], app: dict[str, Series], floor: dict[str, Series]) -> Row:
+    mine, least = Series(), Series()
     for case in cases:
         mine.extend(app.get(case.rel, Series()))
-        theirs.extend(bare.get(case.rel, Series()))
         least.extend(floor.get(case.rel, Series()))
-    worst = max((_median(app.get(c.rel)) for c in cases), default=float("inf"))
+    worst = max((_ratio(app.get(c.rel), floor.get(c.rel)) for c in cases), default=float("inf"))
 
     def holds(_median_ms: float, ratio: float | None) -> bool:
-        return ratio is not None and ratio <= 1 / FASTER and worst <= SAMPLE_GOAL_MS
+        return ratio is not None and ratio <= MEDIAN_GOAL and worst <= EACH_GOAL
 
     row = Row(
         "preview",
         f"notes/ ({len(cases)} notes)",
         "ms",
         mine,
-        theirs,
-        f"≥ {FASTER:.0f}x faster, each ≤ {SAMPLE_GOAL_MS:.0f} ms",
+        least,
+        f"≤ {MEDIAN_GOAL}x, each ≤ {EACH_GOAL}x",
         holds,
     )
-    row.details.append(f"slowest note median: {worst:.0f} ms")
-    if least.median and theirs.median and mine.median:
-        row.details.append(
-            f"Textual's floor for a move: a bare app painting the note's text, wrapped before "
-            f"it is asked for, in the same pane: {least.median:.1f} ms (median); Markdown is "
-            f"{theirs.median / least.median:.1f}x that, so 10x faster than Markdown would be "
-            f"{theirs.median / FASTER:.1f} ms, {theirs.median / FASTER / least.median:.2f}x "
-            f"the floor; readnotes is {mine.median / least.median:.2f}x the floor"
-        )
-    row.details.extend(_line(case, app, bare) for case in cases)
+    row.details.append(
+        "baseline, Textual's floor for a move: a bare pane painting the note's text, wrapped "
+        "before the key, laid out like readnotes (bare_app.py --text); pooled medians"
+    )
+    row.details.append(f"the note furthest from its floor: {worst:.2f}x its own floor's median")
+    row.details.extend(_line(case, app, floor, "floor") for case in cases)
     return row
 
 
-def long_row(case: NoteCase, app: dict[str, Series], bare: dict[str, Series]) -> Row:
+def long_row(
+    case: NoteCase, app: dict[str, Series], markdown: dict[str, Series], floor: dict[str, Series]
+) -> Row:
     row = Row(
         "preview",
         f"{case.lines:,}-line note",
         "ms",
         app.get(case.rel, Series()),
-        bare.get(case.rel, Series()),
-        f"≥ {FASTER:.0f}x faster, ≤ {LONG_GOAL_MS:.0f} ms",
-        lambda median, ratio: ratio is not None and ratio <= 1 / FASTER and median <= LONG_GOAL_MS,
+        markdown.get(case.rel, Series()),
+        f"≥ {FASTER:.0f}x faster",
+        lambda _median, ratio: ratio is not None and ratio <= 1 / FASTER,
     )
-    row.details.append(_line(case, app, bare))
+    row.details.append(
+        "baseline: Textual's Markdown widget showing the note in a pane of the same width "
+        "(bare_app.py --markdown)"
+    )
+    row.details.append(_line(case, app, floor, "its floor (bare_app.py --text)"))
     return row
 
 
@@ -164,7 +166,12 @@ def _median(series: Series | None) -> float:
     return statistics.median(series.values)
 
 
-def _line(case: NoteCase, app: dict[str, Series], bare: dict[str, Series]) -> str:
-    mine, theirs = _median(app.get(case.rel)), _median(bare.get(case.rel))
-    ratio = f"{mine / theirs:.3f}x" if theirs not in (0, float("inf")) else "?"
-    return f"{case.rel} ({case.lines} lines): {mine:.0f} ms vs Markdown {theirs:.0f} ms ({ratio})"
+def _ratio(mine: Series | None, theirs: Series | None) -> float:
+    base = _median(theirs)
+    return _median(mine) / base if base not in (0, float("inf")) else float("inf")
+
+
+def _line(case: NoteCase, app: dict[str, Series], other: dict[str, Series], name: str) -> str:
+    mine, theirs = _median(app.get(case.rel)), _median(other.get(case.rel))
+    ratio = f"{mine / theirs:.2f}x" if theirs not in (0, float("inf")) else "?"
+    return f"{case.rel} ({case.lines} lines): {mine:.1f} ms vs {name} {theirs:.1f} ms ({ratio})"

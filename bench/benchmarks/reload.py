@@ -21,10 +21,10 @@ from pathlib import Path
 from harness import Series, Terminal
 from inputs import Folder
 from plan import Plan
-from report import Row, median_at_most
+from report import Row, ratio_at_most
 from screen import NotReady, entry_count, open_readnotes, panes
 
-GOALS_MS = {"notes/": 100.0, "10k": 300.0}
+GOALS: dict[str, float | None] = {"notes/": None, "10k": 2.5}  # issue 20; None: reported
 OPEN_LIMIT, SAVE_LIMIT = 60.0, 5.0
 IN_CLOSE_NOWRITE = 0x10
 NOT_WATCHING = "n/a (not implemented)"
@@ -106,10 +106,13 @@ def read_again(reads: ReadsOf, before: int) -> Callable[[Terminal], bool]:
 
 
 def measure(plan: Plan, folder: Folder) -> Row:
-    goal = GOALS_MS[folder.name]
+    goal = GOALS[folder.name]
     changed, touched = Series(), Series()
-    row = Row(
-        "reload", folder.name, "ms", changed, touched, f"≤ {goal:.0f} ms", median_at_most(goal)
+    check = None if goal is None else ratio_at_most(goal)
+    row = Row("reload", folder.name, "ms", changed, touched, f"≤ {goal}x" if goal else "—", check)
+    row.details.append(
+        "baseline: the same save with nothing to re-parse (the same bytes written again), timed"
+        " to readnotes reading the file back (inotify IN_CLOSE_NOWRITE); alternate saves"
     )
     original = folder.index.read_bytes()
     title = "Benchmark reload entry"
@@ -129,8 +132,15 @@ def measure(plan: Plan, folder: Folder) -> Row:
                 changed.add_interval(began, at, SAVE_LIMIT)
                 read_back.add_interval(began, read_at[0] if read_at else None, SAVE_LIMIT)
                 if at is None:
-                    row.missing = NOT_WATCHING if reads.poll() == before else "timeout"
-                    return row
+                    unread = reads.poll() == before
+                    if unread and not changed.values:
+                        row.missing = NOT_WATCHING
+                        return row
+                    row.details.append(  # the next save would match what the screen shows
+                        f"save {n + 1} was not on screen after {SAVE_LIMIT:.0f} s (read back: "
+                        f"{'no' if unread else 'yes'}); the rounds stopped there"
+                    )
+                    break
                 term.settle(quiet=0.2, limit=5.0)
                 time.sleep(0.1)  # past the watcher's debounce: the next save is a new burst
                 before = reads.poll()
