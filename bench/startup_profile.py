@@ -1,6 +1,6 @@
 """Where a start goes, up to the first complete screen: for profiling, not for the goals table.
 
-    uv run python bench/startup_profile.py ab [FOLDER...] [--rounds N] [--before DIR]
+    uv run python bench/startup_profile.py ab [FOLDER...] [--rounds N] [--before DIR] [--now DIR]
     uv run python bench/startup_profile.py imports FOLDER
     uv run --with pyinstrument python bench/startup_profile.py pyinstrument FOLDER
 
@@ -10,7 +10,9 @@ own ``PYTHONPYCACHEPREFIX``, warmed by an untimed start) and a warm parse cache.
 
 - ``ab``: readnotes against the bare one-line app in alternate rounds, and with ``--before DIR``
   (a checkout of another revision, e.g. ``git archive HEAD~1 app | tar -x -C DIR``) that
-  revision in the same rounds, so a change is measured against its parent under the same load.
+  revision in the same rounds, so a change is measured against its parent under the same load
+  (``--now DIR``: another checkout instead of this one). Each time comes with the CPU time the
+  process had used by then, steadier than wall time on a loaded machine.
 - ``imports``: ``-X importtime`` of one start, split at the first complete screen: what the
   first screen waited for, and what came after it (workers, after-refresh callbacks).
 - ``pyinstrument``: the main thread's profile of one start, quit at the first complete screen.
@@ -74,30 +76,47 @@ def timed(argv: list[str], shown: object, cwd: Path = REPO) -> float:
     return took
 
 
-def ab(inputs: Inputs, names: list[str], rounds: int, before: Path | None) -> None:
+def timed_cpu(argv: list[str], shown: object, cwd: Path = REPO) -> tuple[float, float]:
+    """Milliseconds to the first complete screen, and the CPU time spent by then (all threads,
+    in clock ticks of 10 ms: steadier than wall time on a loaded machine, but coarse)."""
+    took, term = start(argv, shown, cwd)
+    ticks = term.cpu_ticks()
+    term.close()
+    return took, ticks * 1000.0 / os.sysconf("SC_CLK_TCK")
+
+
+def ab(inputs: Inputs, names: list[str], rounds: int, before: Path | None, now: Path) -> None:
     app = [sys.executable, "-m", "app"]
     for name in names:
         chosen = folder(inputs, name)
         shown = complete_screen(chosen.entries, chosen.first_title)
         arg = str(chosen.path)
         runs: dict[str, list[float]] = {"bare": [], "now": []}
+        cpu: dict[str, list[float]] = {"bare": [], "now": []}
         if before is not None:
-            runs["before"] = []
+            runs["before"], cpu["before"] = [], []
         timed(bare_argv(), bare_ready)  # warm the bytecode and the parse cache
-        timed([*app, arg], shown)
+        timed([*app, arg], shown, now)
         if before is not None:
             timed([*app, arg], shown, before)
         for _ in range(rounds):
-            runs["bare"].append(timed(bare_argv(), bare_ready))
-            runs["now"].append(timed([*app, arg], shown))
-            if before is not None:
-                runs["before"].append(timed([*app, arg], shown, before))
+            for key, argv, cwd in (
+                ("bare", bare_argv(), REPO),
+                ("now", [*app, arg], now),
+                ("before", [*app, arg], before),
+            ):
+                if key in runs and cwd is not None:
+                    wall, used = timed_cpu(argv, bare_ready if key == "bare" else shown, cwd)
+                    runs[key].append(wall)
+                    cpu[key].append(used)
         bare = statistics.median(runs["bare"])
-        line = f"{chosen.name:>16}: bare {bare:6.0f} ms"
+        bare_cpu = statistics.median(cpu["bare"])
+        line = f"{chosen.name:>16}: bare {bare:4.0f} ms (cpu {bare_cpu:3.0f})"
         for key in ("before", "now"):
             if key in runs:
-                median = statistics.median(runs[key])
-                line += f" | {key} {median:6.0f} ms {median / bare:5.2f}x"
+                median, used = statistics.median(runs[key]), statistics.median(cpu[key])
+                line += f" | {key} {median:4.0f} ms {median / bare:4.2f}x"
+                line += f" (cpu {used:3.0f} {used / bare_cpu:4.2f}x)"
         print(line, f"(load {os.getloadavg()[0]:.1f})", flush=True)
 
 
@@ -139,7 +158,8 @@ def main() -> None:
     parser.add_argument("mode", choices=["ab", "imports", "pyinstrument"])
     parser.add_argument("folders", nargs="*", default=["notes", "10k"])
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--before", type=Path)
+    parser.add_argument("--before", type=Path, help="a checkout of the revision to compare with")
+    parser.add_argument("--now", type=Path, default=REPO, help="the revision measured (here)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="readnotes-profile-") as workdir:
         os.environ["XDG_CACHE_HOME"] = os.environ["READNOTES_CACHE_DIR"] = str(
@@ -149,7 +169,8 @@ def main() -> None:
         os.environ["PYTHONPYCACHEPREFIX"] = str(Path(workdir) / "pycache")
         inputs = Inputs(Path(workdir))
         if args.mode == "ab":
-            ab(inputs, args.folders, args.rounds, args.before and args.before.resolve())
+            before = args.before and args.before.resolve()
+            ab(inputs, args.folders, args.rounds, before, args.now.resolve())
         elif args.mode == "imports":
             imports(inputs, args.folders[0])
         else:
