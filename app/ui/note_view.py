@@ -49,6 +49,7 @@ __all__ = ["NoteView"]
 
 _Line = list[Segment]
 _EMPTY = RenderedNote(lines=[], width=0)
+_NOT_YET = RenderedNote(lines=[], width=0, complete=False)  # a body waiting for the pane's width
 
 
 class NoteView(ScrollView, can_focus=True):
@@ -390,8 +391,9 @@ class NoteView(ScrollView, can_focus=True):
         request = self._requests.current
         if request is None:
             return
-        # Not laid out yet (the index arrived before the first layout): rendered at a guessed
-        # width, painted with the first frame, and rendered again as soon as the size is known.
+        # Not laid out yet (the index arrived before the first layout, as at every start):
+        # the header goes into the first frame, with the tree; the body is rendered once, when
+        # the layout gives the pane its width (``on_resize``), not first at a guessed width.
         self._width_guessed = self.scrollable_content_region.width <= 0
         width = self._content_width()
         cached = self._renders.get(request.doc_key, request.version, width)
@@ -399,6 +401,11 @@ class NoteView(ScrollView, can_focus=True):
         if cached is not None:
             self.workers.cancel_group(self, "render")
             self._apply(request, header, cached)
+            return
+        if self._width_guessed:
+            self.workers.cancel_group(self, "render")
+            self._apply(request, header, _NOT_YET)
+            self.call_after_refresh(self._render_when_laid_out)
             return
         first_blocks = self._first_screen_blocks()
         if self._renderer.renders_first_screen_now(request.body) and not request.keep_scroll:
@@ -529,6 +536,12 @@ class NoteView(ScrollView, can_focus=True):
             self._rerender_for_width()
             return
         self._resize_timer = self.set_timer(self.RESIZE_DELAY, self._rerender_for_width)
+
+    def _render_when_laid_out(self) -> None:
+        """Right after the first frame, before what else waited for it (the tags, the watcher):
+        the body at the width that frame gave the pane (still none: ``on_resize`` renders it)."""
+        if self.width_known:
+            self._rerender_for_width()
 
     def _rerender_for_width(self) -> None:
         self._resize_timer = None
