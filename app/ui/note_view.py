@@ -405,7 +405,7 @@ class NoteView(ScrollView, can_focus=True):
         if self._width_guessed:
             self.workers.cancel_group(self, "render")
             self._apply(request, header, _NOT_YET)
-            self.call_after_refresh(self._render_when_laid_out)
+            self.app.call_after_refresh(self._render_when_laid_out)  # before what the app queues
             return
         first_blocks = self._first_screen_blocks()
         if self._renderer.renders_first_screen_now(request.body) and not request.keep_scroll:
@@ -531,17 +531,22 @@ class NoteView(ScrollView, can_focus=True):
         if self._resize_timer is not None:
             self._resize_timer.stop()
         if self._width_guessed:  # the first layout, not a user dragging the terminal: now
-            self._width_guessed = False
             self._resize_timer = None
-            self._rerender_for_width()
+            self._render_when_laid_out()
             return
         self._resize_timer = self.set_timer(self.RESIZE_DELAY, self._rerender_for_width)
 
     def _render_when_laid_out(self) -> None:
-        """Right after the first frame, before what else waited for it (the tags, the watcher):
-        the body at the width that frame gave the pane (still none: ``on_resize`` renders it)."""
-        if self.width_known:
-            self._rerender_for_width()
+        """The body, once the first layout gave the pane its width (its resize, or right after
+        the first frame, whichever comes first): rendered as a document shown anew, its first
+        screen at once, since only the header was painted (no width yet: ``on_resize`` does it)."""
+        request = self._requests.current
+        if not self._width_guessed or not self.width_known or request is None:
+            return
+        self._width_guessed = False
+        if self._rendered.width != self._content_width():
+            self._requests.again_at(0.0, keep_scroll=request.keep_scroll)
+            self._start_render()
 
     def _rerender_for_width(self) -> None:
         self._resize_timer = None
