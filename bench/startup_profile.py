@@ -36,8 +36,12 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
 from harness import REPO, Terminal, bare_argv  # noqa: E402
-from inputs import Folder, Inputs, describe  # noqa: E402
+from inputs import Folder, Inputs  # noqa: E402
 from screen import bare_ready, complete_screen  # noqa: E402
+
+from app.core.model import Category, Entry  # noqa: E402
+from app.core.parse import find_index  # noqa: E402
+from app.core.subindex import load_tree  # noqa: E402
 
 LIMIT = 30.0
 # -X importtime writes to fd 2, where Textual paints too: fd 2 goes to the log, and the
@@ -56,7 +60,13 @@ _IMPORT = re.compile(r"import time:\s+(-?\d+) \|\s+(-?\d+) \| (\s*)(\S+)")
 def folder(inputs: Inputs, name: str) -> Folder:
     if name.endswith("k") and name[:-1].isdigit():
         return inputs.generated(int(name[:-1]) * 1000)
-    return describe(name, Path(name).resolve())
+    path = Path(name).resolve()
+    index = load_tree(path)  # with its sub-indexes, as the status line counts them
+    first: Entry | Category = (
+        index.tree.entries[0] if index.tree.entries else index.tree.children[0]
+    )
+    entries = len(index.entries)
+    return Folder(name, path, find_index(path), entries, first.title, index.entries[0].title)
 
 
 def start(argv: list[str], shown: object, cwd: Path = REPO) -> tuple[float, Terminal]:
