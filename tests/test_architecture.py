@@ -132,6 +132,9 @@ def test_the_browser_imports_only_what_its_first_screen_needs() -> None:
         "app.render.graphics",
         "app.ui.figures",
         "app.ui.figure_layer",
+        "tomllib",  # only when a config file is read
+        "webbrowser",  # the first link opened
+        "app.edges.git",  # the reading history's first read, in a worker
     )
     code = f"import sys, app.cli, app.ui.app; print([m for m in {later!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

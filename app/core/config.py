@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -119,6 +118,8 @@ def _broken(path: Path, message: str) -> Config:
 
 def parse_config(text: str, source: Path) -> Config:
     """Settings from the TOML ``text``; problems for whatever is wrong, defaults in its place."""
+    import tomllib  # here: most starts have no config file to read
+
     shown = inert_line(str(source))
     try:
         table = tomllib.loads(text)

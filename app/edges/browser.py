@@ -8,7 +8,6 @@ a terminal browser runs, so the UI calls :func:`open_url` from a thread worker a
 
 from __future__ import annotations
 
-import webbrowser
 from dataclasses import dataclass
 
 from app.core.links import web_url_problem
@@ -32,6 +31,8 @@ def open_url(url: str) -> OpenResult:
     refusal = url_is_openable(url)
     if refusal is not None:
         return OpenResult(False, refusal)
+    import webbrowser  # here, not at the top: the browser's first screen opens nothing
+
     shown = inert_line(url)
     try:
         opened = webbrowser.open(url)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from rich.cells import cell_len, chop_cells
 from rich.console import Console, JustifyMethod, OverflowMethod
@@ -18,7 +19,7 @@ __all__ = ["WrappingText", "is_wide", "words"]
 
 # Ideographs, kana, CJK punctuation and full-width forms: a line may break between any two of
 # them. (Hangul is left out: Korean puts spaces between words.)
-_WIDE = re.compile(
+_WIDE_CLASS = (
     "[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3200-\u33ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
 )
@@ -31,8 +32,19 @@ _NO_LINE_END = frozenset("（［｛〔〈《「『【〘〖〝‘“｟«([{")
 _RICH_WORD = re.compile(r"\s*\S+\s*")
 
 
+@cache
+def _wide() -> re.Pattern[str]:
+    """The class compiled for the first text that is not ASCII (~2 ms, a class of many ranges:
+    most first screens never need it)."""
+    return re.compile(_WIDE_CLASS)
+
+
+def _has_wide(text: str) -> bool:
+    return not text.isascii() and _wide().search(text) is not None
+
+
 def is_wide(char: str) -> bool:
-    return bool(char) and _WIDE.match(char) is not None
+    return bool(char) and not char.isascii() and _wide().match(char) is not None
 
 
 def words(text: str) -> Iterator[tuple[int, str]]:
@@ -41,7 +53,7 @@ def words(text: str) -> Iterator[tuple[int, str]]:
     Like rich's words (split at spaces), but a line may also break before or after a CJK
     character, unless punctuation forbids it.
     """
-    if _WIDE.search(text) is None:
+    if not _has_wide(text):
         for match in _RICH_WORD.finditer(text):
             yield match.start(), match.group()
         return
@@ -106,7 +118,7 @@ class WrappingText(Text):
         tab_size: int = 8,
         no_wrap: bool | None = None,
     ) -> Lines:
-        if no_wrap or self.no_wrap or overflow == "ignore" or _WIDE.search(self.plain) is None:
+        if no_wrap or self.no_wrap or overflow == "ignore" or not _has_wide(self.plain):
             return super().wrap(
                 console,
                 width,

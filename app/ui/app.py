@@ -149,6 +149,7 @@ class ReadnotesApp(App[int]):
         # The watcher arms inotify over the whole folder on the event loop: after the first
         # screen (below, in show_index), or after a moment when there is no index to show.
         self.set_timer(WATCH_FALLBACK_DELAY, self.live.start_watching)
+        self.call_after_refresh(gc.enable)  # off while the first screen was built (cli.py)
 
     def on_unmount(self) -> None:
         self.link_checks.stop()  # a check in its thread ends with the app
@@ -330,7 +331,7 @@ def run_app(
         path, poll=poll, config=config, state=state, first_read=first_read, effects=effects
     )
     # The modules just imported live as long as the process: keep the collector from walking
-    # them while the screen is built (the parser freezes the model it builds the same way).
+    # them (the parser freezes the model it builds the same way).
     gc.freeze()
     result = app.run()
     return result if isinstance(result, int) else 0

@@ -60,15 +60,18 @@ class RenderRequests:
         self.pending_anchor = anchor
         return self.current
 
-    def again_at(self, scroll_fraction: float) -> RenderRequest | None:
-        """The current document again (the width changed), the reader kept where they were."""
+    def again_at(self, scroll_fraction: float, *, keep_scroll: bool = True) -> RenderRequest | None:
+        """The current document again (the width changed), the reader kept where they were.
+
+        ``keep_scroll`` False: nothing was painted to keep (its first layout), so its first
+        screen is rendered at once, as for a document shown anew."""
         if self.current is None:
             return None
         self._generation += 1
         self.current = replace(
             self.current,
             generation=self._generation,
-            keep_scroll=True,
+            keep_scroll=keep_scroll,
             scroll_fraction=scroll_fraction,
         )
         return self.current

@@ -49,6 +49,7 @@ __all__ = ["NoteView"]
 
 _Line = list[Segment]
 _EMPTY = RenderedNote(lines=[], width=0)
+_NOT_YET = RenderedNote(lines=[], width=0, complete=False)  # a body waiting for the pane's width
 
 
 class NoteView(ScrollView, can_focus=True):
@@ -390,8 +391,9 @@ class NoteView(ScrollView, can_focus=True):
         request = self._requests.current
         if request is None:
             return
-        # Not laid out yet (the index arrived before the first layout): rendered at a guessed
-        # width, painted with the first frame, and rendered again as soon as the size is known.
+        # Not laid out yet (the index arrived before the first layout, as at every start):
+        # the header goes into the first frame, with the tree; the body is rendered once, when
+        # the layout gives the pane its width (``on_resize``), not first at a guessed width.
         self._width_guessed = self.scrollable_content_region.width <= 0
         width = self._content_width()
         cached = self._renders.get(request.doc_key, request.version, width)
@@ -399,6 +401,11 @@ class NoteView(ScrollView, can_focus=True):
         if cached is not None:
             self.workers.cancel_group(self, "render")
             self._apply(request, header, cached)
+            return
+        if self._width_guessed:
+            self.workers.cancel_group(self, "render")
+            self._apply(request, header, _NOT_YET)
+            self.app.call_after_refresh(self._render_when_laid_out)  # before what the app queues
             return
         first_blocks = self._first_screen_blocks()
         if self._renderer.renders_first_screen_now(request.body) and not request.keep_scroll:
@@ -524,11 +531,22 @@ class NoteView(ScrollView, can_focus=True):
         if self._resize_timer is not None:
             self._resize_timer.stop()
         if self._width_guessed:  # the first layout, not a user dragging the terminal: now
-            self._width_guessed = False
             self._resize_timer = None
-            self._rerender_for_width()
+            self._render_when_laid_out()
             return
         self._resize_timer = self.set_timer(self.RESIZE_DELAY, self._rerender_for_width)
+
+    def _render_when_laid_out(self) -> None:
+        """The body, once the first layout gave the pane its width (its resize, or right after
+        the first frame, whichever comes first): rendered as a document shown anew, its first
+        screen at once, since only the header was painted (no width yet: ``on_resize`` does it)."""
+        request = self._requests.current
+        if not self._width_guessed or not self.width_known or request is None:
+            return
+        self._width_guessed = False
+        if self._rendered.width != self._content_width():
+            self._requests.again_at(0.0, keep_scroll=request.keep_scroll)
+            self._start_render()
 
     def _rerender_for_width(self) -> None:
         self._resize_timer = None

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import SuspendNotSupported
@@ -22,7 +23,6 @@ from app.core.reread import reread_index
 from app.edges.browser import no_browser, open_url, url_is_openable
 from app.edges.clipboard import copy_native, no_clipboard
 from app.edges.editor import editor_command, run_editor
-from app.edges.git import read_log
 from app.edges.opener import no_viewer, open_file
 from app.edges.terminal_cells import terminal_cell_size
 from app.edges.watch import watch_folder
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from app.core.link_health import Health
     from app.core.metadata import PaperMeta
     from app.core.paper_ids import PaperId
+    from app.core.reading_history import Log
     from app.edges.paper_sources import PaperSource
 
 Heard = Callable[[str, "Health"], None]
@@ -56,7 +57,7 @@ def real_effects(config: Config | None = None) -> Effects:
         reread=reread_index,
         add_entry=add_entry,
         paper_lookup=PaperLookup(config or Config()),
-        git_log=read_log,
+        git_log=_read_log,
         check_links=_link_checks(config or Config()),
         cell_size=terminal_cell_size,
     )
@@ -109,6 +110,14 @@ def _link_checks(config: Config | None) -> CheckLinks:
         return checker(urls, on_result, stop)
 
     return check_links
+
+
+def _read_log(index_path: Path, since: str | None, *, clean: bool = False) -> Log:
+    """``app.edges.git.read_log``, imported when the reading history is first read (after the
+    first screen, in a worker)."""
+    from app.edges.git import read_log
+
+    return read_log(index_path, since, clean=clean)
 
 
 def _no_network(found: PaperId) -> PaperMeta:
