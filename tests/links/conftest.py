@@ -15,7 +15,9 @@ def _all_servers() -> Iterator[list[LinkServer]]:
 
 
 @pytest.fixture
-def servers(_all_servers: list[LinkServer]) -> list[LinkServer]:
+def servers(_all_servers: list[LinkServer]) -> Iterator[list[LinkServer]]:
     for server in _all_servers:
         server.reset()
-    return _all_servers
+    yield _all_servers
+    for server in _all_servers:
+        server.release.set()  # a /hang the test left waiting answers now

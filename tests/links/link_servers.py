@@ -27,6 +27,7 @@ class LinkServer:
         self.generation = 0  # a request still sleeping from an earlier test is not counted
         self.asked: dict[str, int] = {}
         self.agents: set[str] = set()
+        self.release = threading.Event()  # ends every /hang of this test (set by reset)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -60,6 +61,8 @@ class LinkServer:
             self.most_in_flight = 0
             self.in_flight = 0
             self.generation += 1
+            self.release.set()
+            self.release = threading.Event()
 
     def answer(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(handler.path)
@@ -68,6 +71,7 @@ class LinkServer:
             self.requests.append((method, handler.path))
             self.agents.add(handler.headers.get("User-Agent", ""))
             generation = self.generation
+            release = self.release
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
             times = self.asked[handler.path] = self.asked.get(handler.path, 0) + 1
@@ -75,6 +79,8 @@ class LinkServer:
             delay = float(query.get("ms", ["0"])[0]) / 1000
             if delay:
                 time.sleep(delay)
+            if parts.path == "/hang":  # answers only once the test is over, however slow it is
+                release.wait(60)
             if parts.path == "/head-breaks" and method == "HEAD":
                 handler.close_connection = True  # hangs up without a word
                 return
@@ -96,6 +102,8 @@ class LinkServer:
 
     def route(self, path: str, method: str, times: int) -> tuple[int, dict[str, str]]:
         """What each path answers."""
+        if path == "/hang":
+            return 200, {}
         if path.startswith("/ok") or (path.endswith("/") and path.startswith("/slash")):
             return 200, {}
         if path == "/head-breaks":

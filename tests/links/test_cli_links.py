@@ -143,7 +143,7 @@ def test_ctrl_c_stops_cleanly_and_prints_what_was_found(
     tmp_path: Path, servers: list[LinkServer]
 ) -> None:
     lines = [f"* Gone [[paper]({servers[0].url('/status/404')})]"]
-    lines += [f"* Slow {n} [[paper]({servers[1].url(f'/slow?n={n}')})]" for n in range(4)]
+    lines += [f"* Slow {n} [[paper]({servers[1].url(f'/hang?n={n}')})]" for n in range(4)]
     folder = notes(tmp_path, "\n".join(lines) + "\n")
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "check", str(folder), "--links"],
