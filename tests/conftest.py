@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -125,6 +126,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(_FOLDER_MARKERS[folder])
         if "snap_compare" in getattr(item, "fixturenames", ()):
             item.add_marker("snapshot")
+    # What the worker has imported and collected lives as long as it does: keep the collector
+    # from walking it at each of the thousands of collections an app session sets off (the
+    # browser freezes its imports the same way, app/ui/app.py), and collect young objects less
+    # often (each Pilot session makes hundreds of thousands).
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
