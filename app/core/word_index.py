@@ -14,8 +14,9 @@ Built once per model, off the event loop (with the notes' tags, see ``ui/filteri
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Mapping
-from itertools import compress
+from itertools import chain, compress
 
 from app.core.model import Entry, Index
 
@@ -39,27 +40,29 @@ class WordIndex:
         self.tags = tags
         entries = index.entries
         self._size = size = len(entries)
-        postings: dict[str, array[int]] = {}
-        for number, entry in enumerate(entries):
-            text = entry.haystack
-            entry_tags = tags.get(entry.key) if tags else None
-            if entry_tags:
-                text = " ".join((text, *(tag.casefold() for tag in entry_tags)))
-            for word in set(text.split()):
-                found = postings.get(word)
-                if found is None:
-                    postings[word] = array("i", (number,))
-                else:
-                    found.append(number)
+        # Counted first (in C), so a frequent word's bits are set as they are found: its
+        # positions are never listed, and building peaks at the rare words' arrays.
+        counts = Counter(chain.from_iterable(_words_of(entry, tags) for entry in entries))
         dense_from = max(1, size // DENSE_SHARE)
-        self._dense: dict[str, int] = {}
-        self._sparse: dict[str, array[int]] = {}
-        for word, positions in postings.items():
-            if len(positions) >= dense_from:
-                self._dense[word] = _mask(positions, size)
-            else:
-                self._sparse[word] = positions
-        self._vocabulary: list[str] = list(postings)
+        packed = {
+            word: bytearray(_bytes_for(size)) for word, n in counts.items() if n >= dense_from
+        }
+        sparse: dict[str, array[int]] = {}
+        for number, entry in enumerate(entries):
+            byte, bit = number >> 3, 1 << (number & 7)
+            for word in _words_of(entry, tags):
+                bits = packed.get(word)
+                if bits is not None:
+                    bits[byte] |= bit
+                elif word in sparse:
+                    sparse[word].append(number)
+                else:
+                    sparse[word] = array("i", (number,))
+        self._dense: dict[str, int] = {
+            word: int.from_bytes(bits, "little") for word, bits in packed.items()
+        }
+        self._sparse = sparse
+        self._vocabulary: list[str] = list(counts)
         # The last word asked and the vocabulary words holding it: typing on narrows them.
         self._last: tuple[str, list[str]] = ("", self._vocabulary)
 
@@ -104,12 +107,13 @@ class WordIndex:
         return list(compress(self.index.entries, b"".join(map(_BITS.__getitem__, packed))))
 
 
+def _words_of(entry: Entry, tags: Mapping[str, tuple[str, ...]]) -> set[str]:
+    """The distinct words of the entry's haystack and of its note's tags (folded)."""
+    entry_tags = tags.get(entry.key) if tags else None
+    if not entry_tags:
+        return set(entry.haystack.split())
+    return set(" ".join((entry.haystack, *(tag.casefold() for tag in entry_tags))).split())
+
+
 def _bytes_for(size: int) -> int:
     return (size + 7) // 8
-
-
-def _mask(positions: array[int], size: int) -> int:
-    packed = bytearray(_bytes_for(size))
-    for number in positions:
-        packed[number >> 3] |= 1 << (number & 7)
-    return int.from_bytes(packed, "little")
