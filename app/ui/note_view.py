@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -119,6 +120,9 @@ class NoteView(ScrollView, can_focus=True):
         self._rendered: RenderedNote = _EMPTY
         self._renders = RenderCache(self.CACHE_SIZE)
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
+        # ``rich_style`` as last computed: a paint asks it once per line, and working it out from
+        # the styles was a third of a preview's paint. Dropped with the strips, which bake it in.
+        self._style: Style | None = None
         self._resize_timer: Timer | None = None
         self._find = FindState()
         self._warmed = False  # the warm-up ran (after the first document was painted)
@@ -540,12 +544,15 @@ class NoteView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._style = None
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        rich_style = self.rich_style
+        rich_style = self._style
+        if rich_style is None:
+            rich_style = self._style = self.rich_style
         strip = self._strips.get(index)
         if strip is None:
             segments = self._line(index)
