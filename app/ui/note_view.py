@@ -251,11 +251,19 @@ class NoteView(ScrollView, can_focus=True):
         return self._renderer.whole(body, base, width)
 
     def remember(
-        self, doc_key: Hashable, version: object, rendered: RenderedNote, base: str | None = None
+        self,
+        doc_key: Hashable,
+        version: object,
+        rendered: RenderedNote,
+        base: str | None = None,
+        header: list[Text] | None = None,
     ) -> None:
         """Keep a render made ahead (``render_ahead``, of the note at ``base``): a later `show`
-        of that document and version at that width paints it at once, its figures decoded."""
+        of that document and version at that width paints it at once, its figures decoded,
+        and its ``header`` laid out."""
         self._renders.put(doc_key, version, rendered)
+        if header:
+            self._renderer.header(header, rendered.width)
         if self._figures is not None:
             self._figures.read(rendered.figures, base)
 
