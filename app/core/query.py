@@ -14,6 +14,7 @@ from app.core.model import Entry, Index, Status
 
 if TYPE_CHECKING:
     from app.core.link_health import Health
+    from app.core.word_index import WordIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,16 +104,19 @@ def filter_entries(
     *,
     within: Sequence[Entry] | None = None,
     health: Mapping[str, Health] | None = None,
+    words: WordIndex | None = None,
 ) -> list[Entry]:
     """Entries matching ``query``, in document order.
 
     ``within``: the entries of ``index`` that matched a query this one ``narrows``; only those
     are tested (each keystroke of a growing filter tests fewer). ``health``: the links' last
-    known health, for ``is:dead``, ``is:moved`` and ``is:unreachable``.
+    known health, for ``is:dead``, ``is:moved`` and ``is:unreachable``. ``words``: the index's
+    words (built for ``index`` and ``tags``), which answer plain words without testing every
+    entry; the answer is the same.
     """
     if "is:" in query.text.casefold():
-        return _by_health(index, query, tags, within, health)
-    return _filter(index, query, tags, within)
+        return _by_health(index, query, tags, within, health, words)
+    return _filter(index, query, tags, within, words)
 
 
 def _by_health(
@@ -121,6 +125,7 @@ def _by_health(
     tags: Mapping[str, tuple[str, ...]] | None,
     within: Sequence[Entry] | None,
     health: Mapping[str, Health] | None,
+    words: WordIndex | None,
 ) -> list[Entry]:
     """``is:dead`` and its kind: the other words filter, then the links' health."""
     from app.core.link_health import FILTER_WORDS, entry_has  # the first screen needs neither
@@ -128,10 +133,22 @@ def _by_health(
     kinds = [FILTER_WORDS[word] for word in query.words if word in FILTER_WORDS]
     if kinds:
         rest = " ".join(word for word in query.words if word not in FILTER_WORDS)
-        found = filter_entries(index, Query(rest, query.status), tags, within=within)
+        found = filter_entries(index, Query(rest, query.status), tags, within=within, words=words)
         known = health or {}
         return [e for e in found if all(entry_has(e, kind, known) for kind in kinds)]
-    return _filter(index, query, tags, within)
+    return _filter(index, query, tags, within, words)
+
+
+def _holding_all(by_words: WordIndex, words: tuple[str, ...]) -> list[Entry] | None:
+    """The entries holding every word (in their haystack or their tags), from the index's
+    words; None when a word is held by too many rare words for that to be faster."""
+    mask: int | None = None
+    for word in words:
+        bits = by_words.holding(word)
+        if bits is None:
+            return None
+        mask = bits if mask is None else mask & bits
+    return by_words.entries(mask or 0)
 
 
 def _filter(
@@ -139,6 +156,7 @@ def _filter(
     query: Query,
     tags: Mapping[str, tuple[str, ...]] | None,
     within: Sequence[Entry] | None,
+    by_words: WordIndex | None = None,
 ) -> list[Entry]:
     if not query.active:
         return list(index.entries)
@@ -147,7 +165,11 @@ def _filter(
     lookup = tags or {}
     plain = not any(word.startswith("#") for word in words)
     source = index.entries if within is None else within
-    if plain and words and status is None:  # what typing in the filter asks: one comprehension
+    if plain and words and status is None:  # what typing in the filter asks
+        if by_words is not None and by_words.serves(index, tags):
+            found = _holding_all(by_words, words)
+            if found is not None:  # over the whole index: what ``within`` would have given
+                return found
         if len(words) == 1:
             (word,) = words
             tagged = _TAG_TEXT.holding(word, lookup)

@@ -166,7 +166,6 @@ class Shown:
         self.matches = matches
         self._runs = runs
         self._spans = spans = runs.spans
-        self._positions = None if matches is None else list(map(_POSITION, matches))
         self._todo: dict[int, int] = {}  # by the category's id
         self._counted: dict[str, Counts] | None = None  # without spans: counted up front
         self._members: set[int] | None = None
@@ -178,16 +177,15 @@ class Shown:
         return self.matches is not None
 
     def total(self, category: Category) -> int:
-        positions = self._positions
-        if positions is None:
+        if self.matches is None:
             return category.total
         if self._counted is not None:
             return self._counted.get(category.key, _NONE).total
         start, _, end = self._span(category)
-        return bisect_left(positions, end) - bisect_left(positions, start)
+        return self._at(end) - self._at(start)
 
     def counts(self, category: Category) -> Counts:
-        if self._positions is None:
+        if self.matches is None:
             return Counts(category.total, category.todo)
         if self._counted is not None:
             return self._counted.get(category.key, _NONE)
@@ -195,43 +193,49 @@ class Shown:
 
     def own(self, category: Category) -> list[Entry]:
         """The category's own entries that are shown, in order."""
-        matches, positions = self.matches, self._positions
-        if matches is None or positions is None:
+        matches = self.matches
+        if matches is None:
             return category.entries
         if self._counted is not None:
             return [entry for entry in category.entries if self.contains(entry)]
         start, own_end, _ = self._span(category)
-        return matches[bisect_left(positions, start) : bisect_left(positions, own_end)]
+        return matches[self._at(start) : self._at(own_end)]
 
     def own_total(self, category: Category) -> int:
-        positions = self._positions
-        if positions is None:
+        if self.matches is None:
             return len(category.entries)
         if self._counted is not None:
             return len(self.own(category))
         start, own_end, _ = self._span(category)
-        return bisect_left(positions, own_end) - bisect_left(positions, start)
+        return self._at(own_end) - self._at(start)
 
     def within(self, category: Category) -> list[Entry]:
         """Its entries and its sub-categories' that are shown, in document order."""
-        matches, positions = self.matches, self._positions
-        if matches is None or positions is None:
+        matches = self.matches
+        if matches is None:
             return category.all_entries()
         if self._counted is not None:
             return [entry for entry in category.all_entries() if self.contains(entry)]
         start, _, end = self._span(category)
-        return matches[bisect_left(positions, start) : bisect_left(positions, end)]
+        return matches[self._at(start) : self._at(end)]
 
     def contains(self, entry: Entry) -> bool:
-        matches, positions = self.matches, self._positions
-        if matches is None or positions is None:
+        matches = self.matches
+        if matches is None:
             return True
         if self._counted is not None:
             if self._members is None:
                 self._members = set(map(id, matches))
             return id(entry) in self._members
-        at = bisect_left(positions, entry.position)
-        return at < len(positions) and matches[at] is entry
+        at = self._at(entry.position)
+        return at < len(matches) and matches[at] is entry
+
+    def _at(self, position: int) -> int:
+        """Where ``position`` is, or would go, among the matches: bisected by each match's
+        position (``key``) rather than over a list of the positions, which cost 1.5 ms a
+        keystroke to make at 50,000 matches, far more than the bisections."""
+        assert self.matches is not None
+        return bisect_left(self.matches, position, key=_POSITION)
 
     def _span(self, category: Category) -> Span:
         assert self._spans is not None

@@ -7,7 +7,8 @@ and a long note by `render_in_steps` in a worker, and a note read ahead as a who
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -28,6 +29,8 @@ overview of 500 entries is ~70 KB), while a worker's result waits for the interp
 tree and the first paint (50-130 ms at start-up).
 """
 
+HEADER_CACHE_SIZE = 64  # headers laid out, by their texts and width (a few hundred bytes each)
+
 _WARM_UP = "# W\n\n*a* $x_i^2$\n\n```python\nx = 1\n```\n\n| a |\n|---|\n| b |\n"
 
 
@@ -45,9 +48,24 @@ class NoteRenderer:
         self.figure_sizer: FigureSizer | None = None  # None: images stay one line
         self._render_in_steps = render_in_steps
         self._sync_first_screen_chars = sync_first_screen_chars
+        self._headers: OrderedDict[Hashable, list[Line]] = OrderedDict()
 
     def header(self, texts: list[Text], width: int) -> list[Line]:
-        return render_texts(texts, width=width) if texts else []
+        """The header's lines at ``width``, laid out once for the same texts (by their content):
+        a note rendered ahead has its header laid out then (``NoteView.remember``), not in the
+        frame that shows it, where laying out its seven lines cost about a millisecond."""
+        if not texts:
+            return []
+        key = (width, *map(_text_key, texts))
+        headers = self._headers
+        lines = headers.get(key)
+        if lines is None:
+            lines = headers[key] = render_texts(texts, width=width)
+            while len(headers) > HEADER_CACHE_SIZE:
+                headers.popitem(last=False)
+        else:
+            headers.move_to_end(key)
+        return lines
 
     def first_screen_now(self, body: str, base: str | None, width: int, blocks: int) -> Rendered:
         """The first `blocks` blocks, rendered on the caller's thread."""
@@ -101,3 +119,17 @@ class NoteRenderer:
     def warm_up() -> None:
         """Import the lexers and math converter before the first note needs them."""
         render_markdown(_WARM_UP, width=80)
+
+
+def _text_key(text: Text) -> Hashable:
+    """What a text is laid out from: equal keys, equal lines."""
+    return (
+        text.plain,
+        text.style,
+        tuple(text.spans),
+        text.justify,
+        text.overflow,
+        text.no_wrap,
+        text.end,
+        text.tab_size,
+    )

@@ -14,6 +14,7 @@ from app.core.links import real_folder
 from app.core.model import Entry, Index, Status
 from app.core.notes import read_tags
 from app.core.query import Query, filter_entries, narrows
+from app.core.word_index import WordIndex
 from app.ui.history import PlaceKind
 from app.ui.workers import thread_worker
 
@@ -34,11 +35,13 @@ Tags = dict[str, tuple[str, ...]]
 
 @dataclass(frozen=True, slots=True)
 class TagsRead:
-    """Every note's frontmatter tags, by entry key and by note path, for ``index``."""
+    """Every note's frontmatter tags, by entry key and by note path, for ``index``, and the
+    words of its entries and their tags (what the filter looks plain words up in)."""
 
     index: Index
     tags: Tags
     by_note: Tags
+    words: WordIndex
 
 
 class Filtering:
@@ -53,6 +56,7 @@ class Filtering:
         self._overview_timer: Timer | None = None  # a category overview due after typing
         # the last filter applied: (index, tags, query, matches), to narrow when typing on
         self._last: tuple[Index, Tags, Query, list[Entry]] | None = None
+        self.words: WordIndex | None = None  # built with the tags: until then, every entry tested
 
     @property
     def host(self) -> ReadnotesApp:
@@ -69,7 +73,9 @@ class Filtering:
         if query.active:
             within = self._narrowing(index, query)
             health = app.link_checks.known
-            matches = filter_entries(index, query, self.tags, within=within, health=health)
+            matches = filter_entries(
+                index, query, self.tags, within=within, health=health, words=self.words
+            )
             self._last = (index, self.tags, query, matches)
         app.index_tree.show_index(index, matches)
         self.shown = None if matches is None else len(matches)
@@ -182,12 +188,13 @@ class Filtering:
         """Tags from every note's frontmatter, for ``#tag`` words in the filter.
 
         Notes in ``known`` (by path) are not read again: a save of the index alone reads none.
+        The index's words are gathered here too, off the event loop, once the tags are known.
         """
         by_note: Tags = {}
         tags: Tags = {}
         root = real_folder(index.root)
         if root is None:
-            return TagsRead(index, tags, by_note)
+            return TagsRead(index, tags, by_note, WordIndex(index, tags))
         for entry in index.entries:
             note = entry.note
             if note is None or note.endswith("/"):
@@ -198,12 +205,13 @@ class Filtering:
                 by_note[note] = found
             if found:
                 tags[entry.key] = found
-        return TagsRead(index, tags, by_note)
+        return TagsRead(index, tags, by_note, WordIndex(index, tags))
 
     def tags_read(self, result: TagsRead) -> None:
         if result.index is not self.app.index:
             return
         self.tags, self._note_tags = result.tags, result.by_note
+        self.words = result.words
         if self.query.text.strip():
             self.apply()
             self.app.preferences.restore_cursor(final=True)

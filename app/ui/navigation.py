@@ -251,8 +251,9 @@ class Navigator:
     def _read_ahead_done(self, entry: Entry, cached: Cached, rendered: RenderedNote) -> None:
         self.previews.put(entry, cached)
         preview = cached.preview
-        version = render_version(preview, cached.version, self.app.reading.header_for(preview))
-        self.app.note_view.remember(preview.doc_key, version, rendered, preview.base)
+        header = self.app.reading.header_for(preview)
+        version = render_version(preview, cached.version, header)
+        self.app.note_view.remember(preview.doc_key, version, rendered, preview.base, header)
 
     def _read_ahead_finished(self) -> None:
         self._reading_ahead = False

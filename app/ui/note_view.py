@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.events import Resize
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -37,6 +37,7 @@ from app.render.rendered import FigureRef, FigureSizer, HeadingRef, ImageRef
 from app.render.rendered import Rendered as RenderedNote
 from app.ui import note_messages as messages
 from app.ui.note_requests import RenderRequest, RenderRequests
+from app.ui.note_strips import NoteStrips, painted_strip
 from app.ui.scrolling import set_virtual_size
 from app.ui.workers import thread_worker
 
@@ -119,7 +120,10 @@ class NoteView(ScrollView, can_focus=True):
         self._header: list[_Line] = []
         self._rendered: RenderedNote = _EMPTY
         self._renders = RenderCache(self.CACHE_SIZE)
-        self._strips: LRUCache[int, Strip] = LRUCache(1024)
+        self._strips = NoteStrips()
+        # ``rich_style`` as last computed: a paint asks it once per line, and working it out from
+        # the styles was a third of a preview's paint. Dropped with the strips, which bake it in.
+        self._style: Style | None = None
         self._resize_timer: Timer | None = None
         self._find = FindState()
         self._warmed = False  # the warm-up ran (after the first document was painted)
@@ -248,11 +252,22 @@ class NoteView(ScrollView, can_focus=True):
         return self._renderer.whole(body, base, width)
 
     def remember(
-        self, doc_key: Hashable, version: object, rendered: RenderedNote, base: str | None = None
+        self,
+        doc_key: Hashable,
+        version: object,
+        rendered: RenderedNote,
+        base: str | None = None,
+        header: list[Text] | None = None,
     ) -> None:
         """Keep a render made ahead (``render_ahead``, of the note at ``base``): a later `show`
-        of that document and version at that width paints it at once, its figures decoded."""
+        of that document and version at that width paints it at once, its figures decoded,
+        and its ``header`` laid out and its first screen painted (when ``header`` is given:
+        the read-ahead's renders)."""
         self._renders.put(doc_key, version, rendered)
+        region = self.scrollable_content_region
+        if header is not None and region.width and region.height and not self._find.query:
+            lines = self._renderer.header(header, rendered.width)
+            self._strips.paint_ahead(lines, rendered, self._painting_style(), *region.size)
         if self._figures is not None:
             self._figures.read(rendered.figures, base)
 
@@ -495,6 +510,9 @@ class NoteView(ScrollView, can_focus=True):
         self._header = header
         self._rendered = rendered
         self._strips.clear()
+        if not self._find.query:  # with a find, the lines are painted with their matches
+            width = self.scrollable_content_region.width
+            self._strips.shown(header, rendered, self._painting_style(), width)
         if self._find.query:  # a new render of the note: find the query in it again
             previous = self._find.current
             self._collect_matches(self._find.query)
@@ -558,25 +576,28 @@ class NoteView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._style = None
+
+    def _painting_style(self) -> Style:
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        rich_style = self.rich_style
-        strip = self._strips.get(index)
+        strip = self._strips.get(index, scroll_x, width)
         if strip is None:
+            rich_style = self._painting_style()
             segments = self._line(index)
             if segments is None:  # past the end: blank, but it carries the figures' commands
                 blank = Strip.blank(width, rich_style)
                 return blank if self._figures is None else self._figures.paint(blank, index, y)
             if self._find.has_matches_on(index):
                 segments = self._with_matches(index, segments)
-            strip = Strip(segments).apply_style(rich_style)
-            self._strips[index] = strip
-        strip = strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_offsets(
-            scroll_x, index
-        )
+            strip = painted_strip(segments, rich_style, scroll_x, width, index)
+            self._strips.put(index, scroll_x, width, strip)
         if self._figures is not None:
             return self._figures.paint(strip, index, y)
         return strip

@@ -8,6 +8,8 @@ spliced in and out, and which line an item is on after the lines were made again
 
 from __future__ import annotations
 
+from functools import partial
+from itertools import repeat
 from typing import NamedTuple
 
 from app.core.model import Category, Entry, Index
@@ -31,6 +33,11 @@ class Line(NamedTuple):
     item: Item
     guide: str
     inner: str
+
+
+# A Line from an (item, guide, inner) tuple, made in C: a filter keystroke at 50,000 entries
+# makes about 900 entry lines, and ``Line(...)`` runs its __new__ in Python (about 1 µs each).
+_new_line = partial(tuple.__new__, Line)
 
 
 class TreeLines:
@@ -186,7 +193,7 @@ class TreeLines:
             branch = last = inner
         else:
             branch, last = inner + BRANCH, inner + LAST_BRANCH
-        lines = [Line(entry, branch, "") for entry in entries]
+        lines = list(map(_new_line, zip(entries, repeat(branch), repeat(""))))
         if lines and not children:
             lines[-1] = Line(entries[-1], last, "")
         expanded, uid = self._expanded, self.uid

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from app.core.model import Status
 from app.core.parse import parse_index
 from app.core.query import Query, filter_entries, narrows
+from app.core.word_index import WordIndex
 
 INDEX = b"""# Reading
 
@@ -64,3 +65,62 @@ def test_the_fast_paths_match_what_query_matches_says(text: str, todo: bool) -> 
     assert filter_entries(INDEX_MODEL, query, {}) == [
         e for e in INDEX_MODEL.entries if query.matches(e)
     ]
+
+
+def test_the_index_s_words_find_what_testing_every_entry_finds() -> None:
+    words = WordIndex(INDEX_MODEL, TAGS)
+    assert [e.title for e in filter_entries(INDEX_MODEL, Query("stream"), TAGS, words=words)] == [
+        "Stream processing at scale",
+        "Kafka streams",
+        "Structured streaming #2",
+    ]
+    # a note's tag word, and a word of the category (the haystack's end)
+    assert [e.title for e in filter_entries(INDEX_MODEL, Query("flow"), TAGS, words=words)] == [
+        "Kafka streams"
+    ]
+    assert len(filter_entries(INDEX_MODEL, Query("attention sys"), TAGS, words=words)) == 0
+    assert len(filter_entries(INDEX_MODEL, Query("attention"), TAGS, words=words)) == 3
+
+
+@settings(deadline=None)
+@given(
+    text=st.text(alphabet="stream atn#gpudflowk2: ", max_size=10),
+    todo=st.booleans(),
+    tagged=st.booleans(),
+)
+def test_the_index_s_words_answer_as_every_entry_does(text: str, todo: bool, tagged: bool) -> None:
+    tags = TAGS if tagged else {}
+    query = Query(text, Status.TODO if todo else None)
+    words = WORDS_TAGGED if tagged else WORDS_PLAIN
+    assert filter_entries(INDEX_MODEL, query, tags, words=words) == filter_entries(
+        INDEX_MODEL, query, tags
+    )
+
+
+def test_words_built_for_other_tags_or_another_model_are_not_used() -> None:
+    other = parse_index(INDEX, Path("/nonexistent/README.md"), cache={})
+    stale = WordIndex(other, {})
+    assert not stale.serves(INDEX_MODEL, {})
+    assert not WORDS_PLAIN.serves(INDEX_MODEL, TAGS)
+    assert WORDS_TAGGED.serves(INDEX_MODEL, TAGS)
+    # stale words for the tags: the tag word is still found, by testing every entry
+    found = filter_entries(INDEX_MODEL, Query("dataflow"), TAGS, words=WORDS_PLAIN)
+    assert [e.title for e in found] == ["Kafka streams"]
+
+
+WORDS_PLAIN = WordIndex(INDEX_MODEL, {})
+WORDS_TAGGED = WordIndex(INDEX_MODEL, TAGS)
+
+
+def test_rare_words_and_too_many_of_them_find_what_testing_every_entry_finds() -> None:
+    """Rare words keep positions, not bits; a word held by too many of them is scanned."""
+    lines = ["# Many", "", "## Words", ""]
+    lines += [f"* paper{n} on topic{n % 7} by author{n * 13 % 1000}" for n in range(400)]
+    index = parse_index("\n".join(lines).encode(), Path("/nonexistent/README.md"), cache={})
+    words = WordIndex(index, {})
+    for text in ["paper1", "paper12", "pap", "3", "topic3 author1", "on 9", "author999", "x"]:
+        assert filter_entries(index, Query(text), words=words) == filter_entries(
+            index, Query(text)
+        ), text
+    assert words.holding("3") is None  # "3" is in hundreds of rare words: every entry tested
+    assert words.holding("paper12") is not None

@@ -196,3 +196,33 @@ async def test_notes_read_ahead_at_startup_are_rendered_at_the_pane_s_width(
         assert app.note_view.doc_key == cached.preview.doc_key
         assert app.note_view.is_complete and app.note_view.rendered.width == width
         assert f"Note {first.title.lower()}" in preview_text_now(app)
+
+
+async def test_a_note_painted_ahead_looks_as_it_does_painted_on_the_move(
+    notes_copy: Path,
+) -> None:
+    """The first screen of a note read ahead is painted before the move; the same pixels."""
+    app = make_app(notes_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, "LaMini")
+        following = _next_entry_below(app)
+        await settle(pilot)
+        await wait_until(pilot, lambda: following in app.navigator.previews)
+        app.index_tree.action_cursor_down()  # no await: painted from the strips made ahead
+        ahead = _painted_pane(app)
+    direct = make_app(notes_copy)
+    async with direct.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await go_to(pilot, following.title)  # not read ahead: rendered and painted when shown
+        assert direct.note_view.doc_key == f"entry:{following.key}"
+        assert _painted_pane(direct) == ahead
+    assert following.title.split(":")[0] in "".join(text for line in ahead for text, _ in line)
+
+
+def _painted_pane(app: ReadnotesApp) -> list[list[tuple[str, object]]]:
+    view = app.note_view
+    return [
+        [(segment.text, segment.style) for segment in view.render_line(y)]
+        for y in range(view.size.height)
+    ]

@@ -10,11 +10,13 @@ from urllib.parse import quote
 import pytest
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.text import Text
 
 from app.core.anchors import slugify
 from app.core.images import probe_image
-from app.render.markdown import render_markdown, render_progressively
+from app.render.markdown import render_markdown, render_progressively, render_texts
 from app.render.math import latex_to_unicode
+from app.render.note_renderer import NoteRenderer
 from app.render.rendered import Rendered
 
 
@@ -415,3 +417,18 @@ def test_a_table_too_wide_for_readable_columns_becomes_records() -> None:
         "probabilities",
     ]
     assert "Exact?: No, approximate" in lines
+
+
+def test_a_header_is_laid_out_once_for_the_same_texts_and_width() -> None:
+    renderer = NoteRenderer()
+    texts = [Text("A title", style="bold"), Text("a long line " * 8)]
+    first = renderer.header(texts, 40)
+    assert first == render_texts(texts, width=40)
+    # the same content in new Text objects (a header made again): the lines laid out before
+    assert renderer.header([Text("A title", style="bold"), Text("a long line " * 8)], 40) is first
+    narrower = renderer.header(texts, 20)
+    assert narrower == render_texts(texts, width=20) and len(narrower) > len(first)
+    restyled = renderer.header([Text("A title", style="italic"), texts[1]], 40)
+    assert restyled == render_texts([Text("A title", style="italic"), texts[1]], width=40)
+    assert restyled != first
+    assert renderer.header([], 40) == []
