@@ -14,7 +14,7 @@ from app.core.links import real_folder
 from app.core.model import Entry, Index, Status
 from app.core.notes import read_tags
 from app.core.query import Query, filter_entries, narrows
-from app.core.word_index import WordIndex
+from app.core.word_index import WordIndex, word_index_for
 from app.ui.history import PlaceKind
 from app.ui.workers import thread_worker
 
@@ -194,7 +194,7 @@ class Filtering:
         tags: Tags = {}
         root = real_folder(index.root)
         if root is None:
-            return TagsRead(index, tags, by_note, WordIndex(index, tags))
+            return TagsRead(index, tags, by_note, word_index_for(index, tags, self.words))
         for entry in index.entries:
             note = entry.note
             if note is None or note.endswith("/"):
@@ -205,7 +205,7 @@ class Filtering:
                 by_note[note] = found
             if found:
                 tags[entry.key] = found
-        return TagsRead(index, tags, by_note, WordIndex(index, tags))
+        return TagsRead(index, tags, by_note, word_index_for(index, tags, self.words))
 
     def tags_read(self, result: TagsRead) -> None:
         if result.index is not self.app.index:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from app.core.model import Status
 from app.core.parse import parse_index
 from app.core.query import Query, filter_entries, narrows
-from app.core.word_index import WordIndex
+from app.core.word_index import WordIndex, word_index_for
 
 INDEX = b"""# Reading
 
@@ -124,3 +124,28 @@ def test_rare_words_and_too_many_of_them_find_what_testing_every_entry_finds() -
         ), text
     assert words.holding("3") is None  # "3" is in hundreds of rare words: every entry tested
     assert words.holding("paper12") is not None
+
+
+def test_a_mark_keeps_the_words_and_a_new_title_gathers_them_again() -> None:
+    """A new model of the same haystacks and tags (a mark) reuses the words; a retitled entry
+    or other tags do not, and each answers as testing every entry does."""
+    marked = parse_index(
+        INDEX.replace(b"* TODO [Sparse", b"* [Sparse"), Path("/nonexistent/README.md"), cache={}
+    )
+    carried = word_index_for(marked, TAGS, WORDS_TAGGED)
+    assert carried.serves(marked, TAGS) and not carried.serves(INDEX_MODEL, TAGS)
+    assert carried._dense is WORDS_TAGGED._dense  # not gathered again
+    for text in ["sparse", "stream", "gpu", "att ex"]:
+        assert filter_entries(marked, Query(text), TAGS, words=carried) == filter_entries(
+            marked, Query(text), TAGS
+        ), text
+    retitled = parse_index(
+        INDEX.replace(b"Sparse attention", b"Dense attention"),
+        Path("/nonexistent/README.md"),
+        cache={},
+    )
+    fresh = word_index_for(retitled, {}, WORDS_PLAIN)
+    assert fresh._dense is not WORDS_PLAIN._dense
+    found = filter_entries(retitled, Query("dense"), words=fresh)
+    assert [e.title for e in found] == ["Dense attention"]
+    assert word_index_for(INDEX_MODEL, {}, WORDS_TAGGED)._dense is not WORDS_TAGGED._dense
