@@ -80,28 +80,24 @@ def handled(text: str) -> Callable[[Terminal], bool]:
     return lambda term: term.lines()[1].strip() == f"typed: {text}"
 
 
-def bare_round(term: Terminal, per_key: list[Series], floor: Series) -> bool:
-    """The echo of each key, and when the bare app's own Input.Changed handler was painted."""
-    if not type_query(term, echoed, per_key, floor):
-        return False
-    term.send(b"\x1b")
-    if term.wait_for(echoed(""), KEY_LIMIT) is None:
-        return False
-    term.settle(quiet=0.1, limit=5.0)
-    return True
-
-
 def listed(text: str) -> Callable[[Terminal], bool]:
     return lambda term: term.lines()[-1].strip() == f"typed: {text}".strip()
 
 
-def list_round(term: Terminal, per_key: list[Series]) -> bool:
-    """Textual's floor for a key that changes a tree-sized list: the bare app repaints its
-    32-line list and a full-width status line from the Input's value watcher."""
-    if not type_query(term, listed, per_key):
+def bare_round(
+    term: Terminal,
+    shown: Callable[[str], Callable[[Terminal], bool]],
+    per_key: list[Series],
+    floor: Series | None = None,
+) -> bool:
+    """One round of typing into a bare app, then escape: the echo (``echoed``, with ``floor``
+    the bare app's own Input.Changed handler painted) or Textual's floor for a key that changes
+    a tree-sized list (``listed``: the bare app repaints its 32-line list and a full-width
+    status line from the Input's value watcher)."""
+    if not type_query(term, shown, per_key, floor):
         return False
     term.send(b"\x1b")
-    if term.wait_for(listed(""), KEY_LIMIT) is None:
+    if term.wait_for(shown(""), KEY_LIMIT) is None:
         return False
     term.settle(quiet=0.1, limit=5.0)
     return True
@@ -121,8 +117,8 @@ def measure(folder: Folder, rounds: int) -> tuple[list[Series], list[Series], li
         for _ in range(rounds):
             if not (
                 app_round(mine, app)
-                and list_round(bare_list, listing)
-                and bare_round(bare_echo, echo, floor)
+                and bare_round(bare_list, listed, listing)
+                and bare_round(bare_echo, echoed, echo, floor)
             ):
                 break
     return app, listing, echo, floor
