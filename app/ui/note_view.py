@@ -7,7 +7,7 @@ two steps: the first screen, then the rest; a render that the cursor has left be
 cancelled between blocks and its result dropped. (A short note's first screen, a few
 milliseconds of work, is rendered directly: the thread hop would cost more.) The widget decides
 when and where; plain objects keep the rest: what each render is (`NoteRenderer`), which request
-is current (`RenderRequests`), the render cache (`RenderCache`), the find (`FindState`), and
+is current (`RenderRequests`), the render cache (`RenderCache`), the find (`NoteFind`), and
 where an anchor is (`Rendered.anchor_line`).
 """
 
@@ -30,12 +30,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from app.core.graphics import CellSize, Protocol
 from app.render.cache import RenderCache
-from app.render.find import FindMatch, FindState
+from app.render.find import FindMatch
 from app.render.markdown import render_texts
 from app.render.note_renderer import NoteRenderer
 from app.render.rendered import FigureRef, FigureSizer, HeadingRef, ImageRef
 from app.render.rendered import Rendered as RenderedNote
 from app.ui import note_messages as messages
+from app.ui.note_find import NoteFind
 from app.ui.note_requests import RenderRequest, RenderRequests
 from app.ui.note_strips import NoteStrips, painted_strip
 from app.ui.scrolling import set_virtual_size
@@ -125,7 +126,7 @@ class NoteView(ScrollView, can_focus=True):
         # the styles was a third of a preview's paint. Dropped with the strips, which bake it in.
         self._style: Style | None = None
         self._resize_timer: Timer | None = None
-        self._find = FindState()
+        self._find = NoteFind(self)
         self._warmed = False  # the warm-up ran (after the first document was painted)
         self._width_guessed = False  # the last render started before the layout gave a width
         self._figures: FigureLayer | None = None  # None: the terminal draws no figures
@@ -265,7 +266,7 @@ class NoteView(ScrollView, can_focus=True):
         the read-ahead's renders)."""
         self._renders.put(doc_key, version, rendered)
         region = self.scrollable_content_region
-        if header is not None and region.width and region.height and not self._find.query:
+        if header is not None and region.width and region.height and not self._find.state.query:
             lines = self._renderer.header(header, rendered.width)
             self._strips.paint_ahead(lines, rendered, self._painting_style(), *region.size)
         if self._figures is not None:
@@ -309,39 +310,43 @@ class NoteView(ScrollView, can_focus=True):
 
     @property
     def find_query(self) -> str:
-        return self._find.query
+        return self._find.state.query
 
     @property
     def find_matches(self) -> list[FindMatch]:
         """Where the query is on screen, top to bottom (lines counted with the header)."""
-        return self._find.matches
+        return self._find.state.matches
 
     @property
     def header_lines(self) -> int:
         return len(self._header)
 
+    def shown_lines(self) -> list[_Line]:
+        """The header's lines and the body's, as the view counts them."""
+        return [*self._header, *self._rendered.lines]
+
+    def repaint(self) -> None:
+        """Paint every line again (what a line shows changed, not only where it is)."""
+        self._strips.clear()
+        self.refresh()
+
     def find(self, query: str, *, from_line: int | None = None) -> None:
-        """Highlight every match of `query` and go to the first at or below `from_line`
-        (default: the top of the view), else the first of all, as `less` does."""
-        self._collect_matches(query)
-        self._find.go_to_first_from(round(self.scroll_y) if from_line is None else from_line)
-        self._find_changed(scroll=True)
+        self._find.find(query, from_line)
 
     def select_match(self, number: int) -> None:
-        if self._find.select(number):
-            self._find_changed(scroll=True)
+        self._find.select(number)
 
     def clear_find(self) -> None:
-        self._collect_matches("")
-        self._find.current = None
-        self._find_changed(scroll=False)
+        self._find.clear()
+
+    def reveal_current_match(self) -> None:
+        self._find.reveal()
 
     def action_find(self) -> None:
         self.post_message(self.FindRequested())
 
     def action_find_next(self, step: int) -> None:
-        if self._find.step(step):
-            self._find_changed(scroll=True)
+        self._find.step(step)
 
     def action_clear_find(self) -> None:
         self.clear_find()
@@ -349,40 +354,10 @@ class NoteView(ScrollView, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`n`, `N` and escape belong to a find in progress; otherwise the keys pass on."""
         if action == "find_next":
-            return bool(self._find.matches)
+            return bool(self._find.state.matches)
         if action == "clear_find":
-            return bool(self._find.query)
+            return bool(self._find.state.query)
         return True
-
-    def _collect_matches(self, query: str) -> None:
-        self._find.collect([*self._header, *self._rendered.lines], query)
-        self._strips.clear()
-        self.refresh()
-
-    def reveal_current_match(self) -> None:
-        """Scroll the current match into view (a quarter down the view) unless it is in view."""
-        height = self.scrollable_content_region.height
-        line = self._find.line_to_reveal(round(self.scroll_y), height)
-        if line is not None:
-            self.scroll_to_line(line)
-
-    def _find_changed(self, *, scroll: bool) -> None:
-        self._strips.clear()
-        self.refresh()
-        if scroll:
-            self.reveal_current_match()
-        find = self._find
-        self.post_message(self.FindChanged(find.query, find.position, len(find.matches)))
-        if self.is_attached and self.screen.is_active:
-            self.screen.refresh_bindings()
-
-    def _with_matches(self, index: int, segments: _Line) -> _Line:
-        return self._find.highlighted(
-            index,
-            segments,
-            self.get_component_rich_style("note-view--match", partial=True),
-            self.get_component_rich_style("note-view--match-current", partial=True),
-        )
 
     # -- actions (also the targets of `@click` in the segments' style meta) ---------------
 
@@ -510,14 +485,11 @@ class NoteView(ScrollView, can_focus=True):
         self._header = header
         self._rendered = rendered
         self._strips.clear()
-        if not self._find.query:  # with a find, the lines are painted with their matches
+        if not self._find.state.query:  # with a find, the lines are painted with their matches
             width = self.scrollable_content_region.width
             self._strips.shown(header, rendered, self._painting_style(), width)
-        if self._find.query:  # a new render of the note: find the query in it again
-            previous = self._find.current
-            self._collect_matches(self._find.query)
-            self._find.keep_current(previous)
-            self._find_changed(scroll=False)
+        if self._find.state.query:  # a new render of the note: find the query in it again
+            self._find.again()
         width = max(rendered.width, self._content_width())
         set_virtual_size(self, Size(width, len(header) + len(rendered.lines)))
         if scroll_home:
@@ -594,8 +566,8 @@ class NoteView(ScrollView, can_focus=True):
             if segments is None:  # past the end: blank, but it carries the figures' commands
                 blank = Strip.blank(width, rich_style)
                 return blank if self._figures is None else self._figures.paint(blank, index, y)
-            if self._find.has_matches_on(index):
-                segments = self._with_matches(index, segments)
+            if self._find.state.has_matches_on(index):
+                segments = self._find.highlighted(index, segments)
             strip = painted_strip(segments, rich_style, scroll_x, width, index)
             self._strips.put(index, scroll_x, width, strip)
         if self._figures is not None:
