@@ -119,6 +119,8 @@ class Filtering:
     def _refresh_overview(self) -> None:
         """A category's overview lists its entries as filtered: show it again."""
         self._overview_timer = None
+        if not self.app.query("#preview"):  # the app is ending: the tree outlived its preview
+            return
         place = self.app.navigator.place
         if place is not None and place.kind is PlaceKind.CATEGORY:
             self.app.navigator.refresh_preview(force=True)
