@@ -83,7 +83,8 @@ def _link_problems(index: Index, root: Path) -> list[Problem]:
             rel = local_target(link.url)
             if rel is None or rel == "":
                 continue
-            if rel == ".." or rel.startswith("../") or safe_path(root, rel) is None:
+            outside = rel == ".." or rel.startswith("../")
+            if outside or safe_path(root, rel, root_is_real=True) is None:
                 problems.append(
                     Problem(
                         "escapes-root",
@@ -93,7 +94,7 @@ def _link_problems(index: Index, root: Path) -> list[Problem]:
                     )
                 )
         note = entry.note
-        real = safe_path(root, note) if note else None
+        real = safe_path(root, note, root_is_real=True) if note else None
         if note and real is not None and not real.exists():
             message = f"note not found: {note}"
             problems.append(Problem("missing-note", entry.line, message, note, entry.file))

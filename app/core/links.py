@@ -70,10 +70,7 @@ def existing_safe_path(root: Path, rel: str, *, root_is_real: bool = False) -> P
     A pass over every note of a big index (tags, reading dates) meets mostly notes not written
     yet: 100,000 of them cost seconds of ``realpath`` and nothing here. A name that is there,
     even a symlink, is judged by :func:`safe_path` as always."""
-    try:
-        if not os.path.lexists(os.path.join(root, rel)):
-            return None
-    except (OSError, ValueError):
+    if not os.path.lexists(os.path.join(root, rel)):  # False for a NUL byte too
         return None
     return safe_path(root, rel, root_is_real=root_is_real)
 

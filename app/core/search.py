@@ -20,9 +20,10 @@ import posixpath
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.core.display_names import shown_name
-from app.core.links import safe_path
+from app.core.links import real_folder, safe_path
 from app.core.model import Entry, Index
 from app.core.names import folder_note_name
 from app.core.notes import split_frontmatter
@@ -134,6 +135,9 @@ def match_spans(text: str, query: str) -> list[tuple[int, int]]:
 
 def _sources(index: Index, cancelled: Callable[[], bool]) -> Iterator[_Source]:
     """Each note file once, for the first entry that points to it, in index order."""
+    root = real_folder(index.root)  # once for the pass, not once a note
+    if root is None:
+        return
     seen: set[str] = set()
     for entry in index.entries:
         if cancelled():
@@ -142,21 +146,22 @@ def _sources(index: Index, cancelled: Callable[[], bool]) -> Iterator[_Source]:
         if note is None or note in seen:
             continue
         seen.add(note)
-        real = safe_path(index.root, note)
+        real = safe_path(root, note, root_is_real=True)
         if real is None:
             continue
         if note.endswith("/") or os.path.isdir(real):
-            yield from _folder_sources(index, entry, note, seen)
+            yield from _folder_sources(root, entry, note, seen)
         else:
             rel = posixpath.normpath(note)
             seen.add(rel)
             yield _Source(rel, str(real), entry.key, _title(entry), _category(entry))
 
 
-def _folder_sources(index: Index, entry: Entry, note: str, seen: set[str]) -> Iterator[_Source]:
-    """A folder note: its README (under the entry's key), then its other Markdown files."""
+def _folder_sources(root: Path, entry: Entry, note: str, seen: set[str]) -> Iterator[_Source]:
+    """A folder note: its README (under the entry's key), then its other Markdown files
+    (``root``: the notes folder, its symlinks resolved)."""
     folder = note.strip("/")
-    files = _markdown_files(index, folder)
+    files = _markdown_files(root, folder)
     readme = folder_note_name(f for f in files if "/" not in f)
     ordered = ([readme] if readme is not None else []) + [f for f in files if f != readme]
     for inner in ordered:
@@ -164,7 +169,7 @@ def _folder_sources(index: Index, entry: Entry, note: str, seen: set[str]) -> It
         if rel in seen:
             continue
         seen.add(rel)
-        real = safe_path(index.root, rel)
+        real = safe_path(root, rel, root_is_real=True)
         if real is None:
             continue
         if inner == readme:
@@ -174,9 +179,9 @@ def _folder_sources(index: Index, entry: Entry, note: str, seen: set[str]) -> It
             yield _Source(rel, str(real), None, title, _category(entry))
 
 
-def _markdown_files(index: Index, folder: str) -> list[str]:
+def _markdown_files(root: Path, folder: str) -> list[str]:
     """Visible ``.md`` files under a folder note, relative to it, at most a few hundred."""
-    top = safe_path(index.root, folder)
+    top = safe_path(root, folder, root_is_real=True)
     if top is None:
         return []
     found: list[str] = []
